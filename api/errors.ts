@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+/** The one error body every route answers with: `{ error: { code, message } }`. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Maps every thrown error to the standard body; never leaks a stack trace. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof HttpError) {
+      res.status(error.status).json(errorBody(error.code, error.message, error.details));
+      return;
+    }
+    // body-parser marks its own errors (malformed JSON, oversize body) with a 4xx status and a type.
+    const parserError = error as { status?: number; type?: string };
+    if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      const code = parserError.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
+      const message = parserError.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (error as Error).message;
+      res.status(parserError.status).json(errorBody(code, message));
+      return;
+    }
+    log.error({ err: error }, 'unhandled error');
+    res.status(500).json(errorBody('internal_error', 'internal error'));
+  };
+}

@@ -1,0 +1,28 @@
+/** API process entry: `npm run api` (the dev stack starts it for you). */
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../config/index.js';
+import { createLogger } from '../config/logger.js';
+import { openDatabase } from '../db/connection.js';
+import { createApp } from './app.js';
+
+const config = loadConfig();
+const log = createLogger(config, 'api');
+
+// Neither dependency is awaited: the API starts and reports them through /healthz.
+const database = openDatabase(config.mongo.uri);
+const temporal = Connection.lazy({ address: config.temporal.address });
+
+const app = createApp({ temporal, database, log });
+const server = app.listen(config.api.port, config.api.host, () => {
+  log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
+});
+
+function shutdown(signal: string) {
+  log.info({ signal }, 'api stopping');
+  server.close(() => {
+    void Promise.allSettled([temporal.close(), database.close()]).then(() => process.exit(0));
+  });
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,0 +1,60 @@
+/**
+ * MongoDB connections. Each process (and each test file) opens its own connection object rather
+ * than using mongoose's global one, so several databases can be used side by side.
+ */
+import mongoose, { type Connection } from 'mongoose';
+import { createModels, type Models } from './models/index.js';
+
+export interface Database {
+  connection: Connection;
+  models: Models;
+  /** Resolves when the database answers a ping within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a connection without waiting for the server: a process may start before its database does,
+ * and `/healthz` reports the difference. `ready()` waits when a caller needs the server.
+ */
+export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Database & { ready(): Promise<void> } {
+  const connection = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    // FerretDB has no retryable writes; idempotent upserts and guarded updates make retries safe instead.
+    retryWrites: false,
+  });
+  // Errors surface through ready()/ping(); an unhandled 'error' event would crash the process.
+  connection.on('error', () => undefined);
+  const models = createModels(connection);
+  const opened = connection.asPromise().then(() => undefined);
+  opened.catch(() => undefined);
+  return {
+    connection,
+    models,
+    ready: () => opened,
+    async ping(timeoutMs = 1000) {
+      try {
+        const db = connection.db;
+        if (db === undefined || connection.readyState !== mongoose.ConnectionStates.connected) return false;
+        await Promise.race([
+          db.admin().ping(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref()),
+        ]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}
+
+/** Opens a connection and waits until the server answers; creates the models' indexes. */
+export async function connectDatabase(uri: string): Promise<Database> {
+  const database = openDatabase(uri);
+  await database.ready();
+  await Promise.all(Object.values(database.models).map((model) => model.init()));
+  return database;
+}

@@ -1,0 +1,30 @@
+// First step of `npm start` and `npm test` on any machine: installs the npm dependencies when they
+// are missing or stale, then provisions the servers (scripts/provision.ts). Plain Node on purpose:
+// it runs before any dependency exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`bootstrap: Node.js >= 20.19 is required, this is ${process.version}`);
+  process.exit(1);
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`bootstrap: ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const installedMarker = path.join(root, 'node_modules', '.package-lock.json');
+const lockFile = path.join(root, 'package-lock.json');
+if (!existsSync(installedMarker) || statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs) {
+  console.log('bootstrap: installing npm dependencies (npm ci) …');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+run(process.execPath, ['--import', 'tsx', path.join('scripts', 'provision.ts')]);

