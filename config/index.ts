@@ -36,6 +36,33 @@ export const envSchema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
 
+  /**
+   * Amazon Pay. `emulator`: the project's sandbox emulator at AMAZON_PAY_EMULATOR_URL (dev, tests);
+   * `amazon`: Amazon's own endpoints (sandbox or live by AMAZON_PAY_SANDBOX).
+   */
+  AMAZON_PAY_TARGET: z.enum(['emulator', 'amazon']).default('emulator'),
+  AMAZON_PAY_EMULATOR_URL: z.url().default('http://127.0.0.1:4100'),
+  AMAZON_PAY_SANDBOX: z.stringbool().default(true),
+  AMAZON_PAY_PUBLIC_KEY_ID: z.string().min(1).default('SANDBOX-AEMULATORMERCHANTKEY000001'),
+  /** PEM file of the merchant's private key; the default is the shipped sandbox key (never use it live). */
+  AMAZON_PAY_PRIVATE_KEY_PATH: z.string().min(1).default('keys/sandbox/merchant-private.pem'),
+  AMAZON_PAY_ALGORITHM: z.enum(['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2']).default('AMZN-PAY-RSASSA-PSS-V2'),
+  AMAZON_PAY_STORE_ID: z.string().min(1).default('amzn1.application-oa2-client.emulatorstore0001'),
+  AMAZON_PAY_MERCHANT_ID: z.string().min(1).default('A3EMULATORMERCHANT'),
+  /** Certificate (PEM) trusted for Amazon Pay notification signatures; the default is the emulator's. */
+  AMAZON_PAY_NOTIFICATION_CERT_PATH: z.string().min(1).default('keys/sandbox/emulator-notification-cert.pem'),
+
+  /** The Amazon Pay emulator (`npm run emulator`; started by `npm start`). */
+  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+  EMULATOR_PORT: port.default(4100),
+  /** Where the emulator POSTs its notifications; empty: none are sent. */
+  EMULATOR_NOTIFICATION_URL: optionalString,
+  /** How long a simulated pending authorization stays pending (Amazon's sandbox: 30 s). */
+  EMULATOR_PENDING_AUTH_DELAY_MS: z.coerce.number().int().min(0).default(30_000),
+
+  /** Public base URL of the API (return URLs handed to Amazon); default http://API_HOST:API_PORT. */
+  PUBLIC_BASE_URL: optionalString,
+
   /** Where the dev stack keeps its data (Temporal SQLite file, database files). */
   DATA_DIR: z.string().min(1).default('.data'),
   /** Where provisioned tools live (Python venv with the Temporal binaries, FerretDB). */
@@ -65,7 +92,26 @@ export interface AppConfig {
     port: number;
     dbName: string;
   };
-  api: { host: string; port: number };
+  api: { host: string; port: number; publicBaseUrl: string };
+  amazonPay: {
+    target: 'emulator' | 'amazon';
+    emulatorUrl: string;
+    sandbox: boolean;
+    publicKeyId: string;
+    privateKeyPath: string;
+    algorithm: 'AMZN-PAY-RSASSA-PSS' | 'AMZN-PAY-RSASSA-PSS-V2';
+    storeId: string;
+    merchantId: string;
+    notificationCertPath: string;
+  };
+  emulator: {
+    host: string;
+    port: number;
+    notificationUrl: string | undefined;
+    pendingAuthDelayMs: number;
+    /** The test-control API under /__emulator/ (never in production). */
+    controlApi: boolean;
+  };
   dataDir: string;
   toolsDir: string;
 }
@@ -101,14 +147,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.MONGODB_PORT,
       dbName: e.MONGODB_DB_NAME,
     },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: { host: e.API_HOST, port: e.API_PORT, publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST}:${e.API_PORT}` },
+    amazonPay: {
+      target: e.AMAZON_PAY_TARGET,
+      emulatorUrl: e.AMAZON_PAY_EMULATOR_URL,
+      sandbox: e.AMAZON_PAY_SANDBOX,
+      publicKeyId: e.AMAZON_PAY_PUBLIC_KEY_ID,
+      privateKeyPath: e.AMAZON_PAY_PRIVATE_KEY_PATH,
+      algorithm: e.AMAZON_PAY_ALGORITHM,
+      storeId: e.AMAZON_PAY_STORE_ID,
+      merchantId: e.AMAZON_PAY_MERCHANT_ID,
+      notificationCertPath: e.AMAZON_PAY_NOTIFICATION_CERT_PATH,
+    },
+    emulator: {
+      host: e.EMULATOR_HOST,
+      port: e.EMULATOR_PORT,
+      notificationUrl: e.EMULATOR_NOTIFICATION_URL,
+      pendingAuthDelayMs: e.EMULATOR_PENDING_AUTH_DELAY_MS,
+      controlApi: e.NODE_ENV !== 'production',
+    },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
   };
 }
 
-/**
- * Reads an environment-style override map the way `loadConfig` does, for the dev stack to hand
- * its children exactly the variables they need. Keeps the names in one place.
- */
+/** Every environment variable name the service reads. */
 export const envKeys = Object.keys(envSchema.shape) as (keyof Env)[];
