@@ -1,6 +1,6 @@
 // First step of `npm start` and `npm test` on any machine: installs the npm dependencies when they
-// are missing or stale, then provisions the servers (scripts/provision.ts). Plain Node on purpose:
-// it runs before any dependency exists.
+// are missing or stale. Plain Node on purpose: it runs before any dependency exists. The servers are
+// provisioned next, by the dev stack and by the test harness (scripts/tools.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -27,4 +27,3 @@ if (!existsSync(installedMarker) || statSync(lockFile).mtimeMs > statSync(instal
   console.log('bootstrap: installing npm dependencies (npm ci) …');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
-run(process.execPath, ['--import', 'tsx', path.join('scripts', 'provision.ts')]);

@@ -4,10 +4,12 @@ import { createActivities } from '../activities/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { connectDatabase } from '../db/connection.js';
+import { installTemporalLogging } from './logging.js';
 import { createWorker } from './worker.js';
 
 const config = loadConfig();
 const log = createLogger(config, 'worker');
+installTemporalLogging(log);
 
 const database = await connectDatabase(config.mongo.uri);
 const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { envKeys, loadConfig } from '../../config/index.js';
+import { searchAttributeCliSpecs } from '../../workflows/search-attributes.js';
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+}
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+
+describe('docker-compose.yml stays consistent with the code', () => {
+  it('has the stack services: database, Temporal, emulator, worker, api', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'emulator', 'mongo', 'temporal', 'worker']);
+    expect(services['mongo']?.image).toMatch(/^mongo:/);
+    expect(services['mongo']?.command).toContain('--replSet');
+    expect(services['temporal']?.image).toMatch(/^temporalio\/temporal:/);
+  });
+
+  it('publishes the documented ports', () => {
+    const published = Object.values(services).flatMap((service) => service.ports ?? []);
+    const defaults = loadConfig({});
+    for (const port of [defaults.mongo.port, defaults.temporal.port, defaults.temporal.uiPort, defaults.api.port, defaults.emulator.port]) {
+      expect(published).toContain(`${port}:${port}`);
+    }
+  });
+
+  it('sets only environment keys the config module reads, and values it accepts', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build === undefined) continue;
+      const environment = service.environment ?? {};
+      for (const key of Object.keys(environment)) expect(envKeys, `${name}: ${key}`).toContain(key);
+      expect(() => loadConfig(environment), name).not.toThrow();
+    }
+    expect(services['worker']?.environment?.['TEMPORAL_ADDRESS']).toBe('temporal:7233');
+    expect(services['api']?.environment?.['MONGODB_URI']).toMatch(/^mongodb:\/\/mongo:27017\//);
+  });
+
+  it('registers exactly the order search attributes', () => {
+    const specs = (services['temporal']?.command ?? []).filter((arg) => arg.startsWith('--search-attribute=')).map((arg) => arg.split('=').slice(1).join('='));
+    expect(specs).toEqual(searchAttributeCliSpecs());
+  });
+
+  it('runs each app service from the sources that exist', () => {
+    for (const name of ['worker', 'api', 'emulator']) {
+      const entry = services[name]?.command?.at(-1);
+      expect(entry, name).toBeDefined();
+      expect(() => readFileSync(entry as string), `${name}: ${entry}`).not.toThrow();
+    }
+  });
+});
