@@ -1,0 +1,91 @@
+/**
+ * Every fixed buyer- and ops-facing Japanese text, in one place, so that other code imports them
+ * instead of retyping them. Texts quoted in SPEC.md (in 「」) must stay byte-for-byte identical.
+ */
+
+// ---- Texts quoted in SPEC.md (exact) ---------------------------------------------------------
+
+/** C7: shown when the chosen Amazon address book entry cannot be used. */
+export const ADDRESS_UNUSABLE_MESSAGE = 'ご指定のお届け先は利用できません。別のお届け先を選択してください';
+
+/** M1: shop memo line for an order paid with an Amazon gift card only. */
+export const SHOP_MEMO_GIFT_CARD_ONLY = 'Amazonギフト券';
+/** M1: shop memo line for an order paid with an Amazon gift card and a card. */
+export const SHOP_MEMO_GIFT_CARD_AND_CARD = 'Amazonギフト券と指定のお支払い方法';
+/** M1: shop memo line for an order paid with a card only. */
+export const SHOP_MEMO_CARD_ONLY = 'Amazonアカウントで指定したお支払い方法';
+
+/** C1: the cart button leading to the shop's normal order form. */
+export const PAY_ON_THIS_SITE_LABEL = 'このサイトでお支払い';
+/** C2: the button on the Amazon Pay order-procedure screen that places the order. */
+export const CONFIRM_ORDER_LABEL = '注文確定';
+/** L6: member-export column holding the Amazon link date-time (empty when not linked). */
+export const AMAZON_LINKED_AT_COLUMN = 'AmazonID連携日時';
+/** L5: ops member-search filter that selects exactly the Amazon-linked members. */
+export const AMAZON_LINK_FILTER_LABEL = 'ID連携：Amazon連携';
+/** L2: the name of a member linked to an Amazon account. */
+export const AMAZON_LINKED_MEMBER_LABEL = 'AmazonID連携会員';
+/** L7: member-export column of the registration date-time (equals the link date-time for L7). */
+export const REGISTERED_AT_COLUMN = '登録日時';
+/** M1: where the payment line goes. */
+export const SHOP_MEMO_LABEL = 'ショップメモ';
+
+// ---- Places named by the source manual (seed/amazon-pay-overview.ja.txt, 制限事項) --------------
+
+/** R2: pre-order items are ordered through the normal order form instead (manual, 制限事項). */
+export const NORMAL_ORDER_FORM_LABEL = '通常のご注文フォーム';
+/** R2: subscription / distribution items have their own cart (manual, 制限事項). */
+export const SUBSCRIPTION_CART_LABEL = '定期・頒布会商品専用ショッピングカート';
+
+// ---- Texts this project wrote (SPEC gives no wording) ----------------------------------------
+
+/** R2: pre-order items refused, naming them and where to order them instead. */
+export function preOrderItemsRefusedMessage(itemNames: readonly string[]): string {
+  return `予約販売の商品（${joinNames(itemNames)}）はAmazon Payではご注文いただけません。カートの「${PAY_ON_THIS_SITE_LABEL}」から${NORMAL_ORDER_FORM_LABEL}でご注文ください。`;
+}
+
+/** R2: subscription / distribution items refused, naming them and where to order them instead. */
+export function subscriptionItemsRefusedMessage(itemNames: readonly string[]): string {
+  return `定期・頒布会の商品（${joinNames(itemNames)}）はAmazon Payではご注文いただけません。${SUBSCRIPTION_CART_LABEL}からご注文ください。`;
+}
+
+export const EMPTY_CART_MESSAGE = 'カートに商品が入っていません。';
+
+export function quantityOutOfRangeMessage(itemName: string, min: number, max: number): string {
+  return `「${itemName}」の数量は${min}〜${max}の範囲で指定してください。`;
+}
+
+/** C5: points and coupons are for logged-in members only. */
+export const GUEST_POINTS_COUPON_MESSAGE = 'ポイント・クーポンは会員ログイン後にご利用いただけます。';
+export const POINTS_NOT_WHOLE_NUMBER_MESSAGE = 'ご利用ポイントは0以上の整数で指定してください。';
+export function pointsExceedBalanceMessage(balance: number): string {
+  return `ご利用ポイントが保有ポイント（${formatNumber(balance)}ポイント）を超えています。`;
+}
+export function pointsExceedOrderMessage(maxUsable: number): string {
+  return `このご注文でご利用いただけるポイントは${formatNumber(maxUsable)}ポイントまでです。`;
+}
+
+export const COUPON_MEMBERS_ONLY_MESSAGE = 'このクーポンは会員様専用です。会員ログイン後にご利用ください。';
+export const COUPON_NOT_YET_VALID_MESSAGE = 'このクーポンはまだご利用期間前です。';
+export const COUPON_EXPIRED_MESSAGE = 'このクーポンはご利用期限を過ぎています。';
+export const COUPON_ALREADY_USED_MESSAGE = 'このクーポンはすでにご利用済みです。';
+export const COUPON_ONE_PER_ORDER_MESSAGE = 'クーポンは1回のご注文につき1枚までご利用いただけます。';
+export function couponMinimumPurchaseMessage(minimum: number): string {
+  return `このクーポンは商品合計¥${formatNumber(minimum)}以上のご注文でご利用いただけます。`;
+}
+
+/** C3: consent is required to confirm, though the procedure may be saved without it. */
+export const PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE = '個人情報保護方針に同意してください。同意いただくとご注文を確定できます。';
+export const ALREADY_MEMBER_MESSAGE = 'すでに会員登録済みです。';
+export function deliveryDateOutOfWindowMessage(earliest: string, latest: string): string {
+  return `お届け希望日は${earliest}から${latest}までの日付を指定してください。`;
+}
+
+function joinNames(names: readonly string[]): string {
+  return names.join('、');
+}
+
+/** Digits grouped by thousands (a local copy: messages must not depend on the money module). */
+function formatNumber(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
