@@ -126,7 +126,8 @@ export function ordererFromAmazon(buyer: { name: string; email: string; phoneNum
     phoneNumber: buyer.phoneNumber && analyzeJapanesePhoneNumber(buyer.phoneNumber).ok ? buyer.phoneNumber : address.phoneNumber,
     postalCode: address.postalCode,
     prefecture: address.prefecture,
-    address: `${address.city}${street ?? ''}`,
+    // Amazon JP addresses often repeat the city inside addressLine1; never write it twice.
+    address: street !== undefined && address.city !== '' && street.startsWith(address.city) ? street : `${address.city}${street ?? ''}`,
     ...(rest.length > 0 ? { building: rest.join(' ') } : {}),
   };
 }

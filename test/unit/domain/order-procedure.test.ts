@@ -179,6 +179,9 @@ describe('C6: data from Amazon and shop-defined extra fields', () => {
       building: 'ABCマンション 202',
     });
     expect(parseOrderProcedure(form({ orderer }), guest).ok).toBe(true);
+    const repeated = ordererFromAmazon({ name: '', email: 'hanako@example.jp', phoneNumber: '090-1111-2222' }, { ...check.address, addressLines: ['大阪市北区梅田1-2-3'] });
+    expect(repeated).toMatchObject({ name: '山田 花子', phoneNumber: '090-1111-2222', address: '大阪市北区梅田1-2-3' });
+    expect(repeated).not.toHaveProperty('building');
   });
 
   it('C6: lists the required extra fields a member lacks', () => {
