@@ -1,14 +1,25 @@
 import express, { type Express } from 'express';
 import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/connection.js';
+import { createMemberRepository } from '../db/members.js';
 import { errorHandler, notFound } from './errors.js';
+import type { Mailer } from './members/mailer.js';
+import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
+import { sessionMiddleware } from './members/session.js';
+import { requireOpsToken } from './ops/auth.js';
+import { opsMemberRoutes } from './ops/members.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDeps {
   temporal: Connection;
-  database: Pick<Database, 'ping'>;
+  database: Database;
   log: Logger;
+  config: Pick<AppConfig, 'api' | 'members' | 'ops'>;
+  amazonSignIn: AmazonSignInGateway;
+  mailer: Mailer;
+  now?: () => Date;
 }
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -24,6 +35,8 @@ async function temporalUp(connection: Connection): Promise<boolean> {
 
 /** The HTTP API: storefront routes, ops routes, Amazon Pay notifications, health. */
 export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const members = createMemberRepository(deps.database.models, deps.now);
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
@@ -33,6 +46,32 @@ export function createApp(deps: AppDeps): Express {
       database: () => deps.database.ping(PROBE_TIMEOUT_MS),
     }),
   );
+
+  app.use('/ops', requireOpsToken(config.ops.token));
+  app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
+
+  app.use(
+    '/api',
+    sessionMiddleware({
+      connection: deps.database.connection,
+      secret: config.members.sessionSecret,
+      ttlHours: config.members.sessionTtlHours,
+      secureCookies: config.api.publicBaseUrl.startsWith('https:'),
+    }),
+  );
+  app.use(
+    memberRoutes({
+      members,
+      models: deps.database.models,
+      extraFields: config.members.extraFields,
+      amazon: deps.amazonSignIn,
+      mailer: deps.mailer,
+      publicBaseUrl: config.api.publicBaseUrl,
+      passwordResetTtlMinutes: config.members.passwordResetTtlMinutes,
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    }),
+  );
+
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -1,18 +1,29 @@
 /** API process entry: `npm run api` (the dev stack starts it for you). */
 import { Connection } from '@temporalio/client';
+import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { openDatabase } from '../db/connection.js';
 import { createApp } from './app.js';
+import { createAmazonSignInGateway } from './members/amazon-sign-in.js';
+import { createLogMailer } from './members/mailer.js';
 
 const config = loadConfig();
 const log = createLogger(config, 'api');
 
-// Neither dependency is awaited: the API starts and reports them through /healthz.
+// Neither server is awaited: the API starts and reports them through /healthz.
 const database = openDatabase(config.mongo.uri);
 const temporal = Connection.lazy({ address: config.temporal.address });
+const amazonPay = createAmazonPayClient(config);
 
-const app = createApp({ temporal, database, log });
+const app = createApp({
+  temporal,
+  database,
+  log,
+  config,
+  amazonSignIn: createAmazonSignInGateway(amazonPay, config.amazonPay),
+  mailer: createLogMailer(log),
+});
 const server = app.listen(config.api.port, config.api.host, () => {
   log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
 });

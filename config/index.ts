@@ -4,6 +4,7 @@
  * Each key is documented in `.env.example` and in the README's configuration table.
  */
 import { z } from 'zod';
+import { extraFieldDefinitionSchema, type ExtraFieldDefinition } from '../domain/member.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -63,6 +64,20 @@ export const envSchema = z.object({
   /** Public base URL of the API (return URLs handed to Amazon); default http://API_HOST:API_PORT. */
   PUBLIC_BASE_URL: optionalString,
 
+  /** Signs the shop's session cookies. Required in production; the default is for development only. */
+  SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  /** Bearer token of the ops API. Required in production; the default is for development only. */
+  OPS_TOKEN: z.string().min(16).default('dev-only-ops-token-change-me'),
+  /**
+   * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
+   * supply them, so members registered through Amazon are asked for the required ones later.
+   */
+  MEMBER_EXTRA_FIELDS: z
+    .string()
+    .default('[{"key":"birthday","label":"生年月日","required":true},{"key":"occupation","label":"職業","required":false}]'),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+
   /** Where the dev stack keeps its data (Temporal SQLite file, database files). */
   DATA_DIR: z.string().min(1).default('.data'),
   /** Where provisioned tools live (Python venv with the Temporal binaries, FerretDB). */
@@ -112,9 +127,30 @@ export interface AppConfig {
     /** The test-control API under /__emulator/ (never in production). */
     controlApi: boolean;
   };
+  members: {
+    sessionSecret: string;
+    sessionTtlHours: number;
+    extraFields: ExtraFieldDefinition[];
+    passwordResetTtlMinutes: number;
+  };
+  ops: { token: string };
   dataDir: string;
   toolsDir: string;
 }
+
+const extraFieldsJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(extraFieldDefinitionSchema).max(20));
+
+const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKEN'] as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -128,6 +164,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const defaults = DEV_ONLY_SECRETS.filter((key) => source[key] === undefined || source[key] === '');
+    if (defaults.length > 0) throw new ConfigError(`invalid configuration: ${defaults.join(', ')} must be set in production`);
+  }
+  const extraFields = extraFieldsJson.safeParse(e.MEMBER_EXTRA_FIELDS);
+  if (!extraFields.success) {
+    throw new ConfigError(`invalid configuration: MEMBER_EXTRA_FIELDS: ${extraFields.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -166,6 +210,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       pendingAuthDelayMs: e.EMULATOR_PENDING_AUTH_DELAY_MS,
       controlApi: e.NODE_ENV !== 'production',
     },
+    members: {
+      sessionSecret: e.SESSION_SECRET,
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      extraFields: extraFields.data,
+      passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
+    },
+    ops: { token: e.OPS_TOKEN },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
   };

@@ -1,0 +1,66 @@
+import MongoStore from 'connect-mongo';
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+
+/** What the shop keeps in a session. */
+export interface AmazonSignIn {
+  buyerId: string;
+  signedInAt: string;
+}
+
+export interface PendingAmazonBuyer {
+  buyerId: string;
+  name: string;
+  email: string;
+  postalCode: string | null;
+  prefecture: string | null;
+  address: string | null;
+  phone: string | null;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    memberId: string;
+    /** L4: the Amazon sign-in link lives in the same session, so logging out ends both. */
+    amazon: AmazonSignIn;
+    /** An Amazon buyer not linked to any member yet: may register, or log in to link (L1, L2). */
+    pendingAmazonBuyer: PendingAmazonBuyer;
+  }
+}
+
+export interface SessionOptions {
+  connection: Connection;
+  secret: string;
+  ttlHours: number;
+  /** Secure cookies whenever the public URL is https. */
+  secureCookies: boolean;
+}
+
+export const SESSION_COOKIE = 'shop.sid';
+
+/**
+ * Server-side sessions in MongoDB (connect-mongo). FerretDB has no TTL index, so expired sessions are
+ * swept on an interval instead of by the database.
+ */
+export function sessionMiddleware(options: SessionOptions): RequestHandler {
+  const ttlSeconds = options.ttlHours * 3600;
+  const store = MongoStore.create({
+    // connect-mongo accepts any MongoDB driver client; mongoose's is the one already connected.
+    client: options.connection.getClient() as unknown as NonNullable<Parameters<typeof MongoStore.create>[0]['client']>,
+    collectionName: 'sessions',
+    ttl: ttlSeconds,
+    autoRemove: 'interval',
+    autoRemoveInterval: 10,
+    stringify: false,
+  });
+  return session({
+    name: SESSION_COOKIE,
+    secret: options.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: ttlSeconds * 1000 },
+  });
+}

@@ -1,0 +1,11 @@
+import type { z } from 'zod';
+import { HttpError } from './errors.js';
+
+/** Parses a request part with its schema; a mismatch is a 400 listing each field and its message. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const first = fields[0];
+  throw new HttpError(400, 'invalid_request', first === undefined ? 'invalid request' : `${first.path || 'body'}: ${first.message}`, { fields });
+}

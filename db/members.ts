@@ -1,0 +1,155 @@
+/**
+ * Member data access shared by the API (registration, login, sign in with Amazon) and the order
+ * activities (registration at purchase). Every write is a guarded insert or update, safe to retry.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FilterQuery } from 'mongoose';
+import type { Models } from './models/index.js';
+import type { MemberDoc } from './models/member.js';
+
+export type MemberRuleCode = 'email_taken' | 'buyer_linked_elsewhere' | 'member_linked_elsewhere' | 'member_not_found';
+
+/** A member rule the caller broke; `code` maps to a 4xx and a buyer-facing message. */
+export class MemberRuleError extends Error {
+  override readonly name = 'MemberRuleError';
+  constructor(readonly code: MemberRuleCode) {
+    super(code);
+  }
+}
+
+export interface NewMember {
+  memberId?: string;
+  email: string;
+  name: string;
+  postalCode: string | null;
+  prefecture: string | null;
+  address: string | null;
+  phone: string | null;
+  passwordHash: string | null;
+  newsletter: boolean | null;
+  mobileMail: boolean | null;
+  extra: Record<string, string>;
+  registeredVia: MemberDoc['registeredVia'];
+  /** Registers the member as Amazon-linked; registration time = link time (L7). */
+  amazonBuyerId?: string;
+}
+
+export type Member = MemberDoc;
+
+export interface MemberSearch {
+  /** L5: `amazon` = only Amazon-linked members, `none` = only members without a link. */
+  idLink?: 'amazon' | 'none' | undefined;
+  /** Part of the e-mail address or name. */
+  q?: string | undefined;
+}
+
+const DUPLICATE_KEY = 11000;
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function memberSearchFilter(search: MemberSearch): FilterQuery<MemberDoc> {
+  const filter: FilterQuery<MemberDoc> = {};
+  if (search.idLink === 'amazon') filter.amazonBuyerId = { $ne: null };
+  if (search.idLink === 'none') filter.amazonBuyerId = null;
+  const q = search.q?.trim();
+  if (q !== undefined && q !== '') {
+    const pattern = { $regex: escapeRegex(q), $options: 'i' };
+    filter.$or = [{ email: pattern }, { name: pattern }];
+  }
+  return filter;
+}
+
+export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLink'>, now: () => Date = () => new Date()) {
+  const { Member, AmazonLink } = models;
+
+  async function findById(memberId: string): Promise<Member | null> {
+    return Member.findOne({ memberId }).lean();
+  }
+
+  async function findByAmazonBuyerId(buyerId: string): Promise<Member | null> {
+    const link = await AmazonLink.findOne({ buyerId }).lean();
+    return link === null ? null : findById(link.memberId);
+  }
+
+  /**
+   * L2: links a member to an Amazon buyer id. Idempotent for the same pair; refuses a buyer id
+   * linked to someone else, or a member linked to another buyer id (never the wrong account).
+   */
+  async function link(memberId: string, buyerId: string, at: Date = now()): Promise<Member> {
+    let linkedAt = at;
+    try {
+      await AmazonLink.create({ buyerId, memberId, linkedAt: at });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const existing = await AmazonLink.findOne({ $or: [{ buyerId }, { memberId }] }).lean();
+      if (existing === null) throw error;
+      if (existing.buyerId !== buyerId) throw new MemberRuleError('member_linked_elsewhere');
+      if (existing.memberId !== memberId) throw new MemberRuleError('buyer_linked_elsewhere');
+      linkedAt = existing.linkedAt;
+    }
+    const updated = await Member.findOneAndUpdate(
+      { memberId },
+      { $set: { amazonBuyerId: buyerId, amazonLinkedAt: linkedAt } },
+      { new: true },
+    ).lean();
+    if (updated === null) throw new MemberRuleError('member_not_found');
+    return updated;
+  }
+
+  async function register(input: NewMember): Promise<Member> {
+    if (input.amazonBuyerId !== undefined && (await AmazonLink.exists({ buyerId: input.amazonBuyerId })) !== null) {
+      throw new MemberRuleError('buyer_linked_elsewhere');
+    }
+    const registeredAt = now();
+    const { amazonBuyerId, ...fields } = input;
+    const memberId = input.memberId ?? `M${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
+    try {
+      await Member.create({ ...fields, memberId, registeredAt, amazonBuyerId: null, amazonLinkedAt: null });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new MemberRuleError('email_taken');
+      throw error;
+    }
+    if (amazonBuyerId === undefined) return (await findById(memberId)) as Member;
+    // L7: a member registered through Amazon was linked at the moment of registration.
+    return link(memberId, amazonBuyerId, registeredAt);
+  }
+
+  return {
+    findById,
+    findByAmazonBuyerId,
+    findByEmail: (email: string) => Member.findOne({ email: email.toLowerCase() }).lean(),
+    register,
+    link,
+    async setPasswordHash(memberId: string, passwordHash: string): Promise<void> {
+      await Member.updateOne({ memberId }, { $set: { passwordHash } });
+    },
+    async setExtra(memberId: string, extra: Record<string, string>): Promise<Member | null> {
+      const set = Object.fromEntries(Object.entries(extra).map(([key, value]) => [`extra.${key}`, value]));
+      return Member.findOneAndUpdate({ memberId }, { $set: set }, { new: true }).lean();
+    },
+    async search(search: MemberSearch, page: { page: number; pageSize: number }): Promise<{ total: number; members: Member[] }> {
+      const filter = memberSearchFilter(search);
+      const [total, members] = await Promise.all([
+        Member.countDocuments(filter),
+        Member.find(filter)
+          .sort({ registeredAt: 1, memberId: 1 })
+          .skip((page.page - 1) * page.pageSize)
+          .limit(page.pageSize)
+          .lean(),
+      ]);
+      return { total, members };
+    },
+    /** A cursor over every matching member in a stable order, for streamed exports. */
+    cursor(search: MemberSearch) {
+      return Member.find(memberSearchFilter(search)).sort({ memberId: 1 }).lean().cursor({ batchSize: 500 });
+    },
+  };
+}
+
+export type MemberRepository = ReturnType<typeof createMemberRepository>;

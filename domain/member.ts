@@ -1,0 +1,109 @@
+/**
+ * Shop members (L1–L8, C4, C6, C8): what a member record holds and the messages members see.
+ * Preferences are tri-state on purpose: `null` means "never asked" (C8), which is not `false`.
+ */
+import { z } from 'zod';
+import { normalizeJapanesePhoneNumber, normalizePostalCode } from './address.js';
+import { normalizePrefecture } from './prefectures.js';
+
+export const PASSWORD_MIN_LENGTH = 8;
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `パスワードは${PASSWORD_MIN_LENGTH}文字以上で入力してください`)
+  .max(128, 'パスワードは128文字以内で入力してください');
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email('メールアドレスの形式が正しくありません'))
+  .transform((email) => email.toLowerCase());
+
+const postalCodeSchema = z.string().transform((value, ctx) => {
+  const digits = normalizePostalCode(value);
+  if (digits === undefined) {
+    ctx.addIssue({ code: 'custom', message: '郵便番号は7桁で入力してください' });
+    return z.NEVER;
+  }
+  return digits;
+});
+
+const phoneSchema = z.string().transform((value, ctx) => {
+  const digits = normalizeJapanesePhoneNumber(value);
+  if (digits === undefined) {
+    ctx.addIssue({ code: 'custom', message: '電話番号を正しく入力してください' });
+    return z.NEVER;
+  }
+  return digits;
+});
+
+const prefectureSchema = z.string().transform((value, ctx) => {
+  const prefecture = normalizePrefecture(value);
+  if (prefecture === undefined) {
+    ctx.addIssue({ code: 'custom', message: '都道府県を正しく入力してください' });
+    return z.NEVER;
+  }
+  return prefecture;
+});
+
+/** The contact part of a member (C6: the part Amazon can supply). */
+export const memberContactSchema = z.strictObject({
+  name: z.string().trim().min(1, '氏名を入力してください').max(100),
+  postalCode: postalCodeSchema,
+  prefecture: prefectureSchema,
+  address: z.string().trim().min(1, '住所を入力してください').max(200),
+  phone: phoneSchema,
+});
+export type MemberContact = z.infer<typeof memberContactSchema>;
+
+
+
+const extraFieldKey = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/);
+
+/** One of the shop's extra member fields (configuration, C6). */
+export const extraFieldDefinitionSchema = z.strictObject({
+  key: extraFieldKey,
+  label: z.string().min(1).max(40),
+  required: z.boolean(),
+});
+export type ExtraFieldDefinition = z.infer<typeof extraFieldDefinitionSchema>;
+
+export const extraValuesSchema = z.record(extraFieldKey, z.string().trim().max(200));
+export type ExtraValues = z.infer<typeof extraValuesSchema>;
+
+/** Registration through the shop's own form: contact data, password, preferences, extra fields. */
+export const memberRegistrationSchema = memberContactSchema.extend({
+  email: emailSchema,
+  password: passwordSchema,
+  newsletter: z.boolean(),
+  mobileMail: z.boolean().nullable().default(null),
+  extra: extraValuesSchema.default({}),
+});
+export type MemberRegistration = z.infer<typeof memberRegistrationSchema>;
+
+export const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(128) });
+
+
+/** C6: required extra fields a member has not filled in yet (asked at the next login or checkout). */
+export function missingRequiredExtraFields(extra: Readonly<Record<string, string | undefined>>, definitions: readonly ExtraFieldDefinition[]): ExtraFieldDefinition[] {
+  return definitions.filter((field) => field.required && (extra[field.key] ?? '').trim() === '');
+}
+
+/** Keeps only defined fields; reports unknown keys so a typo is refused rather than silently stored. */
+export function checkExtraValues(values: ExtraValues, definitions: readonly ExtraFieldDefinition[]): { unknown: string[] } {
+  const known = new Set(definitions.map((field) => field.key));
+  return { unknown: Object.keys(values).filter((key) => !known.has(key)) };
+}
+
+export const MEMBER_MESSAGES = {
+  emailTaken: 'このメールアドレスは既に登録されています',
+  loginFailed: 'メールアドレスまたはパスワードが正しくありません',
+  notLoggedIn: 'ログインしてください',
+  amazonBuyerLinkedElsewhere: 'このAmazonアカウントは既に別の会員と連携されています。連携済みの会員でログインしてください',
+  memberLinkedToOtherAmazon: 'この会員は既に別のAmazonアカウントと連携されています',
+  amazonSignInRequired: 'Amazonアカウントでログインしてからパスワードを設定してください',
+  currentPasswordWrong: '現在のパスワードが正しくありません',
+  resetTokenInvalid: 'パスワード再設定のURLが無効か、有効期限が切れています',
+  noAmazonSignIn: 'Amazonアカウントでのログインが必要です',
+} as const;

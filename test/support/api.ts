@@ -1,0 +1,135 @@
+/**
+ * The API for integration tests, wired like production: real database, real Temporal dev server,
+ * the real Amazon Pay SDK talking HTTP to an in-process emulator, and a recording mailer.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createAmazonPayClient, type AmazonPayClient } from '../../amazon-pay/index.js';
+import { createApp, type AppDeps } from '../../api/app.js';
+import { createAmazonSignInGateway } from '../../api/members/amazon-sign-in.js';
+import { RecordingMailer } from '../../api/members/mailer.js';
+import { loadConfig, type AppConfig } from '../../config/index.js';
+import type { Database } from '../../db/connection.js';
+import { createEmulator, type Emulator, type RunningEmulator } from '../../emulator/app.js';
+import { dropTestDatabase, openTestDatabase } from './servers.js';
+
+export interface TestApi {
+  url: string;
+  config: AppConfig;
+  database: Database;
+  temporal: Connection;
+  emulator: Emulator;
+  emulatorUrl: string;
+  amazonPay: AmazonPayClient;
+  mailer: RecordingMailer;
+  close(): Promise<void>;
+}
+
+export async function listen(app: ReturnType<typeof createApp>): Promise<{ url: string; server: Server }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server });
+    });
+  });
+}
+
+export async function startTestApi(label: string, options: { env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps> } = {}): Promise<TestApi> {
+  const database = await openTestDatabase(label);
+  const emulator = createEmulator({ controlApi: true, pendingAuthDelayMs: 500 });
+  const running: RunningEmulator = await emulator.start(0, '127.0.0.1');
+  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, ...options.env });
+  const amazonPay = createAmazonPayClient(config, { emulatorUrl: running.url });
+  const temporal = await Connection.connect({ address: inject('temporalAddress') });
+  const mailer = new RecordingMailer();
+  const app = createApp({
+    temporal,
+    database,
+    log: pino({ level: 'silent' }),
+    config,
+    amazonSignIn: createAmazonSignInGateway(amazonPay, config.amazonPay),
+    mailer,
+    ...options.deps,
+  });
+  const { url, server } = await listen(app);
+  return {
+    url,
+    config,
+    database,
+    temporal,
+    emulator,
+    emulatorUrl: running.url,
+    amazonPay,
+    mailer,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await running.close();
+      await temporal.close();
+      await dropTestDatabase(database);
+    },
+  };
+}
+
+/** A shopper's browser: keeps the session cookie between requests. */
+export class Shopper {
+  private cookies = new Map<string, string>();
+
+  constructor(private readonly baseUrl: string) {}
+
+  // Response bodies are whatever the route answers; tests assert on their shape.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.cookies.size > 0 ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      redirect: 'manual',
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const index = pair.indexOf('=');
+      const name = pair.slice(0, index);
+      const value = pair.slice(index + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON (CSV, HTML): the raw text.
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  get(path: string) {
+    return this.request('GET', path);
+  }
+
+  post(path: string, body?: unknown) {
+    return this.request('POST', path, body ?? {});
+  }
+
+  /** The raw cookie header (to replay it after logout). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+/** Signs a test buyer in at the emulator (what the Amazon sign-in page does) and returns the token. */
+export async function amazonBuyerToken(emulatorUrl: string, buyer: string): Promise<string> {
+  const response = await fetch(`${emulatorUrl}/__emulator/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ buyer }),
+  });
+  if (!response.ok) throw new Error(`emulator sign-in failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { buyerToken: string }).buyerToken;
+}
