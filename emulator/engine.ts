@@ -431,12 +431,13 @@ export class Engine {
     const b = parseBody(createChargeBody, body);
     this.checkChargeAmount(b.chargeAmount, 'chargeAmount');
     const permission = this.getPermission(b.chargePermissionId);
-    if (permission.status.state !== 'Chargeable') {
-      throw new ApiError(422, 'InvalidChargePermissionStatus', `The Charge Permission is ${permission.status.state}${permission.status.reasonCode === null ? '' : ` (${permission.status.reasonCode})`}.`);
-    }
+    const refused = () =>
+      new ApiError(422, 'InvalidChargePermissionStatus', `The Charge Permission is ${permission.status.state}${permission.status.reasonCode === null ? '' : ` (${permission.status.reasonCode})`}.`);
+    if (permission.status.state === 'Closed') throw refused();
     if (permission.chargeIds.length >= MAX_CHARGES_PER_PERMISSION) {
       throw new ApiError(400, 'TransactionCountExceeded', `A Charge Permission allows at most ${MAX_CHARGES_PER_PERMISSION} charges.`);
     }
+    // Checked before NonChargeable: a permission whose limit is held by open charges says why.
     const balance = this.balanceOf(permission);
     if (b.chargeAmount > balance) {
       throw new ApiError(
@@ -445,6 +446,7 @@ export class Engine {
         `chargeAmount ${b.chargeAmount} exceeds the Charge Permission's amountBalance ${balance} (amountLimit ${permission.amountLimit}).`,
       );
     }
+    if (permission.status.state !== 'Chargeable') throw refused();
     if (simulation === 'CaptureInitiated' && b.captureNow !== true) {
       throw new ApiError(400, 'InvalidSandboxSimulationSpecified', 'CaptureInitiated needs captureNow true.');
     }
