@@ -1,14 +1,27 @@
+import type { Client } from '@temporalio/client';
+import type { AmazonPayClient } from '../amazon-pay/index.js';
+import type { ExtraFieldDefinition } from '../domain/member.js';
 import type { Models } from '../db/models/index.js';
+import { createCheckoutActivities } from './checkout.js';
+import { createOrderActivities } from './orders.js';
+import { createPointsActivities } from './points.js';
 import { createSystemCheckActivities } from './system-check.js';
 
 export interface ActivityDeps {
   models: Models;
+  amazonPay: AmazonPayClient;
+  /** For the point-account updates (the accounts are workflows). */
+  temporal: { client: Client; taskQueue: string };
+  extraFields: readonly ExtraFieldDefinition[];
 }
 
 /** Every activity the worker registers, built from injected dependencies (tests pass their own). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemCheckActivities(deps),
+    ...createCheckoutActivities(deps),
+    ...createOrderActivities(deps),
+    ...createPointsActivities(deps.temporal),
   };
 }
 

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import type { Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import type { AmazonPayClient } from '../amazon-pay/index.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/connection.js';
@@ -10,13 +11,15 @@ import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { requireOpsToken } from './ops/auth.js';
 import { opsMemberRoutes } from './ops/members.js';
+import { orderRoutes } from './orders/routes.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDeps {
   temporal: Connection;
   database: Database;
   log: Logger;
-  config: Pick<AppConfig, 'api' | 'members' | 'ops'>;
+  config: Pick<AppConfig, 'api' | 'members' | 'ops' | 'amazonPay' | 'orders' | 'temporal'>;
+  amazonPay: AmazonPayClient;
   amazonSignIn: AmazonSignInGateway;
   mailer: Mailer;
   now?: () => Date;
@@ -69,6 +72,15 @@ export function createApp(deps: AppDeps): Express {
       publicBaseUrl: config.api.publicBaseUrl,
       passwordResetTtlMinutes: config.members.passwordResetTtlMinutes,
       ...(deps.now === undefined ? {} : { now: deps.now }),
+    }),
+  );
+
+  app.use(
+    orderRoutes({
+      client: new Client({ connection: deps.temporal, namespace: config.temporal.namespace }),
+      models: deps.database.models,
+      amazonPay: deps.amazonPay,
+      config,
     }),
   );
 

@@ -21,6 +21,7 @@ const app = createApp({
   database,
   log,
   config,
+  amazonPay,
   amazonSignIn: createAmazonSignInGateway(amazonPay, config.amazonPay),
   mailer: createLogMailer(log),
 });

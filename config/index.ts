@@ -78,6 +78,14 @@ export const envSchema = z.object({
     .default('[{"key":"birthday","label":"生年月日","required":true},{"key":"occupation","label":"職業","required":false}]'),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
 
+  /** Purchase points (P1–P3): `standard` or `commerce_creator`, and the rate in percent of the points base. */
+  POINTS_MODE: z.enum(['standard', 'commerce_creator']).default('standard'),
+  POINTS_RATE_PERCENT: z.coerce.number().min(0).max(100).default(1),
+  /** Shown to buyers on Amazon's pages (merchantStoreName) and in mails. */
+  SHOP_NAME: z.string().min(1).max(50).default('Amazon Pay デモショップ'),
+  /** Signs the per-order access tokens handed to guest buyers. Required in production. */
+  ORDER_TOKEN_SECRET: z.string().min(16).default('dev-only-order-token-secret-change-me'),
+
   /** Where the dev stack keeps its data (Temporal SQLite file, database files). */
   DATA_DIR: z.string().min(1).default('.data'),
   /** Where provisioned tools live (Python venv with the Temporal binaries, FerretDB). */
@@ -134,6 +142,12 @@ export interface AppConfig {
     passwordResetTtlMinutes: number;
   };
   ops: { token: string };
+  orders: {
+    pointsMode: 'standard' | 'commerce_creator';
+    pointsRatePercent: number;
+    shopName: string;
+    tokenSecret: string;
+  };
   dataDir: string;
   toolsDir: string;
 }
@@ -150,7 +164,7 @@ const extraFieldsJson = z
   })
   .pipe(z.array(extraFieldDefinitionSchema).max(20));
 
-const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKEN'] as const;
+const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKEN', 'ORDER_TOKEN_SECRET'] as const;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -217,6 +231,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     },
     ops: { token: e.OPS_TOKEN },
+    orders: {
+      pointsMode: e.POINTS_MODE,
+      pointsRatePercent: e.POINTS_RATE_PERCENT,
+      shopName: e.SHOP_NAME,
+      tokenSecret: e.ORDER_TOKEN_SECRET,
+    },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
   };

@@ -89,3 +89,15 @@ function joinNames(names: readonly string[]): string {
 function formatNumber(value: number): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+// ---- Checkout outcomes (the order workflow) ---------------------------------------------------
+
+/** R3: the Amazon Pay checkout ships to one address only. */
+export const SINGLE_DESTINATION_MESSAGE = 'Amazon Payでのご注文のお届け先は1か所のみ指定できます。お届け先を1か所選択してください。';
+export const COUPON_NOT_FOUND_MESSAGE = 'クーポンコードが正しくありません。';
+export const ADDITIONAL_INFORMATION_REQUIRED_MESSAGE = '会員情報の追加入力が必要です。追加情報をご入力のうえ、ご注文を確定してください。';
+export const PAYMENT_DECLINED_MESSAGE = 'Amazon Payでのお支払いが承認されませんでした。お支払い方法を変更して、もう一度ご注文ください。';
+export const CHECKOUT_CANCELED_MESSAGE = 'Amazon Payでのお手続きが中止されました。もう一度ご注文ください。';
+export const CHECKOUT_ABANDONED_MESSAGE = 'ご注文のお手続きが24時間以内に完了しなかったため、ご注文は無効になりました。';
+export const AMAZON_UNAVAILABLE_MESSAGE = 'ただいまAmazon Payに接続できません。しばらくしてからもう一度お試しください。';
+export const ORDER_STATE_MESSAGE = 'このご注文は現在この操作を受け付けていません。';

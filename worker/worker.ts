@@ -10,7 +10,8 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: Activities;
+  /** All of `createActivities`, or (tests) just the ones a workflow under test calls. */
+  activities: Activities | Partial<Activities>;
 }
 
 /** Builds the order worker; tests call this with their own connection and activities. */

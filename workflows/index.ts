@@ -1,2 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker runs.
+export { orderWorkflow } from './order/workflow.js';
+export { pointsAccountWorkflow } from './points/workflow.js';
 export { stackSelfCheck } from './system-check.js';

@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
+import { couponModel, couponUseModel, productModel } from './catalog.js';
 import { amazonLinkModel, memberModel, passwordResetTokenModel } from './member.js';
+import { checkoutRequestModel, orderModel } from './order.js';
 import { systemCheckModel } from './system-check.js';
 
 /** Every model bound to one connection. */
@@ -9,6 +11,11 @@ export function createModels(connection: Connection) {
     Member: memberModel(connection),
     AmazonLink: amazonLinkModel(connection),
     PasswordResetToken: passwordResetTokenModel(connection),
+    Product: productModel(connection),
+    Coupon: couponModel(connection),
+    CouponUse: couponUseModel(connection),
+    Order: orderModel(connection),
+    CheckoutRequest: checkoutRequestModel(connection),
   };
 }
 

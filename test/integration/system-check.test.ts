@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { createSystemCheckActivities } from '../../activities/system-check.js';
 import type { Database } from '../../db/connection.js';
 import { createWorker } from '../../worker/worker.js';
 import { dropTestDatabase, openTestDatabase, uniqueTaskQueue } from '../support/servers.js';
@@ -26,7 +26,7 @@ describe('harness: workflow + activity + database on the Temporal dev server', (
     const taskQueue = uniqueTaskQueue('self-check');
     const namespace = inject('temporalNamespace');
     const client = new Client({ connection, namespace });
-    const worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, activities: createActivities({ models: database.models }) });
+    const worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, activities: createSystemCheckActivities({ models: database.models }) });
     const workflowId = `self-check:${taskQueue}`;
     const [first, second] = await worker.runUntil(async () => {
       const handle = await client.workflow.start('stackSelfCheck', { args: ['dev-1'], taskQueue, workflowId });

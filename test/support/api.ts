@@ -4,7 +4,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createAmazonPayClient, type AmazonPayClient } from '../../amazon-pay/index.js';
@@ -14,7 +15,9 @@ import { RecordingMailer } from '../../api/members/mailer.js';
 import { loadConfig, type AppConfig } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../../emulator/app.js';
-import { dropTestDatabase, openTestDatabase } from './servers.js';
+import { seedCatalog } from '../../db/seed.js';
+import { dropTestDatabase, openTestDatabase, uniqueTaskQueue } from './servers.js';
+import { createTestWorker, runInBackground } from './worker.js';
 
 export interface TestApi {
   url: string;
@@ -25,6 +28,8 @@ export interface TestApi {
   emulatorUrl: string;
   amazonPay: AmazonPayClient;
   mailer: RecordingMailer;
+  /** A client on the dev server (the API's own). */
+  client: Client;
   close(): Promise<void>;
 }
 
@@ -36,19 +41,41 @@ export async function listen(app: ReturnType<typeof createApp>): Promise<{ url: 
   });
 }
 
-export async function startTestApi(label: string, options: { env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps> } = {}): Promise<TestApi> {
+/**
+ * Starts the API (and, with `worker: true`, an order worker on a task queue of its own) against the
+ * run's Temporal dev server and database, with an in-process emulator and the demo catalog.
+ */
+export async function startTestApi(
+  label: string,
+  options: { env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps>; worker?: boolean; emulator?: Parameters<typeof createEmulator>[0] } = {},
+): Promise<TestApi> {
   const database = await openTestDatabase(label);
-  const emulator = createEmulator({ controlApi: true, pendingAuthDelayMs: 500 });
+  await seedCatalog(database.models);
+  const emulator = createEmulator({ controlApi: true, pendingAuthDelayMs: 500, ...options.emulator });
   const running: RunningEmulator = await emulator.start(0, '127.0.0.1');
-  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, ...options.env });
+  const taskQueue = uniqueTaskQueue(label);
+  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, TEMPORAL_TASK_QUEUE: taskQueue, ...options.env });
   const amazonPay = createAmazonPayClient(config, { emulatorUrl: running.url });
   const temporal = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection: temporal, namespace: config.temporal.namespace });
   const mailer = new RecordingMailer();
+  let stopWorker = async () => undefined;
+  if (options.worker === true) {
+    const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const background = runInBackground(
+      await createTestWorker({ connection: nativeConnection, client, namespace: config.temporal.namespace, taskQueue, database, amazonPay }),
+    );
+    stopWorker = async () => {
+      await background.stop();
+      await nativeConnection.close();
+    };
+  }
   const app = createApp({
     temporal,
     database,
     log: pino({ level: 'silent' }),
     config,
+    amazonPay,
     amazonSignIn: createAmazonSignInGateway(amazonPay, config.amazonPay),
     mailer,
     ...options.deps,
@@ -63,8 +90,10 @@ export async function startTestApi(label: string, options: { env?: NodeJS.Proces
     emulatorUrl: running.url,
     amazonPay,
     mailer,
+    client,
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await stopWorker();
       await running.close();
       await temporal.close();
       await dropTestDatabase(database);

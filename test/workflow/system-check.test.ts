@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import { createSystemCheckActivities } from '../../activities/system-check.js';
 import type { Database } from '../../db/connection.js';
 import { createWorker } from '../../worker/worker.js';
 import { createTimeSkippingEnv, dropTestDatabase, openTestDatabase, uniqueTaskQueue } from '../support/servers.js';
@@ -24,7 +24,7 @@ describe('harness: workflow + activity + database on the time-skipping test serv
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      activities: createActivities({ models: database.models }),
+      activities: createSystemCheckActivities({ models: database.models }),
     });
     const result = await worker.runUntil(
       env.client.workflow.execute('stackSelfCheck', { args: ['ts-1'], taskQueue, workflowId: 'self-check:ts-1' }),

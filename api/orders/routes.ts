@@ -1,0 +1,244 @@
+/**
+ * Storefront order routes: lifecycle steps 1–5 (DESIGN.md). Each step is an Update on the order
+ * workflow; the workflow serializes them, so a repeated or concurrent request sees one order.
+ * Order routes serve only the order's own buyer: the member's session, or the order token handed out
+ * at checkout (an HMAC of the order id — an order id alone reveals nothing).
+ */
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { checkoutButtonConfig, type AmazonPayClient } from '../../amazon-pay/index.js';
+import type { AppConfig } from '../../config/index.js';
+import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/cart.js';
+import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
+import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
+import type { Models } from '../../db/models/index.js';
+import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
+import { HttpError } from '../errors.js';
+import { parse } from '../validation.js';
+
+export interface OrderRouteDeps {
+  client: Client;
+  models: Models;
+  amazonPay: AmazonPayClient;
+  config: Pick<AppConfig, 'api' | 'amazonPay' | 'orders' | 'temporal'>;
+}
+
+const checkoutSchema = z.strictObject({
+  items: z
+    .array(z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
+    .min(1, 'カートに商品が入っていません。')
+    .max(50),
+});
+const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
+const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'unknown order');
+const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('amazonCheckoutSessionId must be a checkout session id') });
+const procedureBodySchema = z.record(z.string(), z.unknown());
+
+/** HTTP status for each business refusal of the order workflow. */
+const failureStatus: Record<string, number> = {
+  [OrderFailureType.InvalidState]: 409,
+  [OrderFailureType.SessionMismatch]: 400,
+  [OrderFailureType.AddressUnusable]: 422,
+  [OrderFailureType.InvalidProcedure]: 422,
+  [OrderFailureType.ConsentRequired]: 422,
+  [OrderFailureType.CouponRefused]: 422,
+  [OrderFailureType.PointsRefused]: 422,
+  [OrderFailureType.AdditionalInformationRequired]: 422,
+  'Order.AmazonUnavailable': 503,
+};
+
+const failureCode = (type: string) =>
+  type
+    .replace(/^Order\./, '')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+
+export function orderToken(secret: string, orderId: string): string {
+  return createHmac('sha256', secret).update(orderId).digest('base64url').slice(0, 32);
+}
+
+export function orderRoutes(deps: OrderRouteDeps): Router {
+  const router = Router();
+  const { client, models, config } = deps;
+  const base = config.api.publicBaseUrl;
+  const tokenFor = (orderId: string) => orderToken(config.orders.tokenSecret, orderId);
+  const handleOf = (orderId: string) => client.workflow.getHandle(orderWorkflowId(orderId));
+
+  /** Only the order's own buyer: the member who started it, or whoever holds its token. */
+  async function authorizedOrder(req: Request): Promise<string> {
+    const orderId = parse(orderIdSchema, req.params['orderId']);
+    const presented = req.get('x-order-token') ?? (typeof req.query['token'] === 'string' ? req.query['token'] : undefined);
+    const expected = Buffer.from(tokenFor(orderId));
+    if (presented !== undefined && presented.length === expected.length && timingSafeEqual(Buffer.from(presented), expected)) return orderId;
+    const memberId = req.session?.memberId;
+    if (memberId !== undefined) {
+      const order = await models.Order.findOne({ orderId }, { memberId: 1 }).lean();
+      if (order !== null && order.memberId === memberId) return orderId;
+    }
+    // The same answer as for an order that does not exist.
+    throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+  }
+
+  const answer = (view: OrderView) => ({
+    order: view,
+    // C7: where the buyer picks another address (the emulator's page; with Amazon, the storefront
+    // binds amazon.Pay.bindChangeAction to the same session instead).
+    changeAddressUrl:
+      deps.amazonPay.target.kind === 'emulator' && view.checkoutSessionId !== null
+        ? `${deps.amazonPay.target.url}/checkout?amazonCheckoutSessionId=${view.checkoutSessionId}`
+        : null,
+  });
+
+  async function runUpdate<T>(orderId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const type = error.cause.type ?? '';
+        const details = error.cause.details?.[0];
+        const status = failureStatus[type] ?? 400;
+        throw new HttpError(status, failureCode(type || 'invalid_request'), error.cause.message, details);
+      }
+      throw error;
+    }
+  }
+
+  router.get('/api/products', async (_req, res) => {
+    const products = await models.Product.find({ active: true }, { _id: 0 }).sort({ productId: 1 }).lean();
+    res.json({ products });
+  });
+
+  // Step 1: checkout from a cart; R2 refusals; the Amazon Pay button config.
+  router.post('/api/checkouts', async (req, res) => {
+    const body = parse(checkoutSchema, req.body);
+    const rawKey = req.get('idempotency-key');
+    const key = rawKey === undefined ? undefined : parse(idempotencyKeySchema, rawKey);
+    const memberId = req.session?.memberId ?? null;
+
+    const ids = [...new Set(body.items.map((item) => item.productId))];
+    const products = await models.Product.find({ productId: { $in: ids }, active: true }).lean();
+    const byId = new Map(products.map((product) => [product.productId, product]));
+    const unknown = ids.filter((id) => !byId.has(id));
+    if (unknown.length > 0) throw new HttpError(400, 'unknown_product', `存在しない商品です: ${unknown.join(', ')}`);
+    const items: CartItem[] = body.items.map((line) => {
+      const product = byId.get(line.productId);
+      if (product === undefined) throw new HttpError(400, 'unknown_product', `存在しない商品です: ${line.productId}`);
+      return { productId: product.productId, name: product.name, salesType: product.salesType, unitPrice: product.price, quantity: line.quantity };
+    });
+    const cart = checkAmazonPayCart(items);
+    if (!cart.ok) {
+      // R2: pre-order and subscription items, with where they can be ordered instead.
+      throw new HttpError(422, 'cart_refused', cart.problems.map((problem) => problem.message).join('\n'), { problems: cart.problems });
+    }
+
+    let orderId = newOrderId(new Date(), () => randomInt(0, 2 ** 32) / 2 ** 32);
+    if (key !== undefined) {
+      // One order per key, even for concurrent requests: the unique key row decides which id wins.
+      const scopedKey = `${memberId ?? 'guest'}:${key}`;
+      try {
+        await models.CheckoutRequest.create({ key: scopedKey, orderId, createdAt: new Date() });
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 11000) throw error;
+        const existing = await models.CheckoutRequest.findOne({ key: scopedKey }).lean();
+        if (existing === null) throw error;
+        orderId = existing.orderId;
+      }
+    }
+    const token = tokenFor(orderId);
+    const input: OrderInput = {
+      orderId,
+      memberId,
+      items,
+      settings: {
+        pointsMode: config.orders.pointsMode,
+        pointsRatePercent: config.orders.pointsRatePercent,
+        fees: { ...DEFAULT_FEE_TABLE },
+        shopName: config.orders.shopName,
+        checkoutResultReturnUrl: `${base}/checkout/complete?orderId=${orderId}&token=${token}`,
+      },
+    };
+    const handle = await client.workflow.start('orderWorkflow', {
+      workflowId: orderWorkflowId(orderId),
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+      // A repeated create joins the running order; a finished order id is never reused.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    const view = await handle.query(getOrder);
+    if (JSON.stringify(view.items) !== JSON.stringify(items)) {
+      throw new HttpError(409, 'idempotency_key_reused', 'Idempotency-Key was used for another cart');
+    }
+    const button = checkoutButtonConfig(deps.amazonPay, {
+      merchantId: config.amazonPay.merchantId,
+      sandbox: config.amazonPay.sandbox,
+      payload: {
+        webCheckoutDetails: { checkoutReviewReturnUrl: `${base}/checkout/review?orderId=${orderId}&token=${token}` },
+        storeId: config.amazonPay.storeId,
+        scopes: ['name', 'email', 'phoneNumber', 'billingAddress'],
+        chargePermissionType: 'OneTime',
+        // A2: increases later are only possible when allowed at creation.
+        paymentDetails: { paymentIntent: 'Authorize', canHandlePendingAuthorization: true, allowOvercharge: true, presentmentCurrency: 'JPY' },
+        merchantMetadata: { merchantReferenceId: orderId, merchantStoreName: config.orders.shopName },
+      },
+    });
+    res.status(201).json({ orderId, orderToken: token, order: view, amazonPayButton: button });
+  });
+
+  // Step 2: back from Amazon.
+  router.post('/api/orders/:orderId/amazon-return', async (req, res) => {
+    const orderId = await authorizedOrder(req);
+    const { amazonCheckoutSessionId } = parse(amazonReturnSchema, req.body);
+    try {
+      const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(amazonReturn, { args: [{ checkoutSessionId: amazonCheckoutSessionId }] }));
+      res.json(answer(view));
+    } catch (error) {
+      // C7: the buyer is sent to pick another address on the same session.
+      if (error instanceof HttpError && error.code === 'address_unusable') {
+        const changeAddressUrl = deps.amazonPay.target.kind === 'emulator' ? `${deps.amazonPay.target.url}/checkout?amazonCheckoutSessionId=${amazonCheckoutSessionId}` : null;
+        throw new HttpError(error.status, error.code, error.message, { ...(error.details as object), changeAddressUrl });
+      }
+      throw error;
+    }
+  });
+
+  // Step 3: the order-procedure form.
+  router.put('/api/orders/:orderId/procedure', async (req, res) => {
+    const orderId = await authorizedOrder(req);
+    const form = parse(procedureBodySchema, req.body);
+    const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(submitProcedure, { args: [form as never] }));
+    res.json(answer(view));
+  });
+
+  // Step 4: 「注文確定」.
+  router.post('/api/orders/:orderId/confirm', async (req, res) => {
+    const orderId = await authorizedOrder(req);
+    const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(confirmOrder));
+    res.json({ ...answer(view), amazonPayRedirectUrl: view.amazonPayRedirectUrl });
+  });
+
+  // Step 5: back from Amazon's confirmation page.
+  router.post('/api/orders/:orderId/complete', async (req, res) => {
+    const orderId = await authorizedOrder(req);
+    const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(completeOrder));
+    res.json(answer(view));
+  });
+
+  router.get('/api/orders/:orderId', async (req, res) => {
+    const orderId = await authorizedOrder(req);
+    try {
+      res.json(answer(await handleOf(orderId).query(getOrder)));
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const stored = await models.Order.findOne({ orderId }).lean();
+      if (stored === null) throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+      res.json(answer(stored.view as unknown as OrderView));
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,59 @@
+import { Schema, type Connection } from 'mongoose';
+
+/**
+ * The orders read model: the workflow's order view, written at every step (newest version wins), for
+ * listings, search, reconciliation and for reading an order after its workflow has closed. The
+ * workflow stays the source of truth while the order is live.
+ */
+export interface OrderDoc {
+  orderId: string;
+  version: number;
+  status: string;
+  memberId: string | null;
+  isGuest: boolean;
+  chargePermissionId: string | null;
+  total: number;
+  createdAt: Date;
+  updatedAt: Date;
+  view: Record<string, unknown>;
+}
+
+const orderSchema = new Schema<OrderDoc>(
+  {
+    orderId: { type: String, required: true, unique: true },
+    version: { type: Number, required: true },
+    status: { type: String, required: true, index: true },
+    memberId: { type: String, default: null, index: true },
+    isGuest: { type: Boolean, required: true },
+    chargePermissionId: { type: String, default: null, index: true },
+    total: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    view: { type: Schema.Types.Mixed, required: true },
+  },
+  { collection: 'orders', versionKey: false, minimize: false },
+);
+
+export function orderModel(connection: Connection) {
+  return connection.model<OrderDoc>('Order', orderSchema);
+}
+
+/** Maps a storefront's Idempotency-Key to the order it created, so a repeated create finds it. */
+export interface CheckoutRequestDoc {
+  key: string;
+  orderId: string;
+  createdAt: Date;
+}
+
+const checkoutRequestSchema = new Schema<CheckoutRequestDoc>(
+  {
+    key: { type: String, required: true, unique: true },
+    orderId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'checkout_requests', versionKey: false },
+);
+
+export function checkoutRequestModel(connection: Connection) {
+  return connection.model<CheckoutRequestDoc>('CheckoutRequest', checkoutRequestSchema);
+}

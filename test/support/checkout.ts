@@ -1,0 +1,79 @@
+/**
+ * What the buyer does, step by step, through HTTP: the storefront's calls to the API and the buyer's
+ * actions on Amazon's pages (the emulator's control API does what a browser would click).
+ */
+import { expect } from 'vitest';
+import type { Shopper } from './api.js';
+
+export interface AmazonChoice {
+  buyer?: string;
+  addressIndex?: number;
+  instrument?: 'gift_card' | 'gift_card_and_card' | 'card';
+  cardIndex?: number;
+  authorizationBehavior?: 'normal' | 'pending_then_authorized' | 'pending_then_declined';
+}
+
+async function emulatorPost(emulatorUrl: string, path: string, body: unknown = {}) {
+  const response = await fetch(`${emulatorUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The Amazon Pay button: the emulator's hosted page creates the checkout session from the signed payload. */
+export async function clickAmazonPayButton(redirectUrl: string): Promise<string> {
+  const response = await fetch(redirectUrl, { redirect: 'manual' });
+  expect(response.status).toBe(303);
+  const sessionId = /\/checkout\/([0-9a-f-]{36})$/.exec(response.headers.get('location') ?? '')?.[1];
+  if (sessionId === undefined) throw new Error(`no checkout session in ${response.headers.get('location')}`);
+  return sessionId;
+}
+
+/** Signs in at Amazon and picks an address and a payment instrument. */
+export async function chooseAtAmazon(emulatorUrl: string, sessionId: string, choice: AmazonChoice = {}) {
+  return emulatorPost(emulatorUrl, `/__emulator/checkoutSessions/${sessionId}/buyer`, { instrument: 'card', ...choice });
+}
+
+/** Presses 「支払う」 on the amazonPayRedirectUrl page. */
+export async function confirmAtAmazon(emulatorUrl: string, sessionId: string) {
+  return emulatorPost(emulatorUrl, `/__emulator/checkoutSessions/${sessionId}/confirm`);
+}
+
+export function procedureForm(ordererDefaults: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  return {
+    orderer: ordererDefaults,
+    delivery: { date: 'unspecified', timeSlot: 'unspecified' },
+    gift: { wrapping: false, noshi: null },
+    privacyPolicyConsent: true,
+    ...overrides,
+  };
+}
+
+export interface CheckoutRun {
+  orderId: string;
+  token: string;
+  sessionId: string;
+  headers: Record<string, string>;
+}
+
+/** Step 1 and the Amazon pages, up to the return: answers the order id, token and session id. */
+export async function startCheckout(shopper: Shopper, emulatorUrl: string, items: { productId: string; quantity: number }[], choice: AmazonChoice = {}): Promise<CheckoutRun> {
+  const created = await shopper.post('/api/checkouts', { items });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const sessionId = await clickAmazonPayButton(created.body.amazonPayButton.redirectUrl);
+  await chooseAtAmazon(emulatorUrl, sessionId, choice);
+  return { orderId: created.body.orderId, token: created.body.orderToken, sessionId, headers: { 'x-order-token': created.body.orderToken } };
+}
+
+/** Steps 2–5 for a run, the buyer confirming at Amazon in between; answers the complete response. */
+export async function finishCheckout(shopper: Shopper, emulatorUrl: string, run: CheckoutRun, form: (defaults: Record<string, unknown>) => Record<string, unknown> = procedureForm) {
+  const back = await shopper.request('POST', `/api/orders/${run.orderId}/amazon-return`, { amazonCheckoutSessionId: run.sessionId }, run.headers);
+  expect(back.status, JSON.stringify(back.body)).toBe(200);
+  const procedure = await shopper.request('PUT', `/api/orders/${run.orderId}/procedure`, form(back.body.order.ordererDefaults), run.headers);
+  expect(procedure.status, JSON.stringify(procedure.body)).toBe(200);
+  const confirmed = await shopper.request('POST', `/api/orders/${run.orderId}/confirm`, {}, run.headers);
+  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+  expect(confirmed.body.amazonPayRedirectUrl).toMatch(/\/checkout\/.+\/confirm$/);
+  await confirmAtAmazon(emulatorUrl, run.sessionId);
+  return shopper.request('POST', `/api/orders/${run.orderId}/complete`, {}, run.headers);
+}

@@ -1,0 +1,42 @@
+/** A real worker for tests: the order workflows with real activities (database, SDK → emulator). */
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { AmazonPayClient } from '../../amazon-pay/index.js';
+import { loadConfig } from '../../config/index.js';
+import type { Database } from '../../db/connection.js';
+import { createWorker } from '../../worker/worker.js';
+
+export interface TestWorkerOptions {
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  database: Database;
+  amazonPay: AmazonPayClient;
+}
+
+export async function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
+  return createWorker({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({
+      models: options.database.models,
+      amazonPay: options.amazonPay,
+      temporal: { client: options.client, taskQueue: options.taskQueue },
+      extraFields: loadConfig({}).members.extraFields,
+    }),
+  });
+}
+
+/** Runs a worker in the background until `stop()`; a crash of the worker fails `stop()`. */
+export function runInBackground(worker: Worker): { stop(): Promise<void> } {
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The order workflow's contract (`order:{orderId}`): its input, the updates the storefront and ops
+ * drive it with, the query, and the order view they all answer with. The API imports this file.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CartItem } from '../../domain/cart.js';
+import type { PaymentMethodKind } from '../../domain/payment-method.js';
+import type { UsableShippingAddress } from '../../domain/address.js';
+import type { OrderProcedure, OrdererInput, OrderProcedureInput } from '../../domain/order-procedure.js';
+import type { PointsMode } from '../../domain/points.js';
+import type { FeeTable, Totals } from '../../domain/totals.js';
+
+export type OrderStatus =
+  /** Checkout created; the buyer is on Amazon's pages. */
+  | 'CheckoutCreated'
+  /** Back from Amazon with a usable address; the order-procedure form is next. */
+  | 'AddressSelected'
+  /** Form saved (totals known); 「注文確定」 is next. */
+  | 'ProcedureEntered'
+  /** Amount set on the checkout session; the buyer confirms on Amazon's page. */
+  | 'Confirmed'
+  /** completeCheckoutSession sent; the authorization is pending. */
+  | 'Authorizing'
+  /** Authorized: the order exists. */
+  | 'Placed'
+  | 'Failed'
+  /** Not completed within 24 hours. */
+  | 'Abandoned';
+
+export const FINAL_CHECKOUT_STATUSES: readonly OrderStatus[] = ['Placed', 'Failed', 'Abandoned'];
+
+export interface OrderSettings {
+  pointsMode: PointsMode;
+  pointsRatePercent: number;
+  fees: FeeTable;
+  shopName: string;
+  /** Where Amazon sends the buyer after confirming on its page (carries order id and token). */
+  checkoutResultReturnUrl: string;
+}
+
+export interface OrderInput {
+  orderId: string;
+  /** The logged-in member who started the checkout (C5), or null for a guest. */
+  memberId: string | null;
+  items: CartItem[];
+  settings: OrderSettings;
+}
+
+export interface PaymentMethodView {
+  kind: PaymentMethodKind;
+  cardBrand: string | null;
+  cardLast4: string | null;
+  descriptor: string | null;
+}
+
+export interface OrderFailure {
+  code: string;
+  /** Buyer-facing, Japanese. */
+  message: string;
+}
+
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  /** Increases with every change; the read model keeps only the newest. */
+  version: number;
+  memberId: string | null;
+  isGuest: boolean;
+  items: CartItem[];
+  totals: Totals;
+  checkoutSessionId: string | null;
+  buyer: { buyerId: string; name: string; email: string } | null;
+  shippingAddress: UsableShippingAddress | null;
+  paymentMethod: PaymentMethodView | null;
+  /** C6: the orderer prefilled from the Amazon account and the chosen address. */
+  ordererDefaults: OrdererInput | null;
+  procedure: OrderProcedure | null;
+  /** C6: required extra member fields the member still has to fill in. */
+  additionalInformationRequired: { key: string; label: string }[];
+  couponCode: string | null;
+  pointsUsed: number;
+  amazonPayRedirectUrl: string | null;
+  chargePermissionId: string | null;
+  chargeId: string | null;
+  /** M1/M2. */
+  shopMemo: string | null;
+  /** C8: null means "not asked" (guest orders), never false by default. */
+  newsletter: boolean | null;
+  mobileMail: boolean | null;
+  /** C4/L7: the member created by "register as member" at purchase. */
+  registeredMemberId: string | null;
+  purchasePoints: { points: number; state: 'none' | 'pending' | 'usable' | 'revoked' };
+  failure: OrderFailure | null;
+  createdAt: string;
+  placedAt: string | null;
+  updatedAt: string;
+  /** In words, what the order waits for (also the workflow's current details in the UI). */
+  waitingFor: string;
+}
+
+export const getOrder = defineQuery<OrderView>('getOrder');
+
+/** Step 2: the buyer is back from Amazon with a checkout session. */
+export const amazonReturn = defineUpdate<OrderView, [{ checkoutSessionId: string }]>('amazonReturn');
+/** Step 3: the order-procedure form (C3–C6). */
+export const submitProcedure = defineUpdate<OrderView, [OrderProcedureInput]>('submitProcedure');
+/** Step 4: 「注文確定」. */
+export const confirmOrder = defineUpdate<OrderView, []>('confirmOrder');
+/** Step 5: the buyer is back from Amazon's confirmation page. */
+export const completeOrder = defineUpdate<OrderView, []>('completeOrder');
+
+/** An Amazon Pay notification about one of this order's objects (a hint: the workflow re-reads). */
+export const amazonNotification = defineSignal<[{ objectType: 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND'; objectId: string }]>('amazonNotification');
+
+/** Failure types the API maps to 4xx answers. */
+export const OrderFailureType = {
+  InvalidState: 'Order.InvalidState',
+  AddressUnusable: 'Order.AddressUnusable',
+  SessionMismatch: 'Order.SessionMismatch',
+  InvalidProcedure: 'Order.InvalidProcedure',
+  ConsentRequired: 'Order.ConsentRequired',
+  CouponRefused: 'Order.CouponRefused',
+  PointsRefused: 'Order.PointsRefused',
+  AdditionalInformationRequired: 'Order.AdditionalInformationRequired',
+  PaymentDeclined: 'Order.PaymentDeclined',
+} as const;
