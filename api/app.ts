@@ -11,8 +11,10 @@ import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { requireOpsToken } from './ops/auth.js';
 import { opsMemberRoutes } from './ops/members.js';
+import { notificationRoutes } from './notifications.js';
 import { orderRoutes } from './orders/routes.js';
 import { healthRoutes } from './routes/health.js';
+import { storefrontRoutes } from './storefront.js';
 
 export interface AppDeps {
   temporal: Connection;
@@ -75,14 +77,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(
-    orderRoutes({
-      client: new Client({ connection: deps.temporal, namespace: config.temporal.namespace }),
-      models: deps.database.models,
-      amazonPay: deps.amazonPay,
-      config,
-    }),
-  );
+  const client = new Client({ connection: deps.temporal, namespace: config.temporal.namespace });
+  app.use(orderRoutes({ client, models: deps.database.models, amazonPay: deps.amazonPay, config }));
+  app.use(notificationRoutes({ client, models: deps.database.models, trustedCertPath: config.amazonPay.notificationCertPath, log: deps.log }));
+
+  app.use(storefrontRoutes());
 
   app.use(notFound);
   app.use(errorHandler(deps.log));

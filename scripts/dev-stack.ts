@@ -6,7 +6,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { NOTIFICATION_PATH } from '../api/notifications.js';
 import { loadConfig } from '../config/index.js';
+import { connectDatabase } from '../db/connection.js';
+import { seedCatalog } from '../db/seed.js';
 import { searchAttributeCliSpecs } from '../workflows/search-attributes.js';
 import { isPortOpen, spawnGroup, startDatabase, startTemporalDevServer, waitFor, type RunningService, type SpawnedProcess } from './services.js';
 import { redactUri, resolveTools } from './tools.js';
@@ -50,6 +53,15 @@ function spawnApp(name: string, entry: string, env: NodeJS.ProcessEnv): SpawnedP
   return proc;
 }
 
+async function seedDemoData(uri: string) {
+  const database = await connectDatabase(uri);
+  try {
+    return await seedCatalog(database.models);
+  } finally {
+    await database.close();
+  }
+}
+
 try {
   const tools = await resolveTools({ config, childEnv: process.env, say });
 
@@ -83,16 +95,23 @@ try {
   started.push(database);
   say(`database up (${tools.database.kind})`);
 
+  const seeded = await seedDemoData(database.address);
+  say(`demo catalog loaded (${seeded.products} products, ${seeded.coupons} coupons)`);
+
   await refuseBusyPort(config.api.port, 'API', 'set API_PORT');
+  await refuseBusyPort(config.emulator.port, 'Amazon Pay emulator', 'set EMULATOR_PORT (and AMAZON_PAY_EMULATOR_URL)');
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: config.temporal.address,
     MONGODB_URI: database.address,
+    // The emulator notifies the API, as Amazon would.
+    EMULATOR_NOTIFICATION_URL: config.emulator.notificationUrl ?? `${apiUrl}${NOTIFICATION_PATH}`,
   };
+  spawnApp('emulator', 'emulator/main.ts', childEnv);
   spawnApp('worker', 'worker/main.ts', childEnv);
   spawnApp('api', 'api/main.ts', childEnv);
 
-  const apiUrl = `http://${config.api.host}:${config.api.port}`;
   await waitFor(
     'API /healthz',
     async () => {
@@ -125,6 +144,7 @@ try {
   if (temporal !== undefined) say(`  Temporal Web UI   http://127.0.0.1:${config.temporal.uiPort}`);
   say(`  Temporal gRPC     ${config.temporal.address}`);
   say(`  API               ${apiUrl}  (health: ${apiUrl}/healthz)`);
+  say(`  Amazon Pay emulator ${config.amazonPay.emulatorUrl}`);
   say(`  database          ${redactUri(database.address)}`);
   say(`  logs              ${path.relative(process.cwd(), logDir)}/`);
 } catch (error) {

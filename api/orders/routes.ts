@@ -10,6 +10,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { checkoutButtonConfig, type AmazonPayClient } from '../../amazon-pay/index.js';
+import { readPointAccount } from '../../activities/points.js';
 import type { AppConfig } from '../../config/index.js';
 import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
@@ -106,6 +107,22 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
       throw error;
     }
   }
+
+  const requireMemberId = (req: Request): string => {
+    const memberId = req.session?.memberId;
+    if (memberId === undefined) throw new HttpError(401, 'not_logged_in', 'ログインしてください');
+    return memberId;
+  };
+
+  // My page: the member's point account (usable, held, pending) and orders.
+  router.get('/api/members/me/points', async (req, res) => {
+    res.json({ points: await readPointAccount(client, requireMemberId(req)) });
+  });
+  router.get('/api/members/me/orders', async (req, res) => {
+    const memberId = requireMemberId(req);
+    const orders = await models.Order.find({ memberId }).sort({ createdAt: -1 }).limit(50).lean();
+    res.json({ orders: orders.map((order) => order.view) });
+  });
 
   router.get('/api/products', async (_req, res) => {
     const products = await models.Product.find({ active: true }, { _id: 0 }).sort({ productId: 1 }).lean();
