@@ -21,6 +21,16 @@ export default tseslint.config(
     },
   },
   {
+    // The demo storefront's browser modules (storefront/tsconfig.json gives them DOM types).
+    files: ['storefront/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'localStorage', 'sessionStorage', 'crypto', 'fetch', 'URLSearchParams', 'CustomEvent', 'CSS', 'Intl', 'HTMLElement', 'HTMLInputElement', 'HTMLFormElement', 'HTMLAnchorElement', 'HTMLButtonElement', 'Node', 'Response', 'setTimeout', 'clearTimeout', 'console'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Workflow code is replayed: it must be deterministic and free of I/O (DESIGN.md, "Style").
     files: ['workflows/**/*.ts'],
     rules: {

@@ -21,7 +21,10 @@ export interface MemberSnapshot {
   missingExtraFields: { key: string; label: string }[];
 }
 
-export type CouponLookup = { found: false } | { found: true; coupon: Coupon; alreadyUsedByMember: boolean };
+/** A coupon as it crosses into the workflow: dates as ISO strings (payloads are JSON). */
+export type CouponData = Omit<Coupon, 'validFrom' | 'validUntil'> & { validFrom: string; validUntil: string };
+
+export type CouponLookup = { found: false } | { found: true; coupon: CouponData; alreadyUsedByMember: boolean };
 
 export type RegistrationOutcome =
   | { outcome: 'registered'; memberId: string; registeredAt: string }
@@ -52,7 +55,11 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
       const coupon = couponSchema.parse(fields);
       // A use by this same order (a re-submitted procedure after confirm) is not "already used".
       const use = await models.CouponUse.findOne({ code: input.code, memberId: input.memberId }).lean();
-      return { found: true, coupon, alreadyUsedByMember: use !== null && use.orderId !== input.orderId };
+      return {
+        found: true,
+        coupon: { ...coupon, validFrom: coupon.validFrom.toISOString(), validUntil: coupon.validUntil.toISOString() },
+        alreadyUsedByMember: use !== null && use.orderId !== input.orderId,
+      };
     },
 
     /** C5 "usage counted once": the unique (code, member) row is the reservation; idempotent per order. */

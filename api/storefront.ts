@@ -5,6 +5,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { tokyoDate } from '../domain/calendar.js';
+import { DELIVERY_TIME_SLOT_LABELS, DELIVERY_TIME_SLOTS, NOSHI_TYPES, deliveryDateRange } from '../domain/order-procedure.js';
+import { PREFECTURES } from '../domain/prefectures.js';
 
 const root = fileURLToPath(new URL('../storefront/', import.meta.url));
 
@@ -21,11 +24,28 @@ export const STOREFRONT_PAGES: Record<string, string> = {
   '/reset-password': 'reset-password.html',
 };
 
+/**
+ * The choices of the order-procedure form (C3) from the same domain constants the workflow
+ * validates with, so the browser never keeps a second copy that could drift. The delivery dates
+ * are today's window in JST, as the workflow checks them.
+ */
+export function procedureOptions(now: Date = new Date()) {
+  return {
+    timeSlots: DELIVERY_TIME_SLOTS.map((value) => ({ value, label: DELIVERY_TIME_SLOT_LABELS[value] })),
+    noshiTypes: [...NOSHI_TYPES],
+    prefectures: [...PREFECTURES],
+    deliveryDates: deliveryDateRange(tokyoDate(now)),
+  };
+}
+
 export function storefrontRoutes(): Router {
   const router = Router();
   for (const [route, file] of Object.entries(STOREFRONT_PAGES)) {
     router.get(route, (_req, res) => res.sendFile(path.join(root, file)));
   }
+  router.get('/api/storefront/procedure-options', (_req, res) => {
+    res.json(procedureOptions());
+  });
   router.use('/assets', express.static(path.join(root, 'assets'), { fallthrough: false, index: false }));
   return router;
 }

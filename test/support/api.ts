@@ -33,9 +33,9 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function listen(app: ReturnType<typeof createApp>): Promise<{ url: string; server: Server }> {
+export async function listen(app: ReturnType<typeof createApp>, port = 0): Promise<{ url: string; server: Server }> {
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
+    const server = app.listen(port, '127.0.0.1', () => {
       resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server });
     });
   });
@@ -47,7 +47,14 @@ export async function listen(app: ReturnType<typeof createApp>): Promise<{ url: 
  */
 export async function startTestApi(
   label: string,
-  options: { env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps>; worker?: boolean; emulator?: Parameters<typeof createEmulator>[0] } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    deps?: Partial<AppDeps>;
+    worker?: boolean;
+    emulator?: Parameters<typeof createEmulator>[0];
+    /** Listen on this port (default: any free one); pair it with `env.PUBLIC_BASE_URL` when a browser follows Amazon's return URLs. */
+    port?: number;
+  } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase(label);
   await seedCatalog(database.models);
@@ -80,7 +87,7 @@ export async function startTestApi(
     mailer,
     ...options.deps,
   });
-  const { url, server } = await listen(app);
+  const { url, server } = await listen(app, options.port);
   return {
     url,
     config,

@@ -1,7 +1,9 @@
 /** Access for test files to the servers started by `test/global-setup.ts`. */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SearchAttributeType } from '@temporalio/common';
 import { inject } from 'vitest';
+import { orderSearchAttributes } from '../../workflows/search-attributes.js';
 import { connectDatabase, type Database } from '../../db/connection.js';
 
 /** A URI for a database of its own (unique name) on the run's server. */
@@ -21,13 +23,32 @@ export async function dropTestDatabase(database: Database): Promise<void> {
   await database.close();
 }
 
-/** A time-skipping environment on the provisioned test server (the SDK download only as a last resort). */
+/**
+ * A time-skipping environment on the provisioned test server (the SDK download only as a last resort),
+ * with the order search attributes registered as on the dev server.
+ */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const executablePath = inject('temporalTestServerPath');
-  return TestWorkflowEnvironment.createTimeSkipping(
+  const env = await TestWorkflowEnvironment.createTimeSkipping(
     executablePath === undefined ? {} : { server: { executable: { type: 'existing-path', path: executablePath } } },
   );
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(orderSearchAttributes.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
+  });
+  return env;
 }
+
+/** temporal.api.enums.v1.IndexedValueType numbers (the proto enum; the SDK does not export its encoder). */
+const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
+  [SearchAttributeType.TEXT]: 1,
+  [SearchAttributeType.KEYWORD]: 2,
+  [SearchAttributeType.INT]: 3,
+  [SearchAttributeType.DOUBLE]: 4,
+  [SearchAttributeType.BOOL]: 5,
+  [SearchAttributeType.DATETIME]: 6,
+  [SearchAttributeType.KEYWORD_LIST]: 7,
+};
 
 export function uniqueTaskQueue(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`;

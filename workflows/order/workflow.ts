@@ -323,25 +323,26 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         if (!parsed.ok) refuse(OrderFailureType.InvalidProcedure, parsed.issues[0]?.message ?? '入力内容をご確認ください。', { fields: parsed.issues });
         const procedure = parsed.value;
 
-        let coupon: AppliedCoupon | null = null;
+        let applied: AppliedCoupon | null = null;
         const base = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, fees: settings.fees });
         if (input.memberId !== null && procedure.couponCode) {
           const found = await store.findCoupon({ code: procedure.couponCode, memberId: input.memberId, orderId });
           if (!found.found) refuse(OrderFailureType.CouponRefused, COUPON_NOT_FOUND_MESSAGE, { fields: [{ path: 'couponCode', message: COUPON_NOT_FOUND_MESSAGE }] });
-          const decision = applyCoupon(found.coupon, { subtotal: base.subtotal, now: new Date(), isMember: true, alreadyUsedByMember: found.alreadyUsedByMember });
+          const coupon = { ...found.coupon, validFrom: new Date(found.coupon.validFrom), validUntil: new Date(found.coupon.validUntil) };
+          const decision = applyCoupon(coupon, { subtotal: base.subtotal, now: new Date(), isMember: true, alreadyUsedByMember: found.alreadyUsedByMember });
           if (!decision.ok) refuse(OrderFailureType.CouponRefused, decision.message, { fields: [{ path: 'couponCode', message: decision.message }] });
-          coupon = decision.applied;
+          applied = decision.applied;
         }
-        const beforePoints = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, coupon, fees: settings.fees });
+        const beforePoints = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, coupon: applied, fees: settings.fees });
         const pointsToUse = procedure.pointsToUse ?? 0;
         if (pointsToUse > 0 && input.memberId !== null) {
           const account = await points.pointsBalance(input.memberId);
           const check = checkPointsToUse({ pointsToUse, isMember: true, balance: account.available, amountBeforePoints: beforePoints.amountBeforePoints });
           if (!check.ok) refuse(OrderFailureType.PointsRefused, check.message, { fields: [{ path: 'pointsToUse', message: check.message }] });
         }
-        view.totals = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, coupon, pointsToUse, fees: settings.fees });
-        appliedCoupon = coupon;
-        view.couponCode = coupon?.code ?? null;
+        view.totals = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, coupon: applied, pointsToUse, fees: settings.fees });
+        appliedCoupon = applied;
+        view.couponCode = applied?.code ?? null;
         view.pointsUsed = pointsToUse;
         view.procedure = procedure;
         await changed('ProcedureEntered');

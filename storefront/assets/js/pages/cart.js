@@ -1,0 +1,88 @@
+/**
+ * カート (C1): both ways to pay side by side — 「このサイトでお支払い」 (the shop's normal order form)
+ * and the Amazon Pay button, which starts the Amazon Pay checkout (POST /api/checkouts) and sends
+ * the buyer to Amazon's page. R2 refusals (pre-order, subscription items) are shown as the API words them.
+ */
+import { api, ApiError, messageOf } from '../api.js';
+import { CART_CHANGED, MAX_QUANTITY, readCart, rememberCheckout, removeFromCart, setQuantity } from '../cart.js';
+import { $, h, hideNotice, showNotice, yen } from '../dom.js';
+import { initLayout } from '../layout.js';
+
+const errorBox = $('#checkout-error');
+/** @type {Map<string, any>} */
+let catalog = new Map();
+/** Product ids the last checkout attempt refused (R2), marked in the table. */
+let refused = new Set();
+
+function lineRow(line) {
+  const product = catalog.get(line.productId);
+  const quantity = h('input', { type: 'number', min: '1', max: String(MAX_QUANTITY), step: '1', value: String(line.quantity), inputmode: 'numeric', id: `qty-${line.productId}` });
+  quantity.addEventListener('change', () => {
+    const value = Math.trunc(Number(/** @type {HTMLInputElement} */ (quantity).value));
+    setQuantity(line.productId, Math.min(Math.max(Number.isFinite(value) ? value : 1, 1), MAX_QUANTITY));
+  });
+  const remove = h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `${product.name}を削除` }, '削除');
+  remove.addEventListener('click', () => removeFromCart(line.productId));
+  return h(
+    'tr',
+    { class: refused.has(line.productId) ? 'refused' : false, 'data-product-id': line.productId },
+    h('td', {}, product.name),
+    h('td', { class: 'num' }, yen(product.price)),
+    h('td', {}, h('label', { class: 'visually-hidden', for: `qty-${line.productId}` }, `数量（${product.name}）`), quantity),
+    h('td', { class: 'num' }, yen(product.price * line.quantity)),
+    h('td', { class: 'num' }, remove),
+  );
+}
+
+function render() {
+  const lines = readCart().items.filter((line) => catalog.has(line.productId));
+  $('#empty').hidden = lines.length > 0;
+  $('#cart').hidden = lines.length === 0;
+  $('#cart-table tbody').replaceChildren(...lines.map(lineRow));
+  const subtotal = lines.reduce((sum, line) => sum + catalog.get(line.productId).price * line.quantity, 0);
+  $('#cart-subtotal').textContent = yen(subtotal);
+}
+
+async function payWithAmazon(button) {
+  const cart = readCart();
+  const items = cart.items.filter((line) => catalog.has(line.productId)).map(({ productId, quantity }) => ({ productId, quantity }));
+  hideNotice(errorBox);
+  button.disabled = true;
+  try {
+    const created = await api.post('/api/checkouts', { items }, { 'Idempotency-Key': cart.checkoutKey });
+    rememberCheckout(created.orderId, created.orderToken);
+    const target = created.amazonPayButton?.redirectUrl;
+    if (!target) {
+      // With real Amazon, amazon.Pay.renderButton() takes the signed payload instead; not part of this demo.
+      showNotice(errorBox, 'error', 'Amazon Payのボタンを表示できません（エミュレーター以外の接続先はこのデモの対象外です）。');
+      button.disabled = false;
+      return;
+    }
+    location.assign(target);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'cart_refused') {
+      refused = new Set((error.details?.problems ?? []).flatMap((problem) => problem.productIds ?? (problem.productId ? [problem.productId] : [])));
+      render();
+    }
+    showNotice(errorBox, 'error', messageOf(error));
+    button.disabled = false;
+  }
+}
+
+await initLayout();
+try {
+  const { products } = await api.get('/api/products');
+  catalog = new Map(products.map((product) => [product.productId, product]));
+  render();
+  document.addEventListener(CART_CHANGED, () => {
+    refused = new Set();
+    hideNotice(errorBox);
+    render();
+  });
+  const amazonButton = /** @type {HTMLButtonElement} */ ($('#amazon-pay'));
+  amazonButton.addEventListener('click', () => payWithAmazon(amazonButton));
+} catch (error) {
+  showNotice($('#page-notice'), 'error', messageOf(error));
+} finally {
+  $('#loading').hidden = true;
+}
