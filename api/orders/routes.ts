@@ -14,6 +14,7 @@ import { readPointAccount } from '../../activities/points.js';
 import type { AppConfig } from '../../config/index.js';
 import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
+import { ORDER_STATE_MESSAGE } from '../../domain/messages.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
 import type { Models } from '../../db/models/index.js';
 import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
@@ -97,7 +98,11 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+      if (error instanceof WorkflowNotFoundError) {
+        // A finished order's workflow takes no more steps; one that never existed is not found.
+        if ((await models.Order.exists({ orderId })) !== null) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
+        throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+      }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const type = error.cause.type ?? '';
         const details = error.cause.details?.[0];

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -54,6 +55,8 @@ export async function startTestApi(
     emulator?: Parameters<typeof createEmulator>[0];
     /** Listen on this port (default: any free one); pair it with `env.PUBLIC_BASE_URL` when a browser follows Amazon's return URLs. */
     port?: number;
+    /** Run against a time-skipping environment instead of the dev server (timers in HTTP tests). */
+    timeSkipping?: TestWorkflowEnvironment;
   } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase(label);
@@ -63,18 +66,19 @@ export async function startTestApi(
   const taskQueue = uniqueTaskQueue(label);
   const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, TEMPORAL_TASK_QUEUE: taskQueue, ...options.env });
   const amazonPay = createAmazonPayClient(config, { emulatorUrl: running.url });
-  const temporal = await Connection.connect({ address: inject('temporalAddress') });
-  const client = new Client({ connection: temporal, namespace: config.temporal.namespace });
+  const skipping = options.timeSkipping;
+  const temporal = skipping?.connection ?? (await Connection.connect({ address: inject('temporalAddress') }));
+  const client = new Client({ connection: temporal, namespace: skipping?.namespace ?? config.temporal.namespace });
   const mailer = new RecordingMailer();
   let stopWorker = async () => undefined;
   if (options.worker === true) {
-    const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const nativeConnection = skipping?.nativeConnection ?? (await NativeConnection.connect({ address: inject('temporalAddress') }));
     const background = runInBackground(
       await createTestWorker({ connection: nativeConnection, client, namespace: config.temporal.namespace, taskQueue, database, amazonPay }),
     );
     stopWorker = async () => {
       await background.stop();
-      await nativeConnection.close();
+      if (skipping === undefined) await nativeConnection.close();
     };
   }
   const app = createApp({
@@ -102,7 +106,7 @@ export async function startTestApi(
       await new Promise((resolve) => server.close(resolve));
       await stopWorker();
       await running.close();
-      await temporal.close();
+      if (skipping === undefined) await temporal.close();
       await dropTestDatabase(database);
     },
   };
