@@ -655,6 +655,8 @@ export class Engine {
 export const chooseInputSchema = z.object({
   buyer: z.string().optional(),
   addressIndex: z.number().int().min(0).optional(),
+  /** Further destinations for the session's shippingAddressList (multi-destination checkouts). */
+  additionalAddressIndexes: z.array(z.number().int().min(0)).max(5).optional(),
   instrument: z.enum(['gift_card', 'gift_card_and_card', 'card']),
   cardIndex: z.number().int().min(0).optional(),
   authorizationBehavior: z.enum(['normal', 'pending_then_authorized', 'pending_then_declined']).optional(),
@@ -670,6 +672,11 @@ function resolveChoice(input: z.infer<typeof chooseInputSchema>): BuyerChoice {
     card = buyer.cards[input.cardIndex ?? 0] ?? null;
     if (card === null) throw badParam(`buyer ${buyer.key} has ${buyer.cards.length} cards`);
   }
+  const extraAddresses = (input.additionalAddressIndexes ?? []).map((index) => {
+    const extra = buyer.addresses[index];
+    if (extra === undefined) throw badParam(`buyer ${buyer.key} has ${buyer.addresses.length} addresses`);
+    return extra;
+  });
   const instrument = { kind: input.instrument, card };
-  return { buyer, address, instrument, behavior: input.authorizationBehavior ?? authorizationBehavior(instrument) };
+  return { buyer, address, extraAddresses, instrument, behavior: input.authorizationBehavior ?? authorizationBehavior(instrument) };
 }

@@ -23,6 +23,8 @@ export interface Status<S extends string> {
 export interface BuyerChoice {
   buyer: TestBuyer;
   address: Address;
+  /** More destinations (Amazon's multi-address list), for merchants testing their one-address rule. */
+  extraAddresses: Address[];
   instrument: Instrument;
   behavior: AuthorizationBehavior;
 }
@@ -185,7 +187,7 @@ export function renderSession(s: CheckoutSession, ctx: { merchantId: string; bas
     billingAddress: s.choice === null ? null : billingAddress(s.choice),
     shippingAddress: s.choice?.address ?? null,
     // The SDK JSON.parses each element: Amazon sends them as JSON strings.
-    shippingAddressList: s.choice === null ? null : [JSON.stringify(s.choice.address)],
+    shippingAddressList: s.choice === null ? null : [s.choice.address, ...s.choice.extraAddresses].map((address) => JSON.stringify(address)),
     paymentPreferences: s.choice === null ? null : renderPaymentPreferences(s.choice),
     statusDetails: renderStatus(s.status),
     constraints,

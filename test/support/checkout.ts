@@ -8,6 +8,7 @@ import type { Shopper } from './api.js';
 export interface AmazonChoice {
   buyer?: string;
   addressIndex?: number;
+  additionalAddressIndexes?: number[];
   instrument?: 'gift_card' | 'gift_card_and_card' | 'card';
   cardIndex?: number;
   authorizationBehavior?: 'normal' | 'pending_then_authorized' | 'pending_then_declined';

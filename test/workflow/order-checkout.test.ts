@@ -4,7 +4,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE } from '../../domain/messages.js';
+import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE, SINGLE_DESTINATION_MESSAGE } from '../../domain/messages.js';
 import { amazonNotification, amazonReturn, completeOrder, confirmOrder, submitProcedure } from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
 import { procedureForm } from '../support/checkout.js';
@@ -91,6 +91,16 @@ describe('order workflow: checkout (time-skipping)', () => {
     await chooseAgain(h, sessionId, { buyer: 'taro', addressIndex: 1 });
     const ok = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     expect(ok.shippingAddress?.prefecture).toBe('大阪府');
+  });
+
+  it('R3: a checkout with more than one destination is refused; one destination goes through', async () => {
+    const handle = await startOrder(h);
+    const sessionId = await buyerAtAmazon(h, handle, { buyer: 'taro', addressIndex: 0, additionalAddressIndexes: [1] });
+    const refused = await refusal(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
+    expect(refused.type).toBe('Order.AddressUnusable');
+    expect(refused.message).toBe(SINGLE_DESTINATION_MESSAGE);
+    await chooseAgain(h, sessionId, { buyer: 'taro', addressIndex: 0 });
+    expect((await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] })).status).toBe('AddressSelected');
   });
 
   it('refuses a checkout session created for another order', async () => {
