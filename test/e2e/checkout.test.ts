@@ -41,14 +41,16 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
   it('C1, C2, C3, C8, M1: a guest pays with Amazon Pay, fills the order procedure and the order completes on the shop', async () => {
     const { context, page } = await newShopper(browser, api.url);
     await addToCart(page, '静岡煎茶 100g', 2);
+    await screenshot(page, 'products');
 
     // C1: the cart offers the shop's own order form and the Amazon Pay button side by side.
-    await page.getByRole('link', { name: 'カート' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: /^カート/ }).click();
     await expect.poll(() => page.getByRole('link', { name: 'このサイトでお支払い' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('button', { name: 'Amazon Pay' }).isVisible()).toBe(true);
     await page.getByRole('link', { name: 'このサイトでお支払い' }).click();
     await page.waitForURL(/\/normal-order$/);
     expect(await page.locator('main').textContent()).toContain('Amazon Payはお支払い方法としてお選びいただけません');
+    await screenshot(page, 'normal-order');
 
     // C2: Amazon's page (sign in, address, payment), back to the shop's order-procedure screen.
     await payWithAmazon(page, api.emulatorUrl);
@@ -73,6 +75,7 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     await page.getByLabel('のしの名入れ').fill('山田');
     await expect.poll(async () => (await totalsOf(page))['gift-fee']).toBe('¥330');
     expect((await totalsOf(page))['total']).toBe('¥3,330');
+    await screenshot(page, 'guest-review');
 
     // C3: consent to the privacy policy is required; the refusal is shown at the checkbox.
     await page.getByRole('button', { name: '注文確定' }).click();

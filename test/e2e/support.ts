@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { NOTIFICATION_PATH } from '../../api/notifications.js';
 import { freePort } from '../../scripts/services.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 
@@ -47,7 +48,16 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export async function startE2eApi(label: string): Promise<TestApi> {
   const port = await freePort();
-  return startTestApi(label, { worker: true, port, env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } });
+  const api = await startTestApi(label, { worker: true, port, env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } });
+  // Amazon's notifications reach the API as in production, so a pending authorization settles
+  // within the emulator's delay instead of at the workflow's first poll (30 s).
+  const response = await fetch(`${api.emulatorUrl}/__emulator/notifications`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${api.url}${NOTIFICATION_PATH}` }),
+  });
+  if (!response.ok) throw new Error(`emulator notification URL: ${response.status} ${await response.text()}`);
+  return api;
 }
 
 /** A fresh shopper: own cookies, localStorage and sessionStorage. */

@@ -16,9 +16,9 @@ export function renderTotals(list, totals) {
     ['商品小計', yen(totals.subtotal), 'subtotal'],
     ['送料', totals.shipping === 0 ? '無料' : yen(totals.shipping), 'shipping'],
     ['ギフト料金', yen(totals.giftFee), 'gift-fee'],
-    ['クーポン割引', `−${yen(totals.couponDiscount)}`, 'coupon-discount', totals.couponDiscount > 0 ? 'discount' : ''],
-    ['ポイント割引', `−${yen(totals.pointsDiscount)}`, 'points-discount', totals.pointsDiscount > 0 ? 'discount' : ''],
-  ];
+    totals.couponDiscount > 0 ? ['クーポン割引', `−${yen(totals.couponDiscount)}`, 'coupon-discount', 'discount'] : null,
+    totals.pointsDiscount > 0 ? ['ポイント割引', `−${yen(totals.pointsDiscount)}`, 'points-discount', 'discount'] : null,
+  ].filter((row) => row !== null);
   list.replaceChildren(
     ...rows.flatMap(([label, value, key, extra = '']) => [h('dt', { class: extra }, label), h('dd', { class: extra, 'data-total': key }, value)]),
     h('dt', { class: 'grand' }, 'お支払い合計'),

@@ -55,8 +55,8 @@ function renderAdditionalInformation(missing) {
 
 function renderPoints(points) {
   $('#points').replaceChildren(
-    h('dt', { class: 'grand' }, 'ご利用可能'),
-    h('dd', { class: 'grand', 'data-testid': 'points-available' }, `${number(points.available)} pt`),
+    h('dt', { class: 'lead' }, 'ご利用可能'),
+    h('dd', { class: 'lead', 'data-testid': 'points-available' }, `${number(points.available)} pt`),
     h('dt', {}, '保有ポイント'),
     h('dd', {}, `${number(points.balance)} pt`),
     h('dt', {}, 'ご注文で確保中'),
