@@ -11,6 +11,7 @@ import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { requireOpsToken } from './ops/auth.js';
 import { opsMemberRoutes } from './ops/members.js';
+import { opsOrderRoutes } from './ops/orders.js';
 import { notificationRoutes } from './notifications.js';
 import { orderRoutes } from './orders/routes.js';
 import { healthRoutes } from './routes/health.js';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const client = new Client({ connection: deps.temporal, namespace: config.temporal.namespace });
+  app.use(opsOrderRoutes({ client, models: deps.database.models }));
   app.use(orderRoutes({ client, models: deps.database.models, amazonPay: deps.amazonPay, config }));
   app.use(notificationRoutes({ client, models: deps.database.models, trustedCertPath: config.amazonPay.notificationCertPath, log: deps.log }));
 
