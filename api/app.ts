@@ -9,7 +9,7 @@ import { errorHandler, notFound } from './errors.js';
 import type { Mailer } from './members/mailer.js';
 import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
-import { requireOpsToken } from './ops/auth.js';
+import { auditTrail, opsAuth } from './ops/auth.js';
 import { opsMemberRoutes } from './ops/members.js';
 import { opsOrderRoutes } from './ops/orders.js';
 import { notificationRoutes } from './notifications.js';
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use('/ops', requireOpsToken(config.ops.token));
+  app.use('/ops', auditTrail(deps.database.models, deps.log), opsAuth(config.ops.credentials));
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
 
   app.use(

@@ -67,8 +67,11 @@ export const envSchema = z.object({
   /** Signs the shop's session cookies. Required in production; the default is for development only. */
   SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
-  /** Bearer token of the ops API. Required in production; the default is for development only. */
-  OPS_TOKEN: z.string().min(16).default('dev-only-ops-token-change-me'),
+  /**
+   * Ops API credentials: comma-separated `name:role:token` (role `viewer` reads, `operator` also acts).
+   * Required in production; the defaults are for development only.
+   */
+  OPS_TOKENS: z.string().default('ops:operator:dev-only-ops-token-change-me,viewer:viewer:dev-only-viewer-token-change-me'),
   /**
    * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
    * supply them, so members registered through Amazon are asked for the required ones later.
@@ -141,7 +144,7 @@ export interface AppConfig {
     extraFields: ExtraFieldDefinition[];
     passwordResetTtlMinutes: number;
   };
-  ops: { token: string };
+  ops: { credentials: OpsCredential[] };
   orders: {
     pointsMode: 'standard' | 'commerce_creator';
     pointsRatePercent: number;
@@ -164,7 +167,38 @@ const extraFieldsJson = z
   })
   .pipe(z.array(extraFieldDefinitionSchema).max(20));
 
-const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKEN', 'ORDER_TOKEN_SECRET'] as const;
+const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKENS', 'ORDER_TOKEN_SECRET'] as const;
+
+export type OpsRole = 'viewer' | 'operator';
+export interface OpsCredential {
+  name: string;
+  role: OpsRole;
+  token: string;
+}
+
+const opsTokensSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .pipe(
+    z
+      .array(
+        z.string().transform((entry, ctx) => {
+          const [name = '', role = '', ...rest] = entry.split(':');
+          const token = rest.join(':');
+          const parsed = z
+            .object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), role: z.enum(['viewer', 'operator']), token: z.string().min(16) })
+            .safeParse({ name, role, token });
+          if (!parsed.success) {
+            ctx.addIssue({ code: 'custom', message: `"${name}": expected name:viewer|operator:token (token ≥ 16 characters)` });
+            return z.NEVER;
+          }
+          return parsed.data as OpsCredential;
+        }),
+      )
+      .min(1)
+      .refine((list) => new Set(list.map((c) => c.name)).size === list.length, 'names must be unique')
+      .refine((list) => new Set(list.map((c) => c.token)).size === list.length, 'tokens must be unique'),
+  );
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -181,6 +215,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production') {
     const defaults = DEV_ONLY_SECRETS.filter((key) => source[key] === undefined || source[key] === '');
     if (defaults.length > 0) throw new ConfigError(`invalid configuration: ${defaults.join(', ')} must be set in production`);
+  }
+  const opsCredentials = opsTokensSchema.safeParse(e.OPS_TOKENS);
+  if (!opsCredentials.success) {
+    throw new ConfigError(`invalid configuration: OPS_TOKENS: ${opsCredentials.error.issues.map((issue) => issue.message).join('; ')}`);
   }
   const extraFields = extraFieldsJson.safeParse(e.MEMBER_EXTRA_FIELDS);
   if (!extraFields.success) {
@@ -230,7 +268,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       extraFields: extraFields.data,
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     },
-    ops: { token: e.OPS_TOKEN },
+    ops: { credentials: opsCredentials.data },
     orders: {
       pointsMode: e.POINTS_MODE,
       pointsRatePercent: e.POINTS_RATE_PERCENT,

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { auditModel } from './audit.js';
 import { couponModel, couponUseModel, productModel } from './catalog.js';
 import { amazonLinkModel, memberModel, passwordResetTokenModel } from './member.js';
 import { checkoutRequestModel, orderModel } from './order.js';
@@ -16,6 +17,7 @@ export function createModels(connection: Connection) {
     CouponUse: couponUseModel(connection),
     Order: orderModel(connection),
     CheckoutRequest: checkoutRequestModel(connection),
+    Audit: auditModel(connection),
   };
 }
 

@@ -76,6 +76,9 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     await expect.poll(async () => (await totalsOf(page))['gift-fee']).toBe('¥330');
     expect((await totalsOf(page))['total']).toBe('¥3,330');
     await screenshot(page, 'guest-review');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'guest-review-mobile');
+    await page.setViewportSize({ width: 1200, height: 900 });
 
     // C3: consent to the privacy policy is required; the refusal is shown at the checkbox.
     await page.getByRole('button', { name: '注文確定' }).click();

@@ -4,7 +4,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEMBER_MESSAGES } from '../../domain/member.js';
-import { amazonBuyerToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { amazonBuyerToken, opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
 let clockOffsetMs = 0;
@@ -32,7 +32,7 @@ async function signInWithAmazon(shopper: Shopper, buyer: string) {
   return shopper.post('/api/auth/amazon/sign-in', { buyerToken: await amazonBuyerToken(api.emulatorUrl, buyer) });
 }
 
-const opsHeaders = () => ({ authorization: `Bearer ${api.config.ops.token}` });
+const opsHeaders = () => ({ authorization: `Bearer ${opsToken(api.config, 'operator')}` });
 
 describe('sign in with Amazon', () => {
   it('L1, L2, L7, L8, C6: an unknown Amazon buyer registers with the Amazon data: linked, no password, link time = registration time, asked for required extra fields', async () => {

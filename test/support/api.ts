@@ -173,3 +173,10 @@ export async function amazonBuyerToken(emulatorUrl: string, buyer: string): Prom
   if (!response.ok) throw new Error(`emulator sign-in failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { buyerToken: string }).buyerToken;
 }
+
+/** The configured ops token of the first credential with `role`. */
+export function opsToken(config: AppConfig, role: 'viewer' | 'operator'): string {
+  const credential = config.ops.credentials.find((c) => c.role === role);
+  if (credential === undefined) throw new Error(`no ${role} credential configured`);
+  return credential.token;
+}

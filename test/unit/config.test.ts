@@ -36,3 +36,20 @@ describe('config', () => {
     }
   });
 });
+
+describe('config: ops credentials', () => {
+  it('parses named credentials with roles', () => {
+    const config = loadConfig({ OPS_TOKENS: 'alice:operator:aaaaaaaaaaaaaaaa1, bob:viewer:bbbbbbbbbbbbbbbb2' });
+    expect(config.ops.credentials).toEqual([
+      { name: 'alice', role: 'operator', token: 'aaaaaaaaaaaaaaaa1' },
+      { name: 'bob', role: 'viewer', token: 'bbbbbbbbbbbbbbbb2' },
+    ]);
+  });
+
+  it('refuses unknown roles, short tokens, duplicate names, and dev defaults in production', () => {
+    expect(() => loadConfig({ OPS_TOKENS: 'alice:admin:aaaaaaaaaaaaaaaa1' })).toThrow(/OPS_TOKENS/);
+    expect(() => loadConfig({ OPS_TOKENS: 'alice:operator:short' })).toThrow(/OPS_TOKENS/);
+    expect(() => loadConfig({ OPS_TOKENS: 'a:operator:aaaaaaaaaaaaaaaa1,a:viewer:bbbbbbbbbbbbbbbb2' })).toThrow(/unique/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/must be set in production/);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { api, ApiError, messageOf } from '../api.js';
 import { $, h, param, showNotice } from '../dom.js';
-import { initLayout } from '../layout.js';
+import { initLayout, refreshHeader } from '../layout.js';
 
 const notice = $('#page-notice');
 const buyerToken = param('buyerToken');
@@ -26,6 +26,7 @@ async function start() {
     location.replace('/mypage?linked=1');
     return;
   }
+  await refreshHeader();
   $('#buyer-name').textContent = answer.buyer.name;
   $('#buyer-email').textContent = answer.buyer.email;
   $('#link-or-register').hidden = false;

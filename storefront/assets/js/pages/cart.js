@@ -26,7 +26,7 @@ function lineRow(line) {
   return h(
     'tr',
     { class: refused.has(line.productId) ? 'refused' : false, 'data-product-id': line.productId },
-    h('td', {}, product.name, refused.has(line.productId) ? h('span', { class: 'tag tag-warn' }, 'Amazon Pay対象外') : null),
+    h('td', {}, product.name, product.salesType !== 'normal' ? h('span', { class: 'tag tag-warn' }, 'Amazon Pay対象外') : null),
     h('td', { class: 'num' }, yen(product.price)),
     h('td', {}, h('label', { class: 'visually-hidden', for: `qty-${line.productId}` }, `数量（${product.name}）`), quantity),
     h('td', { class: 'num' }, yen(product.price * line.quantity)),
