@@ -110,6 +110,34 @@ describe.skipIf(!hasChromium)('storefront members in Chromium', () => {
     await context.close();
   });
 
+  it('C6: a member registered through Amazon is asked for the missing shop field at 「注文確定」, then the order goes through', async () => {
+    const { context, page } = await newShopper(browser, api.url);
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Amazonアカウントでログイン' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${api.emulatorUrl}/signin/`));
+    await page.getByLabel('山田 太郎').check();
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('button', { name: 'Amazonアカウントの情報で会員登録する' }).click();
+    await page.waitForURL(/\/mypage/);
+    await page.locator('#mypage').waitFor();
+
+    await addToCart(page, '季節の和菓子 6個入');
+    await payWithAmazon(page, api.emulatorUrl);
+    await chooseAtAmazon(page, { buyer: '山田 太郎' });
+    await page.locator('#procedure').waitFor();
+    await confirmOrder(page);
+    // 生年月日 is required by the shop and Amazon does not supply it.
+    await page.locator('#additional-information').waitFor();
+    expect(await page.locator('#additional-notice').textContent()).toBe('会員情報の追加入力が必要です。追加情報をご入力のうえ、ご注文を確定してください。');
+    await screenshot(page, 'additional-information');
+    await page.getByLabel('生年月日').fill('1980-01-23');
+    await page.getByRole('button', { name: '登録して注文確定へ進む' }).click();
+    await payAtAmazon(page);
+    await page.getByRole('heading', { name: 'ご注文ありがとうございました' }).waitFor();
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
   it('L1, L2, L4, L8: sign in with Amazon, register with the Amazon data, set a password, log out of both sessions', async () => {
     const { context, page } = await newShopper(browser, api.url);
     await page.goto('/login');

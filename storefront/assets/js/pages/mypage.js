@@ -9,11 +9,13 @@ import { formatPostalCode, ORDER_STATUS_LABELS } from '../order-view.js';
 
 const notice = $('#page-notice');
 
-const WELCOME = {
-  'signedIn=amazon': 'Amazonアカウントでログインしました。',
-  'linked=1': 'Amazonアカウントと連携しました。次回からAmazonアカウントだけでログインできます。',
-  'registered=amazon': 'Amazonアカウントの情報で会員登録しました。',
-};
+/** What brought the member here (set by the sign-in pages), as a one-time message. */
+function welcomeMessage() {
+  if (param('signedIn') === 'amazon') return 'Amazonアカウントでログインしました。';
+  if (param('linked') === '1') return 'Amazonアカウントと連携しました。次回からAmazonアカウントだけでログインできます。';
+  if (param('registered') === 'amazon') return 'Amazonアカウントの情報で会員登録しました。';
+  return null;
+}
 
 function fact(label, value, testId) {
   return [h('dt', {}, label), h('dd', testId ? { 'data-testid': testId } : {}, value)];
@@ -161,9 +163,11 @@ try {
     showNotice(notice, 'info', 'マイページをご利用になるにはログインしてください。', h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '/login?next=/mypage' }, 'ログイン画面へ')));
   } else {
     await load();
-    const welcome = Object.entries(WELCOME).find(([query]) => location.search.includes(query));
-    if (welcome) showNotice(notice, 'success', welcome[1]);
-    if (param('signedIn') !== null || param('linked') !== null || param('registered') !== null) history.replaceState(null, '', location.pathname);
+    const welcome = welcomeMessage();
+    if (welcome !== null) {
+      showNotice(notice, 'success', welcome);
+      history.replaceState(null, '', location.pathname);
+    }
     $('#mypage').hidden = false;
   }
 } catch (error) {

@@ -150,9 +150,11 @@ function renderOrder(view, changeAddressUrl) {
 async function showPoints() {
   try {
     const { points } = await api.get('/api/members/me/points');
+    const usable = Math.min(points.available, order.totals.maxUsablePoints);
     $('#points-balance').textContent = `ご利用可能なポイント：${number(points.available)}ポイント`;
-    field('points-to-use').max = String(Math.min(points.available, order.totals.maxUsablePoints));
-    $('#points-hint').textContent = `このご注文では最大${number(Math.min(points.available, order.totals.maxUsablePoints))}ポイントまで`;
+    field('points-to-use').max = String(usable);
+    field('points-to-use').disabled = usable === 0;
+    $('#points-hint').textContent = usable === 0 ? 'ご利用いただけるポイントはありません。' : `このご注文では最大${number(usable)}ポイントまで`;
   } catch {
     $('#points-balance').textContent = 'ポイント残高を表示できませんでした。';
   }
