@@ -73,7 +73,7 @@ export interface AmazonRefusal {
   status: number | null;
 }
 
-async function orRefusal<T>(call: () => Promise<T>): Promise<T | AmazonRefusal> {
+export async function orRefusal<T>(call: () => Promise<T>): Promise<T | AmazonRefusal> {
   try {
     return await call();
   } catch (error) {

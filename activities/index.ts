@@ -4,6 +4,7 @@ import type { ExtraFieldDefinition } from '../domain/member.js';
 import type { Models } from '../db/models/index.js';
 import { createCheckoutActivities } from './checkout.js';
 import { createOrderActivities } from './orders.js';
+import { createPaymentActivities } from './payments.js';
 import { createPointsActivities } from './points.js';
 import { createSystemCheckActivities } from './system-check.js';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSystemCheckActivities(deps),
     ...createCheckoutActivities(deps),
     ...createOrderActivities(deps),
+    ...createPaymentActivities(deps),
     ...createPointsActivities(deps.temporal),
   };
 }

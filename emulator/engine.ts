@@ -41,6 +41,8 @@ export const OVERCHARGE_FACTOR = 9;
 export const MAX_CHARGES_PER_PERMISSION = 25;
 export const AUTHORIZATION_TTL_MS = 30 * DAY;
 export const PERMISSION_TTL_MS = 180 * DAY;
+/** A capture later than this after the authorization goes CaptureInitiated first. */
+export const CAPTURE_PENDING_AFTER_MS = 7 * DAY;
 
 export type ObjectType = 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND';
 export type ChangeListener = (change: { objectType: ObjectType; objectId: string; chargePermissionId: string }) => void;
@@ -493,7 +495,14 @@ export class Engine {
     const now = this.now();
     charge.captureAmount = b.captureAmount;
     if (b.softDescriptor != null) charge.softDescriptor = b.softDescriptor;
-    this.setStatus(charge, 'Captured', null, now);
+    if (charge.authorizedAt !== null && now - charge.authorizedAt > CAPTURE_PENDING_AFTER_MS) {
+      // Amazon: a capture more than 7 days after the authorization may go pending (re-authorized behind the scenes).
+      this.setStatus(charge, 'CaptureInitiated', null, now);
+      charge.pending = { at: now + this.o.pendingAuthDelayMs, outcome: 'Captured' };
+      this.o.scheduleSweep(this.o.pendingAuthDelayMs);
+    } else {
+      this.setStatus(charge, 'Captured', null, now);
+    }
     this.notify('CHARGE', charge.id, charge.chargePermissionId);
     const permission = this.permissions.get(charge.chargePermissionId);
     if (permission !== undefined) this.refreshPermission(permission, now);

@@ -2,11 +2,16 @@
  * Ops order routes: listing from the read model, and (A1–A3, P1–P3) the operations on a placed order
  * as workflow Updates — each answers with the new order state or a clear refusal.
  */
-import { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import { Router, type Request, type Response } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { orderWorkflowId } from '../../domain/ids.js';
 import type { Models } from '../../db/models/index.js';
+import { cancelOrder, captureOrder, changeAmount, getOrder, OrderFailureType, refundOrder, type OrderView } from '../../workflows/order/definitions.js';
+import { HttpError } from '../errors.js';
 import { parse } from '../validation.js';
+import { auditChange, requireOperator } from './auth.js';
 
 const listSchema = z.strictObject({
   status: z.string().regex(/^[A-Za-z]{1,30}$/).optional(),
@@ -20,8 +25,76 @@ export interface OpsOrderDeps {
   models: Models;
 }
 
+const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'not an order id');
+const yenAmount = z.number().int().min(1).max(10_000_000);
+export const changeAmountBodySchema = z.strictObject({ amount: yenAmount });
+export const captureBodySchema = z.strictObject({ amount: yenAmount.optional() });
+export const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+export const refundBodySchema = z.strictObject({ amount: yenAmount, reason: z.string().trim().max(200).optional() });
+
+const refusalStatus: Record<string, number> = {
+  [OrderFailureType.InvalidState]: 409,
+  [OrderFailureType.AmountChangeRefused]: 422,
+  [OrderFailureType.CaptureRefused]: 422,
+  [OrderFailureType.CancelRefused]: 422,
+  [OrderFailureType.RefundRefused]: 422,
+  [OrderFailureType.AmazonUnavailable]: 503,
+};
+
 export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   const router = Router();
+  const handleOf = (orderId: string) => deps.client.workflow.getHandle(orderWorkflowId(orderId));
+
+  async function currentView(orderId: string): Promise<OrderView> {
+    try {
+      return await handleOf(orderId).query(getOrder);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const stored = await deps.models.Order.findOne({ orderId }).lean();
+      if (stored === null) throw new HttpError(404, 'order_not_found', `no order ${orderId}`);
+      return stored.view as unknown as OrderView;
+    }
+  }
+
+  /** Runs one ops Update, audited with the order before and after; refusals become 4xx. */
+  async function operate(req: Request, res: Response, action: string, run: (orderId: string) => Promise<OrderView>): Promise<void> {
+    const orderId = parse(orderIdSchema, req.params['orderId']);
+    const before = await currentView(orderId);
+    try {
+      const after = await run(orderId);
+      auditChange(res, { action, target: orderId, before: { status: before.status, payment: before.payment }, after: { status: after.status, payment: after.payment } });
+      res.json({ order: after });
+    } catch (error) {
+      auditChange(res, { action, target: orderId, before: { status: before.status, payment: before.payment } });
+      if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'invalid_state', `order ${orderId} takes no more operations (${before.status})`);
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const type = error.cause.type ?? '';
+        throw new HttpError(refusalStatus[type] ?? 400, type.replace(/^Order\./, '') || 'refused', error.cause.message, error.cause.details?.[0]);
+      }
+      throw error;
+    }
+  }
+
+  router.get('/ops/orders/:orderId', async (req, res) => {
+    res.json({ order: await currentView(parse(orderIdSchema, req.params['orderId'])) });
+  });
+
+  router.post('/ops/orders/:orderId/amount', requireOperator, async (req, res) => {
+    const body = parse(changeAmountBodySchema, req.body);
+    await operate(req, res, 'order.change_amount', (orderId) => handleOf(orderId).executeUpdate(changeAmount, { args: [body] }));
+  });
+  router.post('/ops/orders/:orderId/capture', requireOperator, async (req, res) => {
+    const body = parse(captureBodySchema, req.body ?? {});
+    await operate(req, res, 'order.capture', (orderId) => handleOf(orderId).executeUpdate(captureOrder, { args: [body] }));
+  });
+  router.post('/ops/orders/:orderId/cancel', requireOperator, async (req, res) => {
+    const body = parse(cancelBodySchema, req.body);
+    await operate(req, res, 'order.cancel', (orderId) => handleOf(orderId).executeUpdate(cancelOrder, { args: [body] }));
+  });
+  router.post('/ops/orders/:orderId/refund', requireOperator, async (req, res) => {
+    const body = parse(refundBodySchema, req.body);
+    await operate(req, res, 'order.refund', (orderId) => handleOf(orderId).executeUpdate(refundOrder, { args: [{ amount: body.amount, ...(body.reason === undefined ? {} : { reason: body.reason }) }] }));
+  });
 
   router.get('/ops/orders', async (req, res) => {
     const { page, pageSize, ...filter } = parse(listSchema, req.query);

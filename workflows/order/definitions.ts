@@ -25,7 +25,13 @@ export type OrderStatus =
   | 'Placed'
   | 'Failed'
   /** Not completed within 24 hours. */
-  | 'Abandoned';
+  | 'Abandoned'
+  /** Captured (shipped), fully or partly; refunds are possible. */
+  | 'Captured'
+  | 'PartiallyRefunded'
+  | 'Refunded'
+  /** Canceled before capture: charges canceled, permission closed, points restored. */
+  | 'Canceled';
 
 export const FINAL_CHECKOUT_STATUSES: readonly OrderStatus[] = ['Placed', 'Failed', 'Abandoned'];
 
@@ -57,6 +63,44 @@ export interface OrderFailure {
   code: string;
   /** Buyer-facing, Japanese. */
   message: string;
+}
+
+export interface ChargeEntry {
+  chargeId: string;
+  amount: number;
+  state: string;
+  reasonCode: string | null;
+  /** When the authorization was made (its 30-day expiry counts from here). */
+  authorizedAt: string | null;
+  capturedAmount: number;
+  refundedAmount: number;
+}
+
+export interface RefundEntry {
+  refundId: string;
+  chargeId: string;
+  amount: number;
+  state: string;
+}
+
+/** Money after placement (A1–A3): what is authorized, captured and refunded, per Amazon object. */
+export interface PaymentView {
+  /** The amount at confirmation: the base of the A2 cap. */
+  orderAmount: number;
+  /** The order amount now, after ops changes (what a full capture takes). */
+  amount: number;
+  amountLimit: number | null;
+  amountBalance: number | null;
+  charges: ChargeEntry[];
+  refunds: RefundEntry[];
+  capturedAmount: number;
+  refundedAmount: number;
+  /** Something ops must look at (e.g. an authorization that could not be renewed). */
+  attention: string | null;
+  /** When the charge permission closes (180 days). */
+  permissionClosesAt: string;
+  purchasePointsRevoked: number;
+  usedPointsReturned: number;
 }
 
 export interface OrderView {
@@ -91,6 +135,8 @@ export interface OrderView {
   registeredMemberId: string | null;
   purchasePoints: { points: number; state: 'none' | 'pending' | 'usable' | 'revoked' };
   failure: OrderFailure | null;
+  /** Set once placed. */
+  payment: PaymentView | null;
   createdAt: string;
   placedAt: string | null;
   updatedAt: string;
@@ -109,6 +155,15 @@ export const confirmOrder = defineUpdate<OrderView, []>('confirmOrder');
 /** Step 5: the buyer is back from Amazon's confirmation page. */
 export const completeOrder = defineUpdate<OrderView, []>('completeOrder');
 
+/** Ops (A2, A3): a new order amount; lowering until capture, raising within the Japanese cap. */
+export const changeAmount = defineUpdate<OrderView, [{ amount: number }]>('changeAmount');
+/** Ops (A1): capture at shipment, the whole amount or part of it (≥ ¥1). */
+export const captureOrder = defineUpdate<OrderView, [{ amount?: number }]>('captureOrder');
+/** Ops: cancel before capture. */
+export const cancelOrder = defineUpdate<OrderView, [{ reason: string }]>('cancelOrder');
+/** Ops: refund after capture, never more than captured. */
+export const refundOrder = defineUpdate<OrderView, [{ amount: number; reason?: string }]>('refundOrder');
+
 /** An Amazon Pay notification about one of this order's objects (a hint: the workflow re-reads). */
 export const amazonNotification = defineSignal<[{ objectType: 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND'; objectId: string }]>('amazonNotification');
 
@@ -123,4 +178,9 @@ export const OrderFailureType = {
   PointsRefused: 'Order.PointsRefused',
   AdditionalInformationRequired: 'Order.AdditionalInformationRequired',
   PaymentDeclined: 'Order.PaymentDeclined',
+  AmountChangeRefused: 'Order.AmountChangeRefused',
+  CaptureRefused: 'Order.CaptureRefused',
+  CancelRefused: 'Order.CancelRefused',
+  RefundRefused: 'Order.RefundRefused',
+  AmazonUnavailable: 'Order.AmazonUnavailable',
 } as const;

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
-import type { AmazonRefusal, CheckoutSessionSnapshot } from '../../activities/checkout.js';
+import type { AmazonRefusal, ChargeSnapshot, CheckoutSessionSnapshot } from '../../activities/checkout.js';
 import { checkShippingAddress, checkSingleShippingAddress } from '../../domain/address.js';
 import { tokyoDate } from '../../domain/calendar.js';
 import { applyCoupon, type AppliedCoupon } from '../../domain/coupon.js';
@@ -36,12 +36,17 @@ import { classifyPaymentDescriptor, shopMemoLine } from '../../domain/payment-me
 import { checkPointsToUse, purchasePoints, purchasePointsEligible } from '../../domain/points.js';
 import { computeTotals } from '../../domain/totals.js';
 import { AmazonChargePermissionId, IsGuest, MemberId, OrderStatus as OrderStatusAttribute, OrderTotal, PaymentMethod } from '../search-attributes.js';
+import { createPaymentOperations, initialPayment } from './payment.js';
 import {
   amazonNotification,
   amazonReturn,
+  cancelOrder,
+  captureOrder,
+  changeAmount,
   completeOrder,
   confirmOrder,
   getOrder,
+  refundOrder,
   OrderFailureType,
   submitProcedure,
   type OrderInput,
@@ -85,6 +90,10 @@ const WAITING_FOR: Record<OrderStatus, string> = {
   Placed: 'Placed: authorized, waiting for capture at shipment.',
   Failed: 'Failed: nothing to wait for.',
   Abandoned: 'Abandoned: the checkout was not completed within 24 hours.',
+  Captured: 'Captured: refunds are possible until the charge permission closes (180 days).',
+  PartiallyRefunded: 'Partly refunded: further refunds are possible until the charge permission closes.',
+  Refunded: 'Refunded in full: waiting for Amazon to settle the refunds.',
+  Canceled: 'Canceled before capture: nothing to wait for.',
 };
 
 function refuse(type: string, message: string, details?: unknown): never {
@@ -147,6 +156,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     registeredMemberId: null,
     purchasePoints: { points: 0, state: 'none' },
     failure: null,
+    payment: null,
     createdAt: createdAt.toISOString(),
     placedAt: null,
     updatedAt: createdAt.toISOString(),
@@ -254,13 +264,14 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   };
 
   /** Acts on a charge's state after completion; returns true when the order's outcome is settled. */
-  const settleCharge = async (state: string, reasonCode: string | null): Promise<boolean> => {
-    if (state === 'Authorized' || state === 'CaptureInitiated' || state === 'Captured') {
+  const settleCharge = async (charge: ChargeSnapshot): Promise<boolean> => {
+    if (charge.state === 'Authorized') {
+      view.payment = initialPayment(view, charge, new Date());
       await place();
       return true;
     }
-    if (state === 'Declined' || state === 'Canceled') {
-      await fail(reasonCode ?? state, PAYMENT_DECLINED_MESSAGE);
+    if (charge.state === 'Declined' || charge.state === 'Canceled') {
+      await fail(charge.reasonCode ?? charge.state, PAYMENT_DECLINED_MESSAGE);
       return true;
     }
     return false;
@@ -426,13 +437,49 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       view.chargePermissionId = session.chargePermissionId;
       view.chargeId = session.chargeId;
       const charge = await amazonCall(() => amazon.readCharge(session.chargeId as string));
-      if (!(await settleCharge(charge.state, charge.reasonCode))) await changed('Authorizing');
+      if (!(await settleCharge(charge))) await changed('Authorizing');
       return view;
     }),
   );
 
+  const payments = createPaymentOperations({ view, orderId, pointsAccount: () => input.memberId ?? view.registeredMemberId, changed });
+  const opsUpdate = <A>(run: (arg: A) => Promise<OrderView>) => (arg: A) => lock.run(() => run(arg));
+  const afterPlacement = (...allowed: OrderStatus[]) => () => {
+    if (!allowed.includes(view.status)) refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { status: view.status });
+  };
+  const wholeYen = (value: unknown, what: string) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new Error(`${what} must be a whole yen amount of at least 1`);
+  };
+  setHandler(changeAmount, opsUpdate(({ amount }) => payments.changeAmount(amount)), {
+    validator: ({ amount }) => {
+      wholeYen(amount, 'amount');
+      afterPlacement('Placed')();
+    },
+  });
+  setHandler(captureOrder, opsUpdate(({ amount }) => payments.capture(amount)), {
+    validator: ({ amount }) => {
+      if (amount !== undefined) wholeYen(amount, 'amount');
+      afterPlacement('Placed')();
+    },
+  });
+  setHandler(cancelOrder, opsUpdate(({ reason }) => payments.cancel(reason)), {
+    validator: ({ reason }) => {
+      if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 200) throw new Error('reason: 1–200 characters');
+      afterPlacement('Placed')();
+    },
+  });
+  setHandler(refundOrder, opsUpdate(({ amount }) => payments.refund(amount)), {
+    validator: ({ amount }) => {
+      wholeYen(amount, 'amount');
+      afterPlacement('Captured', 'PartiallyRefunded')();
+    },
+  });
+
+  /** Notifications after placement, re-read in order by the main loop. */
+  const notifications: { objectType: string; objectId: string }[] = [];
   setHandler(amazonNotification, ({ objectType, objectId }) => {
     if (objectType === 'CHARGE' && objectId === view.chargeId) authorizationHint = true;
+    if (view.payment !== null) notifications.push({ objectType, objectId });
   });
 
   publish();
@@ -456,7 +503,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         wait = Math.min(wait * 2, POLL_MAX_MS);
         const charge = await amazonPatient.readCharge(view.chargeId as string);
         await lock.run(async () => {
-          if (view.status === 'Authorizing') await settleCharge(charge.state, charge.reasonCode);
+          if (view.status === 'Authorizing') await settleCharge(charge);
         });
       }
       continue;
@@ -472,6 +519,18 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         await changed('Abandoned');
       });
     }
+  }
+
+  // After placement: ops updates, notifications, pending objects, and the 30/180-day timers.
+  while (view.payment !== null && !payments.settled()) {
+    const seenVersion = view.version;
+    const deadline = payments.nextDeadline(Date.now());
+    await condition(() => notifications.length > 0 || view.version !== seenVersion, Math.max(1, deadline - Date.now()));
+    const over = await lock.run(async () => {
+      for (let hint = notifications.shift(); hint !== undefined; hint = notifications.shift()) await payments.onNotification(hint.objectType, hint.objectId);
+      return Date.now() >= deadline ? payments.runDue(Date.now()) : false;
+    });
+    if (over) break;
   }
   await condition(allHandlersFinished);
   return view;
