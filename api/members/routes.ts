@@ -134,16 +134,16 @@ function pendingBuyerFrom(profile: AmazonBuyerProfile): PendingAmazonBuyer {
   };
 }
 
-const signInSchema = z.strictObject({ buyerToken: z.string().min(1).max(2048) });
-const amazonRegisterSchema = z.strictObject({
+export const signInSchema = z.strictObject({ buyerToken: z.string().min(1).max(2048) });
+export const amazonRegisterSchema = z.strictObject({
   newsletter: z.boolean(),
   mobileMail: z.boolean().nullable().default(null),
   extra: extraValuesSchema.default({}),
 });
-const passwordChangeSchema = z.strictObject({ currentPassword: z.string().max(128).optional(), newPassword: passwordSchema });
-const resetRequestSchema = z.strictObject({ email: emailSchema });
-const resetConfirmSchema = z.strictObject({ token: z.string().min(20).max(200), newPassword: passwordSchema });
-const additionalInformationSchema = z.strictObject({ extra: extraValuesSchema });
+export const passwordChangeSchema = z.strictObject({ currentPassword: z.string().max(128).optional(), newPassword: passwordSchema });
+export const resetRequestSchema = z.strictObject({ email: emailSchema });
+export const resetConfirmSchema = z.strictObject({ token: z.string().min(20).max(200), newPassword: passwordSchema });
+export const additionalInformationSchema = z.strictObject({ extra: extraValuesSchema });
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

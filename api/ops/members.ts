@@ -6,7 +6,7 @@ import type { MemberRepository } from '../../db/members.js';
 import { parse } from '../validation.js';
 import { writeMembersCsv } from './members-csv.js';
 
-const searchSchema = z.strictObject({
+export const searchSchema = z.strictObject({
   // L5: 「ID連携：Amazon連携」 = idLink=amazon.
   idLink: z.enum(['amazon', 'none']).optional(),
   q: z.string().trim().max(100).optional(),
@@ -14,13 +14,13 @@ const searchSchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const exportSchema = z.strictObject({
+export const exportSchema = z.strictObject({
   idLink: z.enum(['amazon', 'none']).optional(),
   q: z.string().trim().max(100).optional(),
   encoding: z.enum(['utf-8', 'shift_jis']).default('utf-8'),
 });
 
-const bulkSchema = exportSchema.pick({ encoding: true });
+export const bulkSchema = exportSchema.pick({ encoding: true });
 
 function csvHeaders(filename: string, encoding: 'utf-8' | 'shift_jis') {
   return {

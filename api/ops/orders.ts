@@ -13,7 +13,7 @@ import { HttpError } from '../errors.js';
 import { parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
-const listSchema = z.strictObject({
+export const listSchema = z.strictObject({
   status: z.string().regex(/^[A-Za-z]{1,30}$/).optional(),
   memberId: z.string().min(1).max(64).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),

@@ -28,7 +28,7 @@ export interface OrderRouteDeps {
   config: Pick<AppConfig, 'api' | 'amazonPay' | 'orders' | 'temporal'>;
 }
 
-const checkoutSchema = z.strictObject({
+export const checkoutSchema = z.strictObject({
   items: z
     .array(z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
     .min(1, 'カートに商品が入っていません。')
@@ -36,8 +36,8 @@ const checkoutSchema = z.strictObject({
 });
 const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
 const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'unknown order');
-const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('amazonCheckoutSessionId must be a checkout session id') });
-const procedureBodySchema = z.record(z.string(), z.unknown());
+export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('amazonCheckoutSessionId must be a checkout session id') });
+export const procedureBodySchema = z.record(z.string(), z.unknown());
 
 /** HTTP status for each business refusal of the order workflow. */
 const failureStatus: Record<string, number> = {
