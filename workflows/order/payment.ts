@@ -34,7 +34,7 @@ export const CHARGE_PERMISSION_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 /** Amazon: a capture later than this after the authorization may go pending. */
 export const CAPTURE_MAY_PEND_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 /** How soon to look at an expired authorization's charge again when Amazon has not expired it yet. */
-const EXPIRY_RECHECK_MS = 60 * 60 * 1000;
+const EXPIRY_RECHECK_MS = 6 * 60 * 60 * 1000;
 const PENDING_POLL_MS = 60_000;
 
 const OPEN_AUTHORIZATION = ['AuthorizationInitiated', 'Authorized'];

@@ -106,7 +106,8 @@ const isRefusal = <T extends object>(value: T | AmazonRefusal): value is AmazonR
 class Lock {
   private held = false;
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !this.held);
+    // Several waiters wake in the same activation: each re-checks before taking the lock.
+    while (this.held) await condition(() => !this.held);
     this.held = true;
     try {
       return await fn();
