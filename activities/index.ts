@@ -6,6 +6,7 @@ import { createCheckoutActivities } from './checkout.js';
 import { createOrderActivities } from './orders.js';
 import { createPaymentActivities } from './payments.js';
 import { createPointsActivities } from './points.js';
+import { createReconciliationActivities } from './reconciliation.js';
 import { createSystemCheckActivities } from './system-check.js';
 
 export interface ActivityDeps {
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCheckoutActivities(deps),
     ...createOrderActivities(deps),
     ...createPaymentActivities(deps),
+    ...createReconciliationActivities(deps),
     ...createPointsActivities(deps.temporal),
   };
 }

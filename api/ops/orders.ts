@@ -23,6 +23,7 @@ export const listSchema = z.strictObject({
 export interface OpsOrderDeps {
   client: Client;
   models: Models;
+  taskQueue: string;
 }
 
 const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'not an order id');
@@ -74,6 +75,22 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
       throw error;
     }
   }
+
+  // Reconciliation (read model vs Amazon): the latest reports, and a run on demand.
+  router.get('/ops/reconciliation', async (_req, res) => {
+    const reports = await deps.models.ReconciliationReport.find({}, { _id: 0 }).sort({ startedAt: -1 }).limit(20).lean();
+    res.json({ reports });
+  });
+  router.post('/ops/reconciliation/run', requireOperator, async (_req, res) => {
+    const report = await deps.client.workflow.execute('reconciliationWorkflow', {
+      workflowId: `reconciliation:manual:${new Date().toISOString()}`,
+      taskQueue: deps.taskQueue,
+      args: [],
+      workflowExecutionTimeout: '30 minutes',
+    });
+    auditChange(res, { action: 'reconciliation.run', target: null, after: { mismatches: (report as { mismatches: unknown[] }).mismatches.length } });
+    res.json({ report });
+  });
 
   router.get('/ops/orders/:orderId', async (req, res) => {
     res.json({ order: await currentView(parse(orderIdSchema, req.params['orderId'])) });

@@ -3,6 +3,7 @@ import { auditModel } from './audit.js';
 import { couponModel, couponUseModel, productModel } from './catalog.js';
 import { amazonLinkModel, memberModel, passwordResetTokenModel } from './member.js';
 import { checkoutRequestModel, orderModel } from './order.js';
+import { reconciliationReportModel } from './reconciliation.js';
 import { systemCheckModel } from './system-check.js';
 
 /** Every model bound to one connection. */
@@ -18,6 +19,7 @@ export function createModels(connection: Connection) {
     Order: orderModel(connection),
     CheckoutRequest: checkoutRequestModel(connection),
     Audit: auditModel(connection),
+    ReconciliationReport: reconciliationReportModel(connection),
   };
 }
 

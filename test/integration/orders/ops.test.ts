@@ -1,0 +1,150 @@
+/**
+ * Ops operations on placed orders through HTTP → API → order workflow → real SDK → emulator →
+ * database (A1–A3, M3, P1–P3), reconciliation, and the 30-day authorization expiry on a
+ * time-skipping API.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opsToken, Shopper, startTestApi, type TestApi } from '../../support/api.js';
+import { finishCheckout, startCheckout, type AmazonChoice } from '../../support/checkout.js';
+import { createTimeSkippingEnv } from '../../support/servers.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi('ops_orders', { worker: true });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+async function ops(target: TestApi, method: 'GET' | 'POST', path: string, body?: unknown, role: 'operator' | 'viewer' = 'operator') {
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${opsToken(target.config, role)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A placed guest order of `quantity` × 静岡煎茶 (¥1,200): ¥1,800 for 1, ¥5,000+ free shipping from 5. */
+async function placedOrder(target: TestApi, items: { productId: string; quantity: number }[], choice: AmazonChoice = {}): Promise<{ orderId: string; total: number }> {
+  const shopper = new Shopper(target.url);
+  const run = await startCheckout(shopper, target.emulatorUrl, items, choice);
+  const completed = await finishCheckout(shopper, target.emulatorUrl, run);
+  expect(completed.body.order.status).toBe('Placed');
+  return { orderId: run.orderId, total: completed.body.order.totals.total as number };
+}
+
+describe('ops operations on a placed order over HTTP', () => {
+  it('A2: raise within the cap, refused one yen over it with the cap and remaining balance in the message', async () => {
+    // 急須 ¥6,500 (free shipping): cap = max(9 × 6,500, 70,000) = ¥70,000.
+    const { orderId, total } = await placedOrder(api, [{ productId: 'kyusu', quantity: 1 }]);
+    expect(total).toBe(6_500);
+    const over = await ops(api, 'POST', `/ops/orders/${orderId}/amount`, { amount: 70_001 });
+    expect(over.status).toBe(422);
+    expect(over.body.error.message).toContain('¥70,000');
+    expect(over.body.error.message).toContain('¥63,500');
+    expect(over.body.error.details).toMatchObject({ amountLimit: 70_000, remainingIncrease: 63_500 });
+    const raised = await ops(api, 'POST', `/ops/orders/${orderId}/amount`, { amount: 70_000 });
+    expect(raised.status).toBe(200);
+    expect(raised.body.order.payment).toMatchObject({ amount: 70_000, amountBalance: 0 });
+  });
+
+  it('A3, M3: an order paid only with a gift card (memo 「Amazonギフト券」) cannot be raised; lowering works', async () => {
+    const { orderId } = await placedOrder(api, [{ productId: 'kyusu', quantity: 1 }], { instrument: 'gift_card' });
+    const order = await ops(api, 'GET', `/ops/orders/${orderId}`, undefined, 'viewer');
+    expect(order.body.order.shopMemo).toBe('Amazonギフト券');
+    const raise = await ops(api, 'POST', `/ops/orders/${orderId}/amount`, { amount: 6_501 });
+    expect(raise.status).toBe(422);
+    expect(raise.body.error.details.reason).toBe('gift_card_only');
+    const lower = await ops(api, 'POST', `/ops/orders/${orderId}/amount`, { amount: 6_000 });
+    expect(lower.body.order.payment.amount).toBe(6_000);
+  });
+
+  it('A1: partial capture, then a partial refund; a refund over the capture is refused', async () => {
+    const { orderId } = await placedOrder(api, [{ productId: 'tea-gyokuro', quantity: 2 }]);
+    const captured = await ops(api, 'POST', `/ops/orders/${orderId}/capture`, { amount: 5_000 });
+    expect(captured.body.order).toMatchObject({ status: 'Captured', payment: { capturedAmount: 5_000 } });
+    const twice = await ops(api, 'POST', `/ops/orders/${orderId}/capture`, {});
+    expect(twice.status).toBe(409);
+    const refund = await ops(api, 'POST', `/ops/orders/${orderId}/refund`, { amount: 1_500, reason: '一部返品' });
+    expect(refund.body.order).toMatchObject({ status: 'PartiallyRefunded', payment: { refundedAmount: 1_500 } });
+    const over = await ops(api, 'POST', `/ops/orders/${orderId}/refund`, { amount: 3_501 });
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe('RefundRefused');
+  });
+
+  it('cancel before capture; a viewer cannot act; every call is audited with before and after', async () => {
+    const { orderId } = await placedOrder(api, [{ productId: 'wagashi', quantity: 1 }]);
+    const viewer = await ops(api, 'POST', `/ops/orders/${orderId}/cancel`, { reason: 'test' }, 'viewer');
+    expect(viewer.status).toBe(403);
+    const canceled = await ops(api, 'POST', `/ops/orders/${orderId}/cancel`, { reason: 'お客様都合' });
+    expect(canceled.body.order.status).toBe('Canceled');
+    const stored = await api.database.models.Order.findOne({ orderId }).lean();
+    expect(stored?.status).toBe('Canceled');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const audit = await api.database.models.Audit.find({ path: `/ops/orders/${orderId}/cancel` }).sort({ at: 1 }).lean();
+    expect(audit.map((row) => [row.actor, row.status])).toEqual([
+      ['viewer', 403],
+      ['ops', 200],
+    ]);
+    expect(audit[0]).toMatchObject({ role: 'viewer', method: 'POST' });
+    expect(audit[1]).toMatchObject({ action: 'order.cancel', target: orderId, role: 'operator', before: { status: 'Placed' }, after: { status: 'Canceled' } });
+  });
+
+  it('refuses bad bodies and unknown orders', async () => {
+    expect((await ops(api, 'POST', '/ops/orders/ORD-20260101-AAAAAAAA/capture', { amount: 0 })).status).toBe(400);
+    expect((await ops(api, 'POST', '/ops/orders/ORD-20260101-AAAAAAAA/amount', { amount: '1000' })).status).toBe(400);
+    expect((await ops(api, 'POST', '/ops/orders/not-an-order/capture', {})).status).toBe(400);
+    expect((await ops(api, 'GET', '/ops/orders/ORD-20260101-AAAAAAAA')).status).toBe(404);
+  });
+
+  it('reconciliation finds a mismatch planted directly in the emulator and reports it', async () => {
+    const { orderId } = await placedOrder(api, [{ productId: 'tea-sencha', quantity: 1 }]);
+    const clean = await ops(api, 'POST', '/ops/reconciliation/run');
+    expect(clean.status).toBe(200);
+    expect(clean.body.report.mismatches.filter((m: { orderId: string }) => m.orderId === orderId)).toEqual([]);
+
+    const order = await ops(api, 'GET', `/ops/orders/${orderId}`);
+    const chargeId = order.body.order.chargeId as string;
+    const planted = await fetch(`${api.emulatorUrl}/__emulator/charges/${chargeId}/state`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'Captured' }),
+    });
+    expect(planted.status).toBe(200);
+    const run = await ops(api, 'POST', '/ops/reconciliation/run');
+    expect(run.body.report.mismatches).toEqual(
+      expect.arrayContaining([{ orderId, object: chargeId, field: 'state', readModel: 'Authorized', amazon: 'Captured' }]),
+    );
+    const reports = await ops(api, 'GET', '/ops/reconciliation', undefined, 'viewer');
+    expect(reports.body.reports[0].mismatches.length).toBeGreaterThan(0);
+  });
+});
+
+describe('authorization expiry over HTTP (time-skipping server, emulator clock moved alongside)', () => {
+  let env: TestWorkflowEnvironment;
+  let skipping: TestApi;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    skipping = await startTestApi('ops_expiry', { worker: true, timeSkipping: env });
+  });
+  afterAll(async () => {
+    await skipping?.close();
+    await env?.teardown();
+  });
+
+  it('30 days after authorization the order is re-authorized within its charge permission, and can still be captured', async () => {
+    const { orderId, total } = await placedOrder(skipping, [{ productId: 'kyusu', quantity: 1 }]);
+    skipping.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);
+    await env.sleep('30 days');
+    let order = (await ops(skipping, 'GET', `/ops/orders/${orderId}`)).body.order;
+    for (let i = 0; i < 50 && order.payment.charges.length < 2; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      order = (await ops(skipping, 'GET', `/ops/orders/${orderId}`)).body.order;
+    }
+    expect(order.payment.charges.map((c: { state: string }) => c.state)).toEqual(['Canceled', 'Authorized']);
+    const captured = await ops(skipping, 'POST', `/ops/orders/${orderId}/capture`, {});
+    expect(captured.body.order.payment.capturedAmount).toBe(total);
+  });
+});

@@ -1,0 +1,22 @@
+import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { ReconciliationReport } from '../activities/reconciliation.js';
+
+const { reconcileOrders } = proxyActivities<Pick<Activities, 'reconcileOrders'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 5 },
+});
+
+export const RECONCILIATION_SCHEDULE_ID = 'reconciliation';
+
+/**
+ * Compares the orders read model with Amazon's charges and refunds (run by a Temporal Schedule,
+ * or on demand from the ops API). Its result — the report — is visible in the Temporal UI.
+ */
+export async function reconciliationWorkflow(): Promise<ReconciliationReport> {
+  setCurrentDetails('Reading every known charge and refund back from Amazon Pay.');
+  const report = await reconcileOrders({ runId: workflowInfo().workflowId });
+  setCurrentDetails(report.mismatches.length === 0 ? 'No mismatches.' : `${report.mismatches.length} mismatch(es) found.`);
+  return report;
+}
