@@ -6,7 +6,7 @@
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { checkoutButtonConfig, type AmazonPayClient } from '../../amazon-pay/index.js';
@@ -183,14 +183,21 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
         checkoutResultReturnUrl: `${base}/checkout/complete?orderId=${orderId}&token=${token}`,
       },
     };
-    const handle = await client.workflow.start('orderWorkflow', {
-      workflowId: orderWorkflowId(orderId),
-      taskQueue: config.temporal.taskQueue,
-      args: [input],
-      // A repeated create joins the running order; a finished order id is never reused.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    let handle;
+    try {
+      handle = await client.workflow.start('orderWorkflow', {
+        workflowId: orderWorkflowId(orderId),
+        taskQueue: config.temporal.taskQueue,
+        args: [input],
+        // A repeated create joins the running order; a finished order id is never reused.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // The key's order has finished (placed, failed, abandoned): a new cart needs a new key.
+      throw new HttpError(409, 'idempotency_key_reused', 'この注文手続きは終了しています。カートからもう一度お手続きください。', { orderId });
+    }
     const view = await handle.query(getOrder);
     if (JSON.stringify(view.items) !== JSON.stringify(items)) {
       throw new HttpError(409, 'idempotency_key_reused', 'Idempotency-Key was used for another cart');

@@ -78,6 +78,16 @@ describe('checkout paths over HTTP', () => {
     expect(other.status).toBe(409);
   });
 
+  it('a key whose order has finished is refused with 409, not reused', async () => {
+    const shopper = new Shopper(standard.url);
+    const key = `cart-${Date.now()}-finished`;
+    const created = await shopper.request('POST', '/api/checkouts', { items: [{ productId: 'wagashi', quantity: 1 }] }, { 'idempotency-key': key });
+    await standard.client.workflow.getHandle(`order:${created.body.orderId as string}`).terminate('test: finished');
+    const again = await shopper.request('POST', '/api/checkouts', { items: [{ productId: 'wagashi', quantity: 1 }] }, { 'idempotency-key': key });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('idempotency_key_reused');
+  });
+
   it('order routes serve only the order\u2019s own buyer', async () => {
     const shopper = new Shopper(standard.url);
     const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }]);
