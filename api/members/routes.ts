@@ -144,6 +144,7 @@ export const passwordChangeSchema = z.strictObject({ currentPassword: z.string()
 export const resetRequestSchema = z.strictObject({ email: emailSchema });
 export const resetConfirmSchema = z.strictObject({ token: z.string().min(20).max(200), newPassword: passwordSchema });
 export const additionalInformationSchema = z.strictObject({ extra: extraValuesSchema });
+const emptyBodySchema = z.strictObject({});
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -217,6 +218,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
   });
 
   router.post('/api/auth/logout', async (req, res) => {
+    parse(emptyBodySchema, req.body ?? {});
     // L4: one session holds both the shop login and the Amazon sign-in; destroying it ends both.
     await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error as Error) : resolve())));
     res.clearCookie('shop.sid');

@@ -38,6 +38,8 @@ const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idemp
 const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'unknown order');
 export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('amazonCheckoutSessionId must be a checkout session id') });
 export const procedureBodySchema = z.record(z.string(), z.unknown());
+/** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
+export const emptyBodySchema = z.strictObject({});
 
 /** HTTP status for each business refusal of the order workflow. */
 const failureStatus: Record<string, number> = {
@@ -245,6 +247,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
 
   // Step 4: 「注文確定」.
   router.post('/api/orders/:orderId/confirm', async (req, res) => {
+    parse(emptyBodySchema, req.body ?? {});
     const orderId = await authorizedOrder(req);
     const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(confirmOrder));
     res.json({ ...answer(view), amazonPayRedirectUrl: view.amazonPayRedirectUrl });
@@ -252,6 +255,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
 
   // Step 5: back from Amazon's confirmation page.
   router.post('/api/orders/:orderId/complete', async (req, res) => {
+    parse(emptyBodySchema, req.body ?? {});
     const orderId = await authorizedOrder(req);
     const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(completeOrder));
     res.json(answer(view));
