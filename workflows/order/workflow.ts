@@ -26,6 +26,7 @@ import {
   AMAZON_UNAVAILABLE_MESSAGE,
   CHECKOUT_ABANDONED_MESSAGE,
   CHECKOUT_CANCELED_MESSAGE,
+  COUPON_ALREADY_USED_MESSAGE,
   COUPON_NOT_FOUND_MESSAGE,
   ORDER_STATE_MESSAGE,
   PAYMENT_DECLINED_MESSAGE,
@@ -381,7 +382,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
           }
           if (appliedCoupon !== null) {
             const { reserved } = await store.reserveCoupon({ code: appliedCoupon.code, memberId: input.memberId, orderId });
-            if (!reserved) refuse(OrderFailureType.CouponRefused, 'このクーポンはすでにご利用済みです。', { fields: [{ path: 'couponCode' }] });
+            if (!reserved) refuse(OrderFailureType.CouponRefused, COUPON_ALREADY_USED_MESSAGE, { fields: [{ path: 'couponCode', message: COUPON_ALREADY_USED_MESSAGE }] });
             couponReserved = true;
           }
           if (view.pointsUsed > 0) {
@@ -391,7 +392,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
             } catch (error) {
               await releaseHolds();
               const cause = error instanceof ActivityFailure ? error.cause : error;
-              refuse(OrderFailureType.PointsRefused, cause instanceof ApplicationFailure ? cause.message : 'ポイントを確保できませんでした。', { fields: [{ path: 'pointsToUse' }] });
+              const message = cause instanceof ApplicationFailure ? cause.message : 'ポイントを確保できませんでした。';
+              refuse(OrderFailureType.PointsRefused, message, { fields: [{ path: 'pointsToUse', message }] });
             }
           }
         }
