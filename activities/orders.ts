@@ -4,12 +4,11 @@
  */
 import { couponSchema, type Coupon } from '../domain/coupon.js';
 import { missingRequiredExtraFields, type ExtraFieldDefinition } from '../domain/member.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { createMemberRepository, MemberRuleError } from '../db/members.js';
 import type { Models } from '../db/models/index.js';
 import type { OrderView } from '../workflows/order/definitions.js';
 
-const DUPLICATE_KEY = 11000;
-const isDuplicateKey = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
 
 export interface MemberSnapshot {
   memberId: string;

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from 'mongoose';
+import { isDuplicateKey } from './errors.js';
 import type { Models } from './models/index.js';
 import type { MemberDoc } from './models/member.js';
 
@@ -41,12 +42,6 @@ export interface MemberSearch {
   idLink?: 'amazon' | 'none' | undefined;
   /** Part of the e-mail address or name. */
   q?: string | undefined;
-}
-
-const DUPLICATE_KEY = 11000;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
 }
 
 function escapeRegex(text: string): string {

@@ -16,6 +16,7 @@ import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/ca
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
 import { ORDER_STATE_MESSAGE } from '../../domain/messages.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
+import { isDuplicateKey } from '../../db/errors.js';
 import type { Models } from '../../db/models/index.js';
 import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
 import { HttpError } from '../errors.js';
@@ -166,7 +167,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
       try {
         await models.CheckoutRequest.create({ key: scopedKey, orderId, createdAt: new Date() });
       } catch (error) {
-        if ((error as { code?: unknown }).code !== 11000) throw error;
+        if (!isDuplicateKey(error)) throw error;
         const existing = await models.CheckoutRequest.findOne({ key: scopedKey }).lean();
         if (existing === null) throw error;
         orderId = existing.orderId;

@@ -5,12 +5,13 @@
  * 180 days) and re-reading Amazon objects after a notification or while something is pending.
  * Everything here runs under the order's lock, so operations on one order never interleave.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { AmazonRefusal, ChargeSnapshot } from '../../activities/checkout.js';
+import type { ChargeSnapshot } from '../../activities/checkout.js';
 import { decideAmountChange } from '../../domain/amount-limits.js';
 import { formatYen } from '../../domain/money.js';
 import { refundPointAdjustment } from '../../domain/points.js';
+import { amazonCall, isRefusal, refuse } from './failures.js';
 import { OrderFailureType, type ChargeEntry, type OrderStatus, type OrderView, type PaymentView } from './definitions.js';
 
 const amazon = proxyActivities<
@@ -39,21 +40,6 @@ const PENDING_POLL_MS = 60_000;
 
 const OPEN_AUTHORIZATION = ['AuthorizationInitiated', 'Authorized'];
 const PENDING_CHARGE = ['AuthorizationInitiated', 'CaptureInitiated'];
-
-function refuse(type: string, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
-
-const isRefusal = <T extends object>(value: T | AmazonRefusal): value is AmazonRefusal => 'refused' in value;
-
-async function amazonCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ActivityFailure) refuse(OrderFailureType.AmazonUnavailable, 'Amazon Pay is not answering; try again later.');
-    throw error;
-  }
-}
 
 function entryFrom(charge: ChargeSnapshot, authorizedAt: string | null): ChargeEntry {
   return {

@@ -23,7 +23,6 @@ import { applyCoupon, type AppliedCoupon } from '../../domain/coupon.js';
 import {
   ADDITIONAL_INFORMATION_REQUIRED_MESSAGE,
   ADDRESS_UNUSABLE_MESSAGE,
-  AMAZON_UNAVAILABLE_MESSAGE,
   CHECKOUT_ABANDONED_MESSAGE,
   CHECKOUT_CANCELED_MESSAGE,
   COUPON_ALREADY_USED_MESSAGE,
@@ -37,6 +36,7 @@ import { classifyPaymentDescriptor, shopMemoLine } from '../../domain/payment-me
 import { checkPointsToUse, purchasePoints, purchasePointsEligible } from '../../domain/points.js';
 import { computeTotals } from '../../domain/totals.js';
 import { AmazonChargePermissionId, IsGuest, MemberId, OrderStatus as OrderStatusAttribute, OrderTotal, PaymentMethod } from '../search-attributes.js';
+import { amazonCall, isRefusal, refuse } from './failures.js';
 import { createPaymentOperations, initialPayment } from './payment.js';
 import {
   amazonNotification,
@@ -97,12 +97,6 @@ const WAITING_FOR: Record<OrderStatus, string> = {
   Canceled: 'Canceled before capture: nothing to wait for.',
 };
 
-function refuse(type: string, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
-
-const isRefusal = <T extends object>(value: T | AmazonRefusal): value is AmazonRefusal => 'refused' in value;
-
 /** Runs the steps one at a time: a second request waits for the first and then sees its result. */
 class Lock {
   private held = false;
@@ -115,16 +109,6 @@ class Lock {
     } finally {
       this.held = false;
     }
-  }
-}
-
-/** Amazon unreachable after the retries: tell the buyer to try again, keep the order as it is. */
-async function amazonCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ActivityFailure) refuse('Order.AmazonUnavailable', AMAZON_UNAVAILABLE_MESSAGE);
-    throw error;
   }
 }
 
