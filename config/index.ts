@@ -81,6 +81,22 @@ export const envSchema = z.object({
     .default('[{"key":"birthday","label":"生年月日","required":true},{"key":"occupation","label":"職業","required":false}]'),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
 
+  /**
+   * Payload codec keys (AES-256-GCM): comma-separated `keyId:base64key` (32-byte keys). The first key
+   * encrypts, every listed key decrypts: rotate by putting a new key first and keeping the old ones
+   * while histories encrypted with them exist. Required in production; the default is for development only.
+   */
+  PAYLOAD_CODEC_KEYS: z.string().default('dev-1:IkfPL4syRKCzVRqVncAlaFkVwlxOvKrQQECr2LRUnnY='),
+  /** Origins allowed to call the codec server (the Temporal Web UI); default http://127.0.0.1 and http://localhost on TEMPORAL_UI_PORT. */
+  CODEC_CORS_ORIGINS: optionalString,
+  /** Storefront requests (`/api/*`) per client IP and minute. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Where the worker serves its Prometheus metrics (Temporal runtime telemetry), `host:port`; `off` disables. */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(off|[A-Za-z0-9.-]+:\d{1,5})$/, 'expected host:port or off')
+    .default('127.0.0.1:9464'),
+
   /** Purchase points (P1–P3): `standard` or `commerce_creator`, and the rate in percent of the points base. */
   POINTS_MODE: z.enum(['standard', 'commerce_creator']).default('standard'),
   POINTS_RATE_PERCENT: z.coerce.number().min(0).max(100).default(1),
@@ -118,7 +134,7 @@ export interface AppConfig {
     port: number;
     dbName: string;
   };
-  api: { host: string; port: number; publicBaseUrl: string };
+  api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number };
   amazonPay: {
     target: 'emulator' | 'amazon';
     emulatorUrl: string;
@@ -145,6 +161,13 @@ export interface AppConfig {
     passwordResetTtlMinutes: number;
   };
   ops: { credentials: OpsCredential[] };
+  codec: {
+    /** The first key encrypts; all decrypt. */
+    keys: PayloadCodecKey[];
+    /** Origins allowed to call the codec server (the Temporal Web UI). */
+    corsOrigins: string[];
+  };
+  worker: { metricsAddress: string | undefined };
   orders: {
     pointsMode: 'standard' | 'commerce_creator';
     pointsRatePercent: number;
@@ -167,7 +190,34 @@ const extraFieldsJson = z
   })
   .pipe(z.array(extraFieldDefinitionSchema).max(20));
 
-const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKENS', 'ORDER_TOKEN_SECRET'] as const;
+const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKENS', 'ORDER_TOKEN_SECRET', 'PAYLOAD_CODEC_KEYS'] as const;
+
+export interface PayloadCodecKey {
+  id: string;
+  key: Buffer;
+}
+
+const codecKeysSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .pipe(
+    z
+      .array(
+        z.string().transform((entry, ctx) => {
+          const separator = entry.indexOf(':');
+          const id = separator < 0 ? entry : entry.slice(0, separator);
+          const encoded = separator < 0 ? '' : entry.slice(separator + 1);
+          const key = Buffer.from(encoded, 'base64');
+          if (!/^[A-Za-z0-9_.-]{1,40}$/.test(id) || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== 32) {
+            ctx.addIssue({ code: 'custom', message: `"${id}": expected keyId:base64 of a 32-byte key` });
+            return z.NEVER;
+          }
+          return { id, key } satisfies PayloadCodecKey;
+        }),
+      )
+      .min(1)
+      .refine((list) => new Set(list.map((k) => k.id)).size === list.length, 'key ids must be unique'),
+  );
 
 export type OpsRole = 'viewer' | 'operator';
 export interface OpsCredential {
@@ -220,6 +270,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!opsCredentials.success) {
     throw new ConfigError(`invalid configuration: OPS_TOKENS: ${opsCredentials.error.issues.map((issue) => issue.message).join('; ')}`);
   }
+  const codecKeys = codecKeysSchema.safeParse(e.PAYLOAD_CODEC_KEYS);
+  if (!codecKeys.success) {
+    throw new ConfigError(`invalid configuration: PAYLOAD_CODEC_KEYS: ${codecKeys.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  const corsOrigins = (e.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/$/, ''))
+    .filter((origin) => origin !== '');
   const extraFields = extraFieldsJson.safeParse(e.MEMBER_EXTRA_FIELDS);
   if (!extraFields.success) {
     throw new ConfigError(`invalid configuration: MEMBER_EXTRA_FIELDS: ${extraFields.error.issues.map((issue) => issue.message).join('; ')}`);
@@ -243,7 +301,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.MONGODB_PORT,
       dbName: e.MONGODB_DB_NAME,
     },
-    api: { host: e.API_HOST, port: e.API_PORT, publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST}:${e.API_PORT}` },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST}:${e.API_PORT}`,
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    },
     amazonPay: {
       target: e.AMAZON_PAY_TARGET,
       emulatorUrl: e.AMAZON_PAY_EMULATOR_URL,
@@ -269,6 +332,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     },
     ops: { credentials: opsCredentials.data },
+    codec: { keys: codecKeys.data, corsOrigins },
+    worker: { metricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS },
     orders: {
       pointsMode: e.POINTS_MODE,
       pointsRatePercent: e.POINTS_RATE_PERCENT,

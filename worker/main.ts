@@ -6,12 +6,14 @@ import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { connectDatabase } from '../db/connection.js';
+import { createDataConverter } from './data-converter.js';
 import { installTemporalLogging } from './logging.js';
 import { createWorker } from './worker.js';
 
 const config = loadConfig();
 const log = createLogger(config, 'worker');
-installTemporalLogging(log);
+installTemporalLogging(log, { metricsAddress: config.worker.metricsAddress });
+const dataConverter = createDataConverter(config);
 
 const database = await connectDatabase(config.mongo.uri);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -25,11 +27,15 @@ try {
     activities: createActivities({
       models: database.models,
       amazonPay: createAmazonPayClient(config),
-      temporal: { client: new Client({ connection: clientConnection, namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
+      temporal: { client: new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }), taskQueue: config.temporal.taskQueue },
       extraFields: config.members.extraFields,
     }),
+    dataConverter,
   });
-  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+  log.info(
+    { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, metrics: config.worker.metricsAddress === undefined ? null : `http://${config.worker.metricsAddress}/metrics` },
+    'worker started',
+  );
   // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown.
   await worker.run();
   log.info('worker stopped');

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { NativeConnection} from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
@@ -12,6 +13,8 @@ export interface WorkerOptions {
   taskQueue: string;
   /** All of `createActivities`, or (tests) just the ones a workflow under test calls. */
   activities: Activities | Partial<Activities>;
+  /** `createDataConverter(config)`: the payload codec every client and worker shares. */
+  dataConverter: DataConverter;
 }
 
 /** Builds the order worker; tests call this with their own connection and activities. */
@@ -22,5 +25,6 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     workflowsPath,
     activities: options.activities,
+    dataConverter: options.dataConverter,
   });
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createSystemCheckActivities } from '../../activities/system-check.js';
 import type { Database } from '../../db/connection.js';
 import { createWorker } from '../../worker/worker.js';
-import { dropTestDatabase, openTestDatabase, uniqueTaskQueue } from '../support/servers.js';
+import { dropTestDatabase, openTestDatabase, testDataConverter, uniqueTaskQueue } from '../support/servers.js';
 
 describe('harness: workflow + activity + database on the Temporal dev server', () => {
   let database: Database;
@@ -25,8 +25,14 @@ describe('harness: workflow + activity + database on the Temporal dev server', (
   it('records the check once even when the same workflow id is started twice', async () => {
     const taskQueue = uniqueTaskQueue('self-check');
     const namespace = inject('temporalNamespace');
-    const client = new Client({ connection, namespace });
-    const worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, activities: createSystemCheckActivities({ models: database.models }) });
+    const client = new Client({ connection, namespace, dataConverter: testDataConverter });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace,
+      taskQueue,
+      activities: createSystemCheckActivities({ models: database.models }),
+      dataConverter: testDataConverter,
+    });
     const workflowId = `self-check:${taskQueue}`;
     const [first, second] = await worker.runUntil(async () => {
       const handle = await client.workflow.start('stackSelfCheck', { args: ['dev-1'], taskQueue, workflowId });

@@ -4,7 +4,12 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SearchAttributeType } from '@temporalio/common';
 import { inject } from 'vitest';
 import { orderSearchAttributes } from '../../workflows/search-attributes.js';
+import { loadConfig } from '../../config/index.js';
 import { connectDatabase, type Database } from '../../db/connection.js';
+import { createDataConverter } from '../../worker/data-converter.js';
+
+/** The payload codec of the tests' clients and workers (the dev-only key, as in the test config). */
+export const testDataConverter = createDataConverter(loadConfig({ NODE_ENV: 'test' }));
 
 /** A URI for a database of its own (unique name) on the run's server. */
 export function uniqueDatabaseUri(label: string): string {
@@ -29,9 +34,10 @@ export async function dropTestDatabase(database: Database): Promise<void> {
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const executablePath = inject('temporalTestServerPath');
-  const env = await TestWorkflowEnvironment.createTimeSkipping(
-    executablePath === undefined ? {} : { server: { executable: { type: 'existing-path', path: executablePath } } },
-  );
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter: testDataConverter },
+    ...(executablePath === undefined ? {} : { server: { executable: { type: 'existing-path', path: executablePath } } }),
+  });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(orderSearchAttributes.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),

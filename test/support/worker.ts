@@ -6,6 +6,7 @@ import type { AmazonPayClient } from '../../amazon-pay/index.js';
 import { loadConfig } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
 import { createWorker } from '../../worker/worker.js';
+import { testDataConverter } from './servers.js';
 
 export interface TestWorkerOptions {
   connection: NativeConnection;
@@ -27,6 +28,7 @@ export async function createTestWorker(options: TestWorkerOptions): Promise<Work
       temporal: { client: options.client, taskQueue: options.taskQueue },
       extraFields: loadConfig({}).members.extraFields,
     }),
+    dataConverter: testDataConverter,
   });
 }
 

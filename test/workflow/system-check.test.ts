@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSystemCheckActivities } from '../../activities/system-check.js';
 import type { Database } from '../../db/connection.js';
 import { createWorker } from '../../worker/worker.js';
-import { createTimeSkippingEnv, dropTestDatabase, openTestDatabase, uniqueTaskQueue } from '../support/servers.js';
+import { createTimeSkippingEnv, dropTestDatabase, openTestDatabase, testDataConverter, uniqueTaskQueue } from '../support/servers.js';
 
 describe('harness: workflow + activity + database on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
@@ -25,6 +25,7 @@ describe('harness: workflow + activity + database on the time-skipping test serv
       namespace: env.namespace ?? 'default',
       taskQueue,
       activities: createSystemCheckActivities({ models: database.models }),
+      dataConverter: testDataConverter,
     });
     const result = await worker.runUntil(
       env.client.workflow.execute('stackSelfCheck', { args: ['ts-1'], taskQueue, workflowId: 'self-check:ts-1' }),
