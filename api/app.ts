@@ -5,14 +5,18 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/connection.js';
 import { createMemberRepository } from '../db/members.js';
-import { errorHandler, notFound } from './errors.js';
+import { createDataConverter, createPayloadCodec } from '../worker/data-converter.js';
+import { codecServerRoutes } from './codec-server.js';
+import { errorBody, errorHandler, notFound } from './errors.js';
+import { allowedMethods, httpMetrics, requestLogger, securityHeaders, storefrontRateLimit } from './http.js';
 import type { Mailer } from './members/mailer.js';
 import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { auditTrail, opsAuth } from './ops/auth.js';
 import { opsMemberRoutes } from './ops/members.js';
 import { opsOrderRoutes } from './ops/orders.js';
-import { notificationRoutes } from './notifications.js';
+import { NOTIFICATION_PATH, notificationRoutes } from './notifications.js';
+import { openApiRoutes } from './openapi.js';
 import { orderRoutes } from './orders/routes.js';
 import { healthRoutes } from './routes/health.js';
 import { storefrontRoutes } from './storefront.js';
@@ -21,7 +25,7 @@ export interface AppDeps {
   temporal: Connection;
   database: Database;
   log: Logger;
-  config: Pick<AppConfig, 'api' | 'members' | 'ops' | 'amazonPay' | 'orders' | 'temporal'>;
+  config: Pick<AppConfig, 'api' | 'members' | 'ops' | 'amazonPay' | 'orders' | 'temporal' | 'codec'>;
   amazonPay: AmazonPayClient;
   amazonSignIn: AmazonSignInGateway;
   mailer: Mailer;
@@ -39,12 +43,35 @@ async function temporalUp(connection: Connection): Promise<boolean> {
   }
 }
 
-/** The HTTP API: storefront routes, ops routes, Amazon Pay notifications, health. */
+/** The HTTP API: storefront routes, ops routes, Amazon Pay notifications, codec server, docs, metrics, health. */
 export function createApp(deps: AppDeps): Express {
   const { config } = deps;
   const members = createMemberRepository(deps.database.models, deps.now);
   const app = express();
   app.disable('x-powered-by');
+  const metrics = httpMetrics();
+  app.use(securityHeaders(config.api.publicBaseUrl));
+  app.use(requestLogger(deps.log));
+  app.use(metrics.middleware);
+  // Not public: any ops credential (a Prometheus scrape job sends a viewer token as its bearer).
+  app.get('/metrics', opsAuth(config.ops.credentials), async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // Before the 100 kB JSON parser: a history page's payloads are larger, and parsed only once authenticated.
+  app.use(
+    codecServerRoutes({
+      codec: createPayloadCodec(config),
+      credentials: config.ops.credentials,
+      allowedOrigins: config.codec.corsOrigins,
+      namespace: config.temporal.namespace,
+      secret: config.members.sessionSecret,
+      models: deps.database.models,
+      log: deps.log,
+      secureCookies: config.api.publicBaseUrl.startsWith('https:'),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    }),
+  );
+  app.use('/api', storefrontRateLimit(config.api.rateLimitPerMinute, [NOTIFICATION_PATH]));
   app.use(express.json({ limit: '100kb' }));
   app.use(
     healthRoutes({
@@ -52,6 +79,8 @@ export function createApp(deps: AppDeps): Express {
       database: () => deps.database.ping(PROBE_TIMEOUT_MS),
     }),
   );
+
+  app.use(openApiRoutes(config.api.publicBaseUrl));
 
   app.use('/ops', auditTrail(deps.database.models, deps.log), opsAuth(config.ops.credentials));
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
@@ -78,13 +107,21 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const client = new Client({ connection: deps.temporal, namespace: config.temporal.namespace });
-  app.use(opsOrderRoutes({ client, models: deps.database.models }));
+  const client = new Client({ connection: deps.temporal, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
+  app.use(opsOrderRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));
   app.use(orderRoutes({ client, models: deps.database.models, amazonPay: deps.amazonPay, config }));
   app.use(notificationRoutes({ client, models: deps.database.models, trustedCertPath: config.amazonPay.notificationCertPath, log: deps.log }));
 
   app.use(storefrontRoutes());
 
+  app.use((req, res, next) => {
+    const allow = allowedMethods(app, req.path);
+    if (allow.length === 0 || allow.includes(req.method)) {
+      next();
+      return;
+    }
+    res.set('allow', allow.join(', ')).status(405).json(errorBody('method_not_allowed', `${req.method} is not allowed on ${req.path} (allowed: ${allow.join(', ')})`));
+  });
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -1,9 +1,49 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from './index.js';
 
-/** One structured (JSON) logger per process, named after the component. */
-export function createLogger(config: Pick<AppConfig, 'logLevel'>, component: string): Logger {
-  return pino({ level: config.logLevel, base: { component } });
+/** Fields that carry buyers' personal data or credentials, wherever they appear (up to four levels deep). */
+const SENSITIVE_FIELDS = [
+  'email',
+  'phone',
+  'phoneNumber',
+  'address',
+  'addressLine1',
+  'addressLine2',
+  'addressLine3',
+  'postalCode',
+  'shippingAddress',
+  'billingAddress',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
+  'token',
+  'orderToken',
+  'buyerToken',
+  'authorization',
+  'cookie',
+];
+
+/** `name` is also a product's or an error's name: only a person's, under these parents. */
+const PERSON_PARENTS = ['buyer', 'orderer', 'member', 'recipient', 'pendingAmazonBuyer'];
+
+const atAnyDepth = (field: string) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`];
+
+/** pino `redact` paths: personal data (names, e-mails, phones, addresses), tokens, cookies, passwords. */
+export const REDACT_PATHS: string[] = [
+  ...SENSITIVE_FIELDS.flatMap(atAnyDepth),
+  ...PERSON_PARENTS.flatMap((parent) => [...atAnyDepth(parent)].map((prefix) => `${prefix}.name`)),
+  'req.headers["x-order-token"]',
+  'req.headers["set-cookie"]',
+  'res.headers["set-cookie"]',
+  // The development mailer logs outgoing mail; the recipient is a buyer's address.
+  'mail.to',
+];
+
+/** One structured (JSON) logger per process, named after the component; personal data is redacted. */
+export function createLogger(config: Pick<AppConfig, 'logLevel'>, component: string, destination?: DestinationStream): Logger {
+  const options = { level: config.logLevel, base: { component }, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 export type { Logger };

@@ -6,10 +6,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { CODEC_PATH } from '../api/codec-server.js';
 import { NOTIFICATION_PATH } from '../api/notifications.js';
 import { loadConfig } from '../config/index.js';
 import { connectDatabase } from '../db/connection.js';
 import { seedCatalog } from '../db/seed.js';
+import { createDataConverter } from '../worker/data-converter.js';
 import { searchAttributeCliSpecs } from '../workflows/search-attributes.js';
 import { isPortOpen, spawnGroup, startDatabase, startTemporalDevServer, waitFor, type RunningService, type SpawnedProcess } from './services.js';
 import { redactUri, resolveTools } from './tools.js';
@@ -64,6 +66,9 @@ async function seedDemoData(uri: string) {
 
 try {
   const tools = await resolveTools({ config, childEnv: process.env, say });
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  // The API serves the codec server; the UI decrypts payloads through it for signed-in staff.
+  const codecUrl = `${apiUrl}${CODEC_PATH}`;
 
   let temporal: RunningService | undefined;
   if (config.temporal.externalAddress === undefined) {
@@ -77,6 +82,7 @@ try {
       searchAttributes: searchAttributeCliSpecs(),
       namespace: config.temporal.namespace,
       logFile: path.join(logDir, 'temporal.log'),
+      uiCodecEndpoint: codecUrl,
     });
     started.push(temporal);
     say(`Temporal dev server up at ${temporal.address} (data: ${path.join(config.dataDir, 'temporal', 'temporal.db')})`);
@@ -100,7 +106,8 @@ try {
 
   await refuseBusyPort(config.api.port, 'API', 'set API_PORT');
   await refuseBusyPort(config.emulator.port, 'Amazon Pay emulator', 'set EMULATOR_PORT (and AMAZON_PAY_EMULATOR_URL)');
-  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  const workerMetricsPort = Number(config.worker.metricsAddress?.split(':').pop());
+  if (config.worker.metricsAddress !== undefined) await refuseBusyPort(workerMetricsPort, 'worker metrics', 'set WORKER_METRICS_ADDRESS (or off)');
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: config.temporal.address,
@@ -126,7 +133,7 @@ try {
 
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
     const checkId = `startup-${Date.now()}`;
     const result = await client.workflow.execute('stackSelfCheck', {
       args: [checkId],
@@ -144,6 +151,10 @@ try {
   if (temporal !== undefined) say(`  Temporal Web UI   http://127.0.0.1:${config.temporal.uiPort}`);
   say(`  Temporal gRPC     ${config.temporal.address}`);
   say(`  API               ${apiUrl}  (health: ${apiUrl}/healthz)`);
+  say(`  API docs          ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`);
+  say(`  codec server      ${codecUrl}  (UI decryption: sign in at ${codecUrl}/login with an ops token)`);
+  say(`  API metrics       ${apiUrl}/metrics  (ops bearer token)`);
+  if (config.worker.metricsAddress !== undefined) say(`  worker metrics    http://${config.worker.metricsAddress}/metrics`);
   say(`  Amazon Pay emulator ${config.amazonPay.emulatorUrl}`);
   say(`  database          ${redactUri(database.address)}`);
   say(`  logs              ${path.relative(process.cwd(), logDir)}/`);

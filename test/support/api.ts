@@ -17,7 +17,7 @@ import { loadConfig, type AppConfig } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../../emulator/app.js';
 import { seedCatalog } from '../../db/seed.js';
-import { dropTestDatabase, openTestDatabase, uniqueTaskQueue } from './servers.js';
+import { dropTestDatabase, openTestDatabase, testDataConverter, uniqueTaskQueue } from './servers.js';
 import { createTestWorker, runInBackground } from './worker.js';
 
 export interface TestApi {
@@ -64,11 +64,12 @@ export async function startTestApi(
   const emulator = createEmulator({ controlApi: true, pendingAuthDelayMs: 500, ...options.emulator });
   const running: RunningEmulator = await emulator.start(0, '127.0.0.1');
   const taskQueue = uniqueTaskQueue(label);
-  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, TEMPORAL_TASK_QUEUE: taskQueue, ...options.env });
+  // Test files drive many requests through one API: the storefront rate limit is raised unless a test sets it.
+  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, TEMPORAL_TASK_QUEUE: taskQueue, API_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
   const amazonPay = createAmazonPayClient(config, { emulatorUrl: running.url });
   const skipping = options.timeSkipping;
   const temporal = skipping?.connection ?? (await Connection.connect({ address: inject('temporalAddress') }));
-  const client = new Client({ connection: temporal, namespace: skipping?.namespace ?? config.temporal.namespace });
+  const client = new Client({ connection: temporal, namespace: skipping?.namespace ?? config.temporal.namespace, dataConverter: testDataConverter });
   const mailer = new RecordingMailer();
   let stopWorker = async () => undefined;
   if (options.worker === true) {
