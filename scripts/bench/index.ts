@@ -1,13 +1,23 @@
 /**
- * `npm run bench [-- NAME [ARGS]]`: runs the benchmarks and prints their figures (JSON + a table).
- * Figures go to the README with the command that produced them; no test asserts on timing.
+ * `npm run bench [-- NAME [OPTIONS]]`: the benchmarks. Figures go to the README with the command that
+ * produced them; no test asserts on timing.
+ *
+ * - `orders` (default): complete orders over HTTP on a stack of its own, and the direct-call baseline.
+ *   `--concurrency N` (4), `--orders N` or `--duration S` (60 s), `--mix guest:member:points` (6:3:1),
+ *   `--warmup N` (10), `--no-direct`, `--label TEXT`, `--app-dir DIR` (run another checkout's code,
+ *   e.g. a copy with a tuning change), `--env KEY=VALUE,…` (extra stack environment).
+ * - `members-export [N]`: the member CSV export at scale (100,000 members by default).
  */
+import { parseOptions, numberOption } from './args.js';
 import { benchMembersExport } from './members-export.js';
+import { benchOrders, ordersMarkdown, parseMix } from './orders.js';
+import { writeReport } from './report.js';
 
-const [name = 'all', ...args] = process.argv.slice(2);
+const [name = 'orders', ...rest] = process.argv.slice(2);
+const { positional, options } = parseOptions(rest);
 
-if (name === 'all' || name === 'members-export') {
-  const count = Number(args[0] ?? 100_000);
+if (name === 'members-export') {
+  const count = Number(positional[0] ?? 100_000);
   console.log(`bench members-export: ${count} members …`);
   const result = await benchMembersExport(count);
   console.log(JSON.stringify(result, null, 2));
@@ -15,4 +25,33 @@ if (name === 'all' || name === 'members-export') {
     `| members | db | export s | rows/s | CSV MiB | heap before MiB | peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n` +
       `| ${result.members} | ${result.database} | ${result.exportSeconds} | ${result.rowsPerSecond} | ${(result.bytes / 1048576).toFixed(1)} | ${result.heapBeforeMiB} | ${result.peakHeapMiB} | ${result.peakRssMiB} |`,
   );
+} else if (name === 'orders' || name.startsWith('--')) {
+  // `npm run bench -- --concurrency 8` (options without a name) means the orders bench.
+  const all = name.startsWith('--') ? parseOptions(process.argv.slice(2)).options : options;
+  const stackEnv = Object.fromEntries(
+    (all.get('env') ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  const label = all.get('label');
+  const appDir = all.get('app-dir');
+  const report = await benchOrders({
+    concurrency: Math.max(1, Math.floor(numberOption(all, 'concurrency', 4))),
+    ...(all.has('orders') ? { orders: Math.floor(numberOption(all, 'orders', 200)) } : { durationSeconds: numberOption(all, 'duration', 60) }),
+    mix: parseMix(all.get('mix') ?? '6:3:1'),
+    warmup: Math.floor(numberOption(all, 'warmup', 10)),
+    direct: all.get('no-direct') !== 'true',
+    ...(label === undefined ? {} : { label }),
+    ...(appDir === undefined ? {} : { appDir }),
+    ...(Object.keys(stackEnv).length === 0 ? {} : { stackEnv }),
+  });
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  const markdown = ordersMarkdown(report, command);
+  console.log(markdown);
+  const written = await writeReport('bench-orders', report, markdown, label);
+  console.log(`written: ${written.json}, ${written.markdown}`);
+} else {
+  console.error(`unknown bench "${name}": orders | members-export`);
+  process.exitCode = 2;
 }
