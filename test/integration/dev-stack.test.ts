@@ -51,12 +51,12 @@ async function interrupt(stack: Stack): Promise<number | null> {
 describe('the dev stack (npm start)', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
-  let ports: { temporal: number; ui: number; mongo: number; api: number; emulator: number };
+  let ports: { temporal: number; ui: number; mongo: number; api: number; emulator: number; workerMetrics: number };
   const cli = inject('temporalCliPath');
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'orders-stack-'));
-    ports = { temporal: await freePort(), ui: await freePort(), mongo: await freePort(), api: await freePort(), emulator: await freePort() };
+    ports = { temporal: await freePort(), ui: await freePort(), mongo: await freePort(), api: await freePort(), emulator: await freePort(), workerMetrics: await freePort() };
     env = {
       ...process.env,
       DATA_DIR: dataDir,
@@ -67,6 +67,7 @@ describe('the dev stack (npm start)', () => {
       MONGODB_PORT: String(ports.mongo),
       API_PORT: String(ports.api),
       EMULATOR_PORT: String(ports.emulator),
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
       AMAZON_PAY_EMULATOR_URL: `http://127.0.0.1:${ports.emulator}`,
       LOG_LEVEL: 'warn',
     };
@@ -87,6 +88,11 @@ describe('the dev stack (npm start)', () => {
       expect(attributes).toContain('AmazonChargePermissionId');
       const firstCheck = /self-check passed: workflow (\S+)/.exec(first.output())?.[1];
       expect(firstCheck).toBeDefined();
+      // Issue 7: the worker's runtime metrics, and the UI started with the API's codec endpoint.
+      const workerMetrics = await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`);
+      expect(workerMetrics.status).toBe(200);
+      expect(await workerMetrics.text()).toMatch(/temporal_/);
+      expect(first.output()).toContain(`codec server      http://127.0.0.1:${ports.api}/codec`);
 
       expect(await interrupt(first)).toBe(0);
       for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
