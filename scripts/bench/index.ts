@@ -7,9 +7,11 @@
  *   `--warmup N` (10), `--no-direct`, `--label TEXT`, `--app-dir DIR` (run another checkout's code,
  *   e.g. a copy with a tuning change), `--env KEY=VALUE,…` (extra stack environment).
  * - `members-export [N]`: the member CSV export at scale (100,000 members by default).
+ * - `workflow-bundle [RUNS]`: the worker's start-up bundling of the workflow code (what a pre-built bundle saves).
  */
 import { parseOptions, numberOption } from './args.js';
 import { benchMembersExport } from './members-export.js';
+import { benchWorkflowBundle } from './workflow-bundle.js';
 import { benchOrders, ordersMarkdown, parseMix } from './orders.js';
 import { writeReport } from './report.js';
 
@@ -25,6 +27,10 @@ if (name === 'members-export') {
     `| members | db | export s | rows/s | CSV MiB | heap before MiB | peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n` +
       `| ${result.members} | ${result.database} | ${result.exportSeconds} | ${result.rowsPerSecond} | ${(result.bytes / 1048576).toFixed(1)} | ${result.heapBeforeMiB} | ${result.peakHeapMiB} | ${result.peakRssMiB} |`,
   );
+} else if (name === 'workflow-bundle') {
+  const result = await benchWorkflowBundle(Math.max(1, Number(positional[0] ?? 3)));
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`| runs | wall s each | CPU s each | bundle KiB |\n|---|---|---|---|\n| ${result.runs} | ${result.secondsEach.join(', ')} | ${result.cpuSecondsEach.join(', ')} | ${Math.round(result.bytes / 1024)} |`);
 } else if (name === 'orders' || name.startsWith('--')) {
   // `npm run bench -- --concurrency 8` (options without a name) means the orders bench.
   const all = name.startsWith('--') ? parseOptions(process.argv.slice(2)).options : options;
@@ -52,6 +58,6 @@ if (name === 'members-export') {
   const written = await writeReport('bench-orders', report, markdown, label);
   console.log(`written: ${written.json}, ${written.markdown}`);
 } else {
-  console.error(`unknown bench "${name}": orders | members-export`);
+  console.error(`unknown bench "${name}": orders | members-export | workflow-bundle`);
   process.exitCode = 2;
 }
