@@ -7,7 +7,9 @@ import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { connectDatabase } from '../db/connection.js';
 import { createDataConverter } from './data-converter.js';
+import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
 import { installTemporalLogging } from './logging.js';
+import { ensureReconciliationSchedule, RECONCILIATION_EVERY } from './schedules.js';
 import { createWorker } from './worker.js';
 
 const config = loadConfig();
@@ -19,7 +21,11 @@ const database = await connectDatabase(config.mongo.uri);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 // Activities that drive other workflows (the point accounts) use a client of their own.
 const clientConnection = await Connection.connect({ address: config.temporal.address });
+const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
 try {
+  // The hourly reconciliation of the read model against Amazon (registered once, kept by Temporal).
+  const schedule = await ensureReconciliationSchedule(client, config.temporal.taskQueue);
+  log.info({ scheduleId: RECONCILIATION_SCHEDULE_ID, every: RECONCILIATION_EVERY, schedule }, 'reconciliation schedule');
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -27,7 +33,7 @@ try {
     activities: createActivities({
       models: database.models,
       amazonPay: createAmazonPayClient(config),
-      temporal: { client: new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }), taskQueue: config.temporal.taskQueue },
+      temporal: { client, taskQueue: config.temporal.taskQueue },
       extraFields: config.members.extraFields,
     }),
     dataConverter,

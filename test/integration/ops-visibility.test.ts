@@ -11,6 +11,7 @@ import { orderWorkflowId } from '../../domain/ids.js';
 import { getOrder } from '../../workflows/order/definitions.js';
 import { opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
 import { finishCheckout, startCheckout } from '../support/checkout.js';
+import { eventually } from '../support/servers.js';
 
 const run = promisify(execFile);
 const cli = inject('temporalCliPath');
@@ -172,7 +173,8 @@ describe('issue 7: the codec server', () => {
     expect(text).toContain('taro.yamada@example.jp');
     expect(Buffer.from(body.payloads[0]?.metadata['encoding'] ?? '', 'base64').toString()).toBe('json/plain');
 
-    const audit = await api.database.models.Audit.findOne({ action: 'codec.decode', actor: 'viewer' }).lean();
+    // Audit rows are written when the response finishes.
+    const audit = await eventually(() => api.database.models.Audit.findOne({ action: 'codec.decode', actor: 'viewer' }).lean(), (row) => row !== null);
     expect(audit).toMatchObject({ status: 200, role: 'viewer' });
   });
 

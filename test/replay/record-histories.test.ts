@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { amazonReturn, cancelOrder, captureOrder, changeAmount, refundOrder } from '../../workflows/order/definitions.js';
 import { buyerAtAmazon, checkoutThrough, chooseAgain, KYUSU, memberWithPoints, startOrder, startOrderHarness, TEA, type OrderHarness } from '../support/order-harness.js';
@@ -25,8 +26,8 @@ describe.skipIf(!recording)('record order workflow histories', () => {
   async function save(name: string, handle: WorkflowHandle): Promise<void> {
     // Let the workflow reach a quiet point, then keep its history as JSON.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const history = await handle.fetchHistory();
-    await writeFile(new URL(`${name}.json`, HISTORIES), JSON.stringify(history, null, 1));
+    // Temporal's JSON history format (what `temporal workflow show --output json` prints).
+    await writeFile(new URL(`${name}.json`, HISTORIES), historyToJSON(await handle.fetchHistory()));
   }
 
   it('guest checkout, placed, captured, partly refunded, refunded', async () => {

@@ -59,3 +59,14 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
 export function uniqueTaskQueue(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
+
+/** Retries `read` until `done` accepts its value (for writes that land just after a response, like audit rows). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}

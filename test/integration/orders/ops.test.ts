@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opsToken, Shopper, startTestApi, type TestApi } from '../../support/api.js';
 import { finishCheckout, startCheckout, type AmazonChoice } from '../../support/checkout.js';
-import { createTimeSkippingEnv } from '../../support/servers.js';
+import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -82,8 +82,8 @@ describe('ops operations on a placed order over HTTP', () => {
     expect(canceled.body.order.status).toBe('Canceled');
     const stored = await api.database.models.Order.findOne({ orderId }).lean();
     expect(stored?.status).toBe('Canceled');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const audit = await api.database.models.Audit.find({ path: `/ops/orders/${orderId}/cancel` }).sort({ at: 1 }).lean();
+    // Audit rows are written when the response finishes.
+    const audit = await eventually(() => api.database.models.Audit.find({ path: `/ops/orders/${orderId}/cancel` }).sort({ at: 1 }).lean(), (rows) => rows.length === 2);
     expect(audit.map((row) => [row.actor, row.status])).toEqual([
       ['viewer', 403],
       ['ops', 200],
