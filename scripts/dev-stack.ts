@@ -14,6 +14,7 @@ import { seedCatalog } from '../db/seed.js';
 import { createDataConverter } from '../worker/data-converter.js';
 import { searchAttributeCliSpecs } from '../workflows/search-attributes.js';
 import { isPortOpen, spawnGroup, startDatabase, startTemporalDevServer, waitFor, type RunningService, type SpawnedProcess } from './services.js';
+import { DEMO_MEMBER, ensureDemoMember } from './demo-member.js';
 import { redactUri, resolveTools } from './tools.js';
 
 const config = loadConfig(process.env);
@@ -142,6 +143,13 @@ try {
       workflowExecutionTimeout: '2 minutes',
     });
     say(`self-check passed: workflow ${(result as { recordedBy: string }).recordedBy} wrote to the database`);
+    const demoDatabase = await connectDatabase(database.address);
+    try {
+      await ensureDemoMember(demoDatabase, client, config.temporal.taskQueue);
+    } finally {
+      await demoDatabase.close();
+    }
+    say(`demo member: ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password} (${DEMO_MEMBER.points} points)`);
   } finally {
     await connection.close();
   }
@@ -150,6 +158,7 @@ try {
   say('the stack is up (Ctrl-C stops it):');
   if (temporal !== undefined) say(`  Temporal Web UI   http://127.0.0.1:${config.temporal.uiPort}`);
   say(`  Temporal gRPC     ${config.temporal.address}`);
+  say(`  storefront        ${apiUrl}/`);
   say(`  API               ${apiUrl}  (health: ${apiUrl}/healthz)`);
   say(`  API docs          ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`);
   say(`  codec server      ${codecUrl}  (UI decryption: sign in at ${codecUrl}/login with an ops token)`);

@@ -87,6 +87,7 @@ describe('the dev stack (npm start)', () => {
       expect(attributes).toContain('OrderStatus');
       expect(attributes).toContain('AmazonChargePermissionId');
       const firstCheck = /self-check passed: workflow (\S+)/.exec(first.output())?.[1];
+      expect(first.output()).toContain('demo member: demo@example.jp');
       expect(firstCheck).toBeDefined();
       // Issue 7: the worker's runtime metrics, and the UI started with the API's codec endpoint.
       const workerMetrics = await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`);
