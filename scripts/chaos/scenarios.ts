@@ -74,11 +74,14 @@ export const SCENARIOS: Scenario[] = [
     (outage): Scenario => ({
       name: `database-down-${outage}s`,
       description: `FerretDB stopped for ${outage} s mid-run, restarted on the same data`,
-      async fault(cluster, load) {
+      // Orders keep starting during the outage, so it always finds some in flight.
+      continuous: true,
+      async fault(cluster, load, _size, stopLoad) {
         await load.reached('returned');
         await cluster.stopDatabase();
         await sleep(outage * 1000);
         await cluster.startDatabase();
+        stopLoad();
         return { faultEnd: Date.now(), notes: [] };
       },
     }),
