@@ -16,17 +16,35 @@ export interface Database {
 /**
  * Opens a connection without waiting for the server: a process may start before its database does,
  * and `/healthz` reports the difference. `ready()` waits when a caller needs the server.
+ *
+ * Resilience (found by the chaos run): the first connection is retried until it succeeds, and
+ * mongoose's command buffering is off, so once connected every operation goes straight to the
+ * driver, which finds the server again after an outage by itself. (With buffering, mongoose could
+ * keep believing it was disconnected after the server came back and queue commands into timeouts.)
  */
-export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Database & { ready(): Promise<void> } {
-  const connection = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
-    // FerretDB has no retryable writes; idempotent upserts and guarded updates make retries safe instead.
-    retryWrites: false,
-  });
+export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {}): Database & { ready(): Promise<void> } {
+  const connection = mongoose.createConnection();
+  connection.set('bufferCommands', false);
   // Errors surface through ready()/ping(); an unhandled 'error' event would crash the process.
   connection.on('error', () => undefined);
   const models = createModels(connection);
-  const opened = connection.asPromise().then(() => undefined);
+  let closed = false;
+  const opened = (async () => {
+    for (;;) {
+      try {
+        await connection.openUri(uri, {
+          serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+          bufferCommands: false,
+          // FerretDB has no retryable writes; idempotent upserts and guarded updates make retries safe instead.
+          retryWrites: false,
+        });
+        return;
+      } catch (error) {
+        if (closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1000).unref());
+      }
+    }
+  })();
   opened.catch(() => undefined);
   return {
     connection,
@@ -34,8 +52,9 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
     ready: () => opened,
     async ping(timeoutMs = 1000) {
       try {
+        // The driver's own answer, not mongoose's readyState (which can lag behind a recovery).
         const db = connection.db;
-        if (db === undefined || connection.readyState !== mongoose.ConnectionStates.connected) return false;
+        if (db === undefined) return false;
         await Promise.race([
           db.admin().ping(),
           new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref()),
@@ -46,6 +65,7 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
       }
     },
     async close() {
+      closed = true;
       await connection.close();
     },
   };
