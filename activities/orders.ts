@@ -134,7 +134,7 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         view: view as unknown as Record<string, unknown>,
       };
       try {
-        await models.Order.updateOne({ orderId: view.orderId, version: { $lt: view.version } }, { $set: fields }, { upsert: true });
+        await models.Order.updateOne({ _id: view.orderId, version: { $lt: view.version } }, { $set: fields }, { upsert: true });
       } catch (error) {
         // The row exists with this or a newer version: the upsert's insert collided; nothing to do.
         if (!isDuplicateKey(error)) throw error;

@@ -51,7 +51,7 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
       return await handleOf(orderId).query(getOrder);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
-      const stored = await deps.models.Order.findOne({ orderId }).lean();
+      const stored = await deps.models.Order.findOne({ _id: orderId }).lean();
       if (stored === null) throw new HttpError(404, 'order_not_found', `no order ${orderId}`);
       return stored.view as unknown as OrderView;
     }

@@ -80,7 +80,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     if (presented !== undefined && presented.length === expected.length && timingSafeEqual(Buffer.from(presented), expected)) return orderId;
     const memberId = req.session?.memberId;
     if (memberId !== undefined) {
-      const order = await models.Order.findOne({ orderId }, { memberId: 1 }).lean();
+      const order = await models.Order.findOne({ _id: orderId }, { memberId: 1 }).lean();
       if (order !== null && order.memberId === memberId) return orderId;
     }
     // The same answer as for an order that does not exist.
@@ -103,7 +103,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         // A finished order's workflow takes no more steps; one that never existed is not found.
-        if ((await models.Order.exists({ orderId })) !== null) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
+        if ((await models.Order.exists({ _id: orderId })) !== null) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
         throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
       }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -268,7 +268,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
       res.json(answer(await handleOf(orderId).query(getOrder)));
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
-      const stored = await models.Order.findOne({ orderId }).lean();
+      const stored = await models.Order.findOne({ _id: orderId }).lean();
       if (stored === null) throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
       res.json(answer(stored.view as unknown as OrderView));
     }

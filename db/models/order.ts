@@ -6,6 +6,8 @@ import { Schema, type Connection } from 'mongoose';
  * workflow stays the source of truth while the order is live.
  */
 export interface OrderDoc {
+  /** The order id again: FerretDB finds documents by _id fastest (its primary key), and the read model is written after every change. */
+  _id: string;
   orderId: string;
   version: number;
   status: string;
@@ -20,6 +22,7 @@ export interface OrderDoc {
 
 const orderSchema = new Schema<OrderDoc>(
   {
+    _id: { type: String, required: true },
     orderId: { type: String, required: true, unique: true },
     version: { type: Number, required: true },
     status: { type: String, required: true, index: true },

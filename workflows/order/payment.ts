@@ -17,7 +17,7 @@ import { OrderFailureType, type ChargeEntry, type OrderStatus, type OrderView, t
 const amazon = proxyActivities<
   Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'captureCharge' | 'cancelCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
 >({
-  startToCloseTimeout: '20 seconds',
+  startToCloseTimeout: '10 seconds',
   // Ops are waiting, but a capture or refund must not be lost: retry transient failures for a while.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
