@@ -88,7 +88,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api',
     sessionMiddleware({
-      connection: deps.database.connection,
+      // Never rejects: a database closed before it ever connected leaves the store waiting, not crashing.
+      client: new Promise((resolve) => {
+        deps.database.ready().then(
+          () => resolve(deps.database.connection.getClient()),
+          () => undefined,
+        );
+      }),
       secret: config.members.sessionSecret,
       ttlHours: config.members.sessionTtlHours,
       secureCookies: config.api.publicBaseUrl.startsWith('https:'),

@@ -45,7 +45,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(parserError.status).json(errorBody(code, message));
       return;
     }
-    log.error({ err: error }, 'unhandled error');
+    // Name, message and stack only: driver errors carry circular topology objects that no logger can print.
+    const err = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
+    log.error({ err }, 'unhandled error');
     res.status(500).json(errorBody('internal_error', 'internal error'));
   };
 }

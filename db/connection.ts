@@ -10,6 +10,8 @@ export interface Database {
   models: Models;
   /** Resolves when the database answers a ping within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /** Resolves once the first connection is made (it is retried until then). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export interface Database {
  * driver, which finds the server again after an outage by itself. (With buffering, mongoose could
  * keep believing it was disconnected after the server came back and queue commands into timeouts.)
  */
-export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {}): Database & { ready(): Promise<void> } {
+export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {}): Database {
   const connection = mongoose.createConnection();
   connection.set('bufferCommands', false);
   // Errors surface through ready()/ping(); an unhandled 'error' event would crash the process.

@@ -30,7 +30,8 @@ declare module 'express-session' {
 }
 
 export interface SessionOptions {
-  connection: Connection;
+  /** Mongoose's driver client exists only once the first connection is made: hence a promise. */
+  client: Promise<ReturnType<Connection['getClient']>>;
   secret: string;
   ttlHours: number;
   /** Secure cookies whenever the public URL is https. */
@@ -46,8 +47,8 @@ export const SESSION_COOKIE = 'shop.sid';
 export function sessionMiddleware(options: SessionOptions): RequestHandler {
   const ttlSeconds = options.ttlHours * 3600;
   const store = MongoStore.create({
-    // connect-mongo accepts any MongoDB driver client; mongoose's is the one already connected.
-    client: options.connection.getClient() as unknown as NonNullable<Parameters<typeof MongoStore.create>[0]['client']>,
+    // connect-mongo accepts any MongoDB driver client; mongoose's is the one the app already uses.
+    clientPromise: options.client as unknown as NonNullable<Parameters<typeof MongoStore.create>[0]['clientPromise']>,
     collectionName: 'sessions',
     ttl: ttlSeconds,
     autoRemove: 'interval',

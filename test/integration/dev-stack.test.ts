@@ -88,6 +88,16 @@ describe('the dev stack (npm start)', () => {
       expect(attributes).toContain('AmazonChargePermissionId');
       const firstCheck = /self-check passed: workflow (\S+)/.exec(first.output())?.[1];
       expect(first.output()).toContain('demo member: demo@example.jp');
+      // The API process's sessions work (its store shares the database connection made after start).
+      const login = await fetch(`http://127.0.0.1:${ports.api}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@example.jp', password: 'demo-password-2026' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+      const points = await fetch(`http://127.0.0.1:${ports.api}/api/members/me/points`, { headers: { cookie } });
+      expect(await points.json()).toMatchObject({ points: { balance: 1000 } });
       expect(firstCheck).toBeDefined();
       // Issue 7: the worker's runtime metrics, and the UI started with the API's codec endpoint.
       const workerMetrics = await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`);
