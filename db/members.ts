@@ -18,22 +18,12 @@ export class MemberRuleError extends Error {
   }
 }
 
-export interface NewMember {
+/** A member to register: the record's fields less what registration sets itself. */
+export type NewMember = Omit<MemberDoc, 'memberId' | 'registeredAt' | 'amazonBuyerId' | 'amazonLinkedAt'> & {
   memberId?: string;
-  email: string;
-  name: string;
-  postalCode: string | null;
-  prefecture: string | null;
-  address: string | null;
-  phone: string | null;
-  passwordHash: string | null;
-  newsletter: boolean | null;
-  mobileMail: boolean | null;
-  extra: Record<string, string>;
-  registeredVia: MemberDoc['registeredVia'];
   /** Registers the member as Amazon-linked; registration time = link time (L7). */
   amazonBuyerId?: string;
-}
+};
 
 export type Member = MemberDoc;
 
