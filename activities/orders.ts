@@ -3,7 +3,8 @@
  * (C4, L7, L8) and the orders read model. Every write is an idempotent upsert or a guarded insert.
  */
 import { couponSchema, type Coupon } from '../domain/coupon.js';
-import { missingRequiredExtraFields, type ExtraFieldDefinition } from '../domain/member.js';
+import type { ExtraFieldDefinition } from '../domain/member.js';
+import { missingExtraFields } from '../domain/order-procedure.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { createMemberRepository, MemberRuleError } from '../db/members.js';
 import type { Models } from '../db/models/index.js';
@@ -43,7 +44,7 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         name: member.name,
         newsletter: member.newsletter,
         mobileMail: member.mobileMail,
-        missingExtraFields: missingRequiredExtraFields(member.extra, deps.extraFields).map(({ key, label }) => ({ key, label })),
+        missingExtraFields: missingExtraFields(member.extra, deps.extraFields).map(({ key, label }) => ({ key, label })),
       };
     },
 

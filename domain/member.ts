@@ -85,11 +85,6 @@ export type MemberRegistration = z.infer<typeof memberRegistrationSchema>;
 export const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(128) });
 
 
-/** C6: required extra fields a member has not filled in yet (asked at the next login or checkout). */
-export function missingRequiredExtraFields(extra: Readonly<Record<string, string | undefined>>, definitions: readonly ExtraFieldDefinition[]): ExtraFieldDefinition[] {
-  return definitions.filter((field) => field.required && (extra[field.key] ?? '').trim() === '');
-}
-
 /** Keeps only defined fields; reports unknown keys so a typo is refused rather than silently stored. */
 export function checkExtraValues(values: ExtraValues, definitions: readonly ExtraFieldDefinition[]): { unknown: string[] } {
   const known = new Set(definitions.map((field) => field.key));

@@ -4,6 +4,7 @@
  * not silently dropped, so a storefront typo cannot lose a buyer's choice.
  */
 import { z } from 'zod';
+import type { ExtraFieldDefinition } from './member.js';
 import type { UsableShippingAddress } from './address.js';
 import { analyzeJapanesePhoneNumber, normalizePostalCode } from './address.js';
 import { addDays, daysBetween, isIsoDate } from './calendar.js';
@@ -225,12 +226,6 @@ export function orderPreferenceFields(input: OrderPreferenceInput): OrderPrefere
 }
 
 // ---- C6: shop-defined extra member fields ----------------------------------------------------
-
-export interface ExtraFieldDefinition {
-  key: string;
-  label: string;
-  required: boolean;
-}
 
 /**
  * C6: Amazon supplies only name, e-mail, postal code, prefecture, address and phone, so a member

@@ -13,10 +13,10 @@ import {
   loginSchema,
   MEMBER_MESSAGES,
   memberRegistrationSchema,
-  missingRequiredExtraFields,
   passwordSchema,
   type ExtraFieldDefinition,
 } from '../../domain/member.js';
+import { missingExtraFields } from '../../domain/order-procedure.js';
 import { normalizePrefecture } from '../../domain/prefectures.js';
 import type { Models } from '../../db/models/index.js';
 import { MemberRuleError, type Member, type MemberRepository } from '../../db/members.js';
@@ -82,7 +82,7 @@ export function memberView(member: Member, extraFields: readonly ExtraFieldDefin
     hasPassword: member.passwordHash !== null,
     extra: member.extra,
     // C6: asked at the next login or checkout.
-    additionalInformationRequired: missingRequiredExtraFields(member.extra, extraFields).map(({ key, label }) => ({ key, label })),
+    additionalInformationRequired: missingExtraFields(member.extra, extraFields).map(({ key, label }) => ({ key, label })),
   };
 }
 
@@ -303,7 +303,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const { extra } = parse(additionalInformationSchema, req.body);
     refuseUnknownExtra(extra);
     const member = currentMember(res);
-    const stillMissing = missingRequiredExtraFields({ ...member.extra, ...extra }, deps.extraFields);
+    const stillMissing = missingExtraFields({ ...member.extra, ...extra }, deps.extraFields);
     if (stillMissing.length > 0) {
       throw new HttpError(400, 'invalid_request', `${stillMissing.map((field) => field.label).join('、')}を入力してください`, {
         fields: stillMissing.map((field) => ({ path: `extra.${field.key}`, message: `${field.label}を入力してください` })),
