@@ -7,6 +7,7 @@ import { openDatabase } from '../db/connection.js';
 import { createApp } from './app.js';
 import { createAmazonSignInGateway } from './members/amazon-sign-in.js';
 import { createLogMailer } from './members/mailer.js';
+import { sweepExpiredSessions } from './members/session.js';
 
 const config = loadConfig();
 const log = createLogger(config, 'api');
@@ -15,6 +16,8 @@ const log = createLogger(config, 'api');
 const database = openDatabase(config.mongo.uri);
 const temporal = Connection.lazy({ address: config.temporal.address });
 const amazonPay = createAmazonPayClient(config);
+
+sweepExpiredSessions(database.connection);
 
 const app = createApp({
   temporal,

@@ -36,6 +36,10 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
       try {
         await connection.openUri(uri, {
           serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+          // Polling heartbeats: with the streaming protocol the driver could stay stuck on a closed
+          // monitoring connection after a FerretDB restart (the chaos run's database outages).
+          serverMonitoringMode: 'poll',
+          heartbeatFrequencyMS: 2000,
           bufferCommands: false,
           // FerretDB has no retryable writes; idempotent upserts and guarded updates make retries safe instead.
           retryWrites: false,

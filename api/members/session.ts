@@ -41,8 +41,10 @@ export interface SessionOptions {
 export const SESSION_COOKIE = 'shop.sid';
 
 /**
- * Server-side sessions in MongoDB (connect-mongo). FerretDB has no TTL index, so expired sessions are
- * swept on an interval instead of by the database.
+ * Server-side sessions in MongoDB (connect-mongo). FerretDB has no TTL index: connect-mongo ignores
+ * expired sessions on read, and `sweepExpiredSessions` deletes them. connect-mongo's own interval
+ * sweep stays off — with it on, the chaos run's database outages could leave the API's shared driver
+ * client unable to find the restarted server.
  */
 export function sessionMiddleware(options: SessionOptions): RequestHandler {
   const ttlSeconds = options.ttlHours * 3600;
@@ -51,8 +53,7 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
     clientPromise: options.client as unknown as NonNullable<Parameters<typeof MongoStore.create>[0]['clientPromise']>,
     collectionName: 'sessions',
     ttl: ttlSeconds,
-    autoRemove: 'interval',
-    autoRemoveInterval: 10,
+    autoRemove: 'disabled',
     stringify: false,
   });
   return session({
@@ -64,4 +65,16 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
     rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: ttlSeconds * 1000 },
   });
+}
+
+/** Deletes expired sessions every `everyMs` (through mongoose); failures wait for the next round. */
+export function sweepExpiredSessions(connection: Connection, everyMs = 15 * 60_000): () => void {
+  const timer = setInterval(() => {
+    connection.db
+      ?.collection('sessions')
+      .deleteMany({ expires: { $lt: new Date() } })
+      .catch(() => undefined);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
