@@ -25,6 +25,18 @@ const merchantMetadata = z
 
 const paymentIntent = z.enum(['Confirm', 'Authorize', 'AuthorizeWithCapture']);
 
+/** paymentDetails of create and update checkout session (the same fields in both). */
+const paymentDetails = z.object({
+  paymentIntent: paymentIntent.optional(),
+  canHandlePendingAuthorization: z.boolean().optional(),
+  chargeAmount: moneySchema.optional(),
+  totalOrderAmount: moneySchema.optional(),
+  softDescriptor: z.string().max(16).nullish(),
+  presentmentCurrency: z.literal('JPY').optional(),
+  allowOvercharge: z.boolean().optional(),
+  extendExpiration: z.boolean().optional(),
+});
+
 export const createSessionBody = z.object({
   webCheckoutDetails: z.object({
     checkoutReviewReturnUrl: url,
@@ -34,37 +46,15 @@ export const createSessionBody = z.object({
   storeId: z.string().min(1),
   chargePermissionType: z.literal('OneTime').optional(),
   scopes: z.array(z.string()).optional(),
-  paymentDetails: z
-    .object({
-      paymentIntent: paymentIntent.optional(),
-      canHandlePendingAuthorization: z.boolean().optional(),
-      chargeAmount: moneySchema.optional(),
-      totalOrderAmount: moneySchema.optional(),
-      softDescriptor: z.string().max(16).nullish(),
-      presentmentCurrency: z.literal('JPY').optional(),
-      allowOvercharge: z.boolean().optional(),
-      extendExpiration: z.boolean().optional(),
-    })
-    .optional(),
+  paymentDetails: paymentDetails.optional(),
   merchantMetadata: merchantMetadata.optional(),
   platformId: z.string().nullish(),
 });
 
 export const updateSessionBody = z.object({
   webCheckoutDetails: z.object({ checkoutResultReturnUrl: url.nullish(), checkoutCancelUrl: url.nullish() }).optional(),
-  paymentDetails: z
-    .object({
-      paymentIntent: paymentIntent.optional(),
-      canHandlePendingAuthorization: z.boolean().optional(),
-      chargeAmount: moneySchema.optional(),
-      totalOrderAmount: moneySchema.optional(),
-      softDescriptor: z.string().max(16).nullish(),
-      presentmentCurrency: z.literal('JPY').optional(),
-      // Amazon honours allowOvercharge only at creation; accepted here and ignored.
-      allowOvercharge: z.boolean().optional(),
-      extendExpiration: z.boolean().optional(),
-    })
-    .optional(),
+  // Amazon honours allowOvercharge only at creation; an update accepts it and ignores it.
+  paymentDetails: paymentDetails.optional(),
   merchantMetadata: merchantMetadata.optional(),
 });
 
