@@ -8,6 +8,7 @@ import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE, SINGLE_DESTINATIO
 import { amazonNotification, amazonReturn, completeOrder, confirmOrder, submitProcedure } from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
 import { procedureForm } from '../support/checkout.js';
+import { eventually } from '../support/servers.js';
 import {
   buyerAtAmazon,
   checkoutThrough,
@@ -280,10 +281,5 @@ describe('order workflow: checkout (time-skipping)', () => {
 
 /** Reads the order until it reaches one of `statuses` (activities finish in real time, ~100s of ms). */
 async function waitForStatus(handle: Awaited<ReturnType<typeof startOrder>>, statuses: string[]) {
-  for (let i = 0; i < 100; i += 1) {
-    const view = await queryOrder(handle);
-    if (statuses.includes(view.status)) return view;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return queryOrder(handle);
+  return eventually(() => queryOrder(handle), (view) => statuses.includes(view.status), 10_000);
 }

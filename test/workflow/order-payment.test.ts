@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CartItem } from '../../domain/cart.js';
 import { amazonNotification, cancelOrder, captureOrder, changeAmount, refundOrder, type OrderView } from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
+import { eventually } from '../support/servers.js';
 import { checkoutThrough, KYUSU, memberWithPoints, queryOrder, startOrder, startOrderHarness, type OrderHarness } from '../support/order-harness.js';
 
 let h: OrderHarness;
@@ -38,12 +39,7 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 async function waitFor(handle: WorkflowHandle, check: (view: OrderView) => boolean): Promise<OrderView> {
-  for (let i = 0; i < 100; i += 1) {
-    const view = await queryOrder(handle);
-    if (check(view)) return view;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return queryOrder(handle);
+  return eventually(() => queryOrder(handle), check, 10_000);
 }
 
 describe('A2: raising the amount up to max(9 × order amount, ¥70,000), at its exact boundaries', () => {

@@ -9,7 +9,7 @@ import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE } from '../../../d
 import { adjustPoints } from '../../../workflows/points/definitions.js';
 import { Shopper, startTestApi, type TestApi } from '../../support/api.js';
 import { chooseAtAmazon, confirmAtAmazon, finishCheckout, procedureForm, startCheckout } from '../../support/checkout.js';
-import { createTimeSkippingEnv } from '../../support/servers.js';
+import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
 
 let standard: TestApi;
 let creator: TestApi;
@@ -219,10 +219,6 @@ describe('24-hour abandonment over HTTP (time-skipping server)', () => {
 });
 
 async function pollOrder(shopper: Shopper, orderId: string, headers: Record<string, string>, statuses: string[]) {
-  for (let i = 0; i < 100; i += 1) {
-    const response = await shopper.request('GET', `/api/orders/${orderId}`, undefined, headers);
-    if (statuses.includes(response.body.order.status)) return response.body.order;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return (await shopper.request('GET', `/api/orders/${orderId}`, undefined, headers)).body.order;
+  const order = async () => (await shopper.request('GET', `/api/orders/${orderId}`, undefined, headers)).body.order;
+  return eventually(order, (view) => statuses.includes(view.status), 10_000);
 }

@@ -138,11 +138,10 @@ describe('authorization expiry over HTTP (time-skipping server, emulator clock m
     const { orderId, total } = await placedOrder(skipping, [{ productId: 'kyusu', quantity: 1 }]);
     skipping.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);
     await env.sleep('30 days');
-    let order = (await ops(skipping, 'GET', `/ops/orders/${orderId}`)).body.order;
-    for (let i = 0; i < 50 && order.payment.charges.length < 2; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      order = (await ops(skipping, 'GET', `/ops/orders/${orderId}`)).body.order;
-    }
+    const order = await eventually(
+      async () => (await ops(skipping, 'GET', `/ops/orders/${orderId}`)).body.order,
+      (view) => view.payment.charges.length >= 2,
+    );
     expect(order.payment.charges.map((c: { state: string }) => c.state)).toEqual(['Canceled', 'Authorized']);
     const captured = await ops(skipping, 'POST', `/ops/orders/${orderId}/capture`, {});
     expect(captured.body.order.payment.capturedAmount).toBe(total);
