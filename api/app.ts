@@ -77,6 +77,8 @@ export function createApp(deps: AppDeps): Express {
     healthRoutes({
       temporal: () => temporalUp(deps.temporal),
       database: () => deps.database.ping(PROBE_TIMEOUT_MS),
+      databaseDiagnosis: () => deps.database.diagnosis(),
+      log: deps.log,
     }),
   );
 

@@ -10,6 +10,8 @@ export interface Database {
   models: Models;
   /** Resolves when the database answers a ping within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /** What the driver last saw of the server and why the last ping failed, for logs when it is down. */
+  diagnosis(): string;
   /** Resolves once the first connection is made (it is retried until then). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +33,8 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
   connection.on('error', () => undefined);
   const models = createModels(connection);
   let closed = false;
+  let lastPingError = '';
+  let server = 'not connected yet';
   const opened = (async () => {
     for (;;) {
       try {
@@ -44,6 +48,10 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
           // FerretDB has no retryable writes; idempotent upserts and guarded updates make retries safe instead.
           retryWrites: false,
         });
+        connection.getClient().on('serverDescriptionChanged', ({ newDescription }) => {
+          server = `${newDescription.address} ${newDescription.type}${newDescription.error ? ` (${newDescription.error.message})` : ''}`;
+        });
+        server = 'connected';
         return;
       } catch (error) {
         if (closed) throw error;
@@ -66,10 +74,12 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
           new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref()),
         ]);
         return true;
-      } catch {
+      } catch (error) {
+        lastPingError = (error as Error).message;
         return false;
       }
     },
+    diagnosis: () => `server: ${server}; last ping error: ${lastPingError || 'none'}`,
     async close() {
       closed = true;
       await connection.close();

@@ -107,17 +107,23 @@ export class Cluster {
   }
 
   async waitApi(timeoutMs: number): Promise<void> {
+    let last = 'no answer';
     await waitFor(
       'API /healthz',
       async () => {
         try {
-          return (await fetch(`${this.apiUrl}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
-        } catch {
+          const response = await fetch(`${this.apiUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+          last = `${response.status} ${await response.text()}`;
+          return response.ok;
+        } catch (error) {
+          last = (error as Error).message;
           return false;
         }
       },
       timeoutMs,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last answer: ${last}`);
+    });
   }
 
   async startTemporal(): Promise<void> {
