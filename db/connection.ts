@@ -17,6 +17,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The longest a health ping may take, enforced by the driver (the caller's own wait is shorter). */
+const PING_DEADLINE_MS = 10_000;
+
 /**
  * Opens a connection without waiting for the server: a process may start before its database does,
  * and `/healthz` reports the difference. `ready()` waits when a caller needs the server.
@@ -34,6 +37,7 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
   const models = createModels(connection);
   let closed = false;
   let lastPingError = '';
+  let pinging: Promise<void> | undefined;
   let server = 'not connected yet';
   const opened = (async () => {
     for (;;) {
@@ -69,10 +73,16 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
         // The driver's own answer, not mongoose's readyState (which can lag behind a recovery).
         const db = connection.db;
         if (db === undefined) return false;
-        await Promise.race([
-          db.admin().ping(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref()),
-        ]);
+        // One ping at a time, bounded by the driver itself: health checks polled faster than the
+        // database answers share it instead of piling up operations on the connection pool.
+        pinging ??= db
+          .admin()
+          .command({ ping: 1 }, { timeoutMS: PING_DEADLINE_MS })
+          .then(() => undefined)
+          .finally(() => {
+            pinging = undefined;
+          });
+        await Promise.race([pinging, new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref())]);
         return true;
       } catch (error) {
         lastPingError = (error as Error).message;

@@ -18,19 +18,31 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Asks the OS for a free TCP port on loopback. */
+/**
+ * Ports for our servers come from 20000–32767, below Linux's ephemeral range (32768–60999): a port
+ * the kernel hands out by itself can be taken by any process's outgoing connection or `listen(0)`
+ * while its server is down for a restart, and the server then cannot bind it again.
+ */
+const SERVICE_PORTS = { from: 20_000, to: 32_767 };
+const handedOut = new Set<number>();
+
+/** A free TCP port on 127.0.0.1 outside the ephemeral range, never the same one twice per process. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = SERVICE_PORTS.from + Math.floor(Math.random() * (SERVICE_PORTS.to - SERVICE_PORTS.from + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${SERVICE_PORTS.from}–${SERVICE_PORTS.to}`);
+}
+
+async function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port assigned'));
-      });
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

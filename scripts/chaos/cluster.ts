@@ -142,14 +142,24 @@ export class Cluster {
     this.temporal = undefined;
   }
 
+  /** Starts the database on its port and data; like a process manager, tries three times, saying why. */
   async startDatabase(): Promise<void> {
-    this.db = await startDatabase({
-      tool: this.tools.database,
-      port: this.ports.mongo,
-      dataDir: path.join(this.dataDir, 'db'),
-      dbName: this.config.mongo.dbName,
-      logFile: path.join(this.logDir, 'database.log'),
-    });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        this.db = await startDatabase({
+          tool: this.tools.database,
+          port: this.ports.mongo,
+          dataDir: path.join(this.dataDir, 'db'),
+          dbName: this.config.mongo.dbName,
+          logFile: path.join(this.logDir, 'database.log'),
+        });
+        return;
+      } catch (error) {
+        this.say(`database start ${attempt} failed: ${(error as Error).message}\n${await this.logTail('database')}`);
+        if (attempt === 3) throw error;
+        await sleep(2000);
+      }
+    }
   }
 
   async stopDatabase(): Promise<void> {
@@ -211,6 +221,16 @@ export class Cluster {
 
   async clearFaults(): Promise<void> {
     await this.setFaults({ throttle: 'off', serverErrorRate: 0, latencyRate: 0, latencyMs: 0, calls: [], duplicateNotifications: false });
+  }
+
+  /** The last lines of a process's log (for failure reports). */
+  async logTail(name: string, lines = 15): Promise<string> {
+    try {
+      const text = await readFile(path.join(this.logDir, `${name}.log`), 'utf8');
+      return text.trimEnd().split('\n').slice(-lines).map((line) => `  ${name}.log| ${line}`).join('\n');
+    } catch {
+      return `  ${name}.log| (none)`;
+    }
   }
 
   /** How often a text occurs in a process's log (e.g. TooManyRequests in the worker's). */

@@ -50,6 +50,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
   } catch (error) {
     say(`run failed: ${(error as Error).stack ?? String(error)}; logs in ${cluster.logDir}`);
+    for (const name of ['api', 'worker', 'database']) say(`last lines of ${name}.log:\n${await cluster.logTail(name)}`);
     failed = true;
     await cluster.close(true);
     throw error;

@@ -254,6 +254,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Si
     ({ faultEnd, notes } = await scenario.fault(cluster, load, size, stopLoad));
   } catch (error) {
     notes = [`fault could not be injected: ${(error as Error).message}`];
+    say(`${scenario.name}: ${notes[0]}`);
     stop = true;
     await cluster.clearFaults().catch(() => undefined);
   }

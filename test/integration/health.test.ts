@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection.js';
 import { freePort } from '../../scripts/services.js';
@@ -22,11 +23,15 @@ describe('GET /healthz against real servers', () => {
 
   it('answers 503 naming the database when the database is down', async () => {
     const deadDatabase = openDatabase(`mongodb://127.0.0.1:${await freePort()}/none`, { serverSelectionTimeoutMS: 500 });
-    const other = await startTestApi('health_dead_db', { deps: { database: deadDatabase } });
+    const logged: Record<string, unknown>[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>) });
+    const other = await startTestApi('health_dead_db', { deps: { database: deadDatabase, log } });
     try {
       const response = await fetch(`${other.url}/healthz`);
       expect(response.status).toBe(503);
+      // The public answer names the failing check only; the log says why, for ops.
       expect(await response.json()).toEqual({ status: 'unavailable', checks: { temporal: 'up', database: 'down' } });
+      expect(logged).toContainEqual(expect.objectContaining({ msg: 'health check failing', database: false, diagnosis: expect.stringMatching(/^server: .*; last ping error: /) }));
     } finally {
       await other.close();
       await deadDatabase.close();
