@@ -126,7 +126,8 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         orderId: view.orderId,
         version: view.version,
         status: view.status,
-        memberId: view.memberId,
+        // The member the order belongs to: the one who ordered, or the one a guest became at purchase (C4).
+        memberId: view.memberId ?? view.registeredMemberId,
         isGuest: view.isGuest,
         chargePermissionId: view.chargePermissionId,
         total: view.totals.total,

@@ -24,7 +24,7 @@ import { HttpError } from '../errors.js';
 import { parse } from '../validation.js';
 import type { Mailer } from './mailer.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import type { PendingAmazonBuyer } from './session.js';
+import { regenerateSession, saveSession, type PendingAmazonBuyer } from './session.js';
 
 /** Amazon buyer data as sign-in needs it (from `getBuyer`). */
 export interface AmazonBuyerProfile {
@@ -106,18 +106,6 @@ async function memberRule<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Regenerates the session id on every privilege change (login), keeping the Amazon sign-in. */
-async function regenerate(req: Request): Promise<void> {
-  const { amazon, pendingAmazonBuyer } = req.session;
-  await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
-  if (amazon !== undefined) req.session.amazon = amazon;
-  if (pendingAmazonBuyer !== undefined) req.session.pendingAmazonBuyer = pendingAmazonBuyer;
-}
-
-async function saveSession(req: Request): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
-}
-
 function pendingBuyerFrom(profile: AmazonBuyerProfile): PendingAmazonBuyer {
   const address = profile.shippingAddress ?? undefined;
   const lines = [address?.city, address?.addressLine1, address?.addressLine2, address?.addressLine3].filter(
@@ -197,7 +185,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const registered = await memberRule(async () =>
       deps.members.register({ ...fields, passwordHash: await hashPassword(password), registeredVia: 'form' }),
     );
-    await regenerate(req);
+    await regenerateSession(req);
     const member = await linkPendingAmazonBuyer(req, registered);
     req.session.memberId = member.memberId;
     await saveSession(req);
@@ -210,7 +198,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     if (found === null || !(await verifyPassword(found.passwordHash, password))) {
       throw new HttpError(401, 'login_failed', MEMBER_MESSAGES.loginFailed);
     }
-    await regenerate(req);
+    await regenerateSession(req);
     const member = await linkPendingAmazonBuyer(req, found);
     req.session.memberId = member.memberId;
     await saveSession(req);
@@ -249,7 +237,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     }
     if (linked !== null) {
       // L2: the Amazon account alone logs a linked member in.
-      await regenerate(req);
+      await regenerateSession(req);
       req.session.memberId = linked.memberId;
       req.session.amazon = signIn;
       delete req.session.pendingAmazonBuyer;
@@ -288,7 +276,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
         amazonBuyerId: pending.buyerId,
       }),
     );
-    await regenerate(req);
+    await regenerateSession(req);
     delete req.session.pendingAmazonBuyer;
     req.session.memberId = member.memberId;
     await saveSession(req);

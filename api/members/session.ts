@@ -1,6 +1,6 @@
 import MongoStore from 'connect-mongo';
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 
 /** What the shop keeps in a session. */
@@ -26,6 +26,8 @@ declare module 'express-session' {
     amazon: AmazonSignIn;
     /** An Amazon buyer not linked to any member yet: may register, or log in to link (L1, L2). */
     pendingAmazonBuyer: PendingAmazonBuyer;
+    /** Guest checkouts started in this browser (newest last): the C4 login after registering at purchase. */
+    guestCheckouts: string[];
   }
 }
 
@@ -77,4 +79,23 @@ export function sweepExpiredSessions(connection: Connection, everyMs = 15 * 60_0
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** Regenerates the session id on every privilege change (login), keeping the Amazon sign-in. */
+export async function regenerateSession(req: Request): Promise<void> {
+  const { amazon, pendingAmazonBuyer } = req.session;
+  await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
+  if (amazon !== undefined) req.session.amazon = amazon;
+  if (pendingAmazonBuyer !== undefined) req.session.pendingAmazonBuyer = pendingAmazonBuyer;
+}
+
+export async function saveSession(req: Request): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
+}
+
+/** Logs a member in: a new session id, then the member (the Amazon sign-in stays). */
+export async function logIn(req: Request, memberId: string): Promise<void> {
+  await regenerateSession(req);
+  req.session.memberId = memberId;
+  await saveSession(req);
 }

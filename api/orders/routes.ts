@@ -17,6 +17,7 @@ import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
 import { ORDER_STATE_MESSAGE } from '../../domain/messages.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
 import { isDuplicateKey } from '../../db/errors.js';
+import { logIn, saveSession } from '../members/session.js';
 import type { Models } from '../../db/models/index.js';
 import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
 import { HttpError } from '../errors.js';
@@ -63,6 +64,28 @@ const failureCode = (type: string) =>
 
 export function orderToken(secret: string, orderId: string): string {
   return createHmac('sha256', secret).update(orderId).digest('base64url').slice(0, 32);
+}
+
+/** How many guest checkouts one browser session remembers (C4 login after registering at purchase). */
+const GUEST_CHECKOUTS_KEPT = 10;
+
+/** Marks a guest checkout as this browser's own: only this session may be logged in as its new member. */
+async function rememberGuestCheckout(req: Request, orderId: string): Promise<void> {
+  const kept = (req.session.guestCheckouts ?? []).filter((id) => id !== orderId);
+  req.session.guestCheckouts = [...kept, orderId].slice(-GUEST_CHECKOUTS_KEPT);
+  await saveSession(req);
+}
+
+/**
+ * C4: a guest who registered at purchase is logged in as the new member — once, and only in the
+ * browser session that started that checkout (the order token alone is not enough). A member who
+ * is already logged in stays who they are.
+ */
+async function logInRegisteredBuyer(req: Request, view: OrderView): Promise<void> {
+  if (view.registeredMemberId === null || req.session.memberId !== undefined) return;
+  if (req.session.guestCheckouts?.includes(view.orderId) !== true) return;
+  // A new session id without the guest checkouts: the login happens once.
+  await logIn(req, view.registeredMemberId);
 }
 
 export function orderRoutes(deps: OrderRouteDeps): Router {
@@ -218,6 +241,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
         merchantMetadata: { merchantReferenceId: orderId, merchantStoreName: config.orders.shopName },
       },
     });
+    if (memberId === null) await rememberGuestCheckout(req, orderId);
     res.status(201).json({ orderId, orderToken: token, order: view, amazonPayButton: button });
   });
 
@@ -259,13 +283,17 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     parse(emptyBodySchema, req.body ?? {});
     const orderId = await authorizedOrder(req);
     const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(completeOrder));
+    await logInRegisteredBuyer(req, view);
     res.json(answer(view));
   });
 
   router.get('/api/orders/:orderId', async (req, res) => {
     const orderId = await authorizedOrder(req);
     try {
-      res.json(answer(await handleOf(orderId).query(getOrder)));
+      const view = await handleOf(orderId).query(getOrder);
+      // A pending authorization places the order (and registers the buyer) while the page polls.
+      await logInRegisteredBuyer(req, view);
+      res.json(answer(view));
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const stored = await models.Order.findOne({ _id: orderId }).lean();

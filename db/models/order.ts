@@ -11,6 +11,7 @@ export interface OrderDoc {
   orderId: string;
   version: number;
   status: string;
+  /** The member the order belongs to: who ordered, or who the guest became at purchase (C4); null for a guest. */
   memberId: string | null;
   isGuest: boolean;
   chargePermissionId: string | null;

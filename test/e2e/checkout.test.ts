@@ -121,7 +121,9 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     // Pending authorization: the emulator's notification places the order; if it is lost under load,
     // the workflow's own poll (30 s) does.
     await page.getByRole('heading', { name: 'ご注文ありがとうございました' }).waitFor({ timeout: 50_000 });
-    expect(await page.locator('#registered').textContent()).toContain('会員登録が完了しました');
+    expect(await page.locator('#registered').textContent()).toContain('会員登録が完了し、ログインしました');
+    // C4: the new member is logged in in this browser (the header says so).
+    await page.getByTestId('session-state').filter({ hasText: '様' }).waitFor();
     // P1 (standard mode): no purchase points on the order that registered.
     expect(await page.getByTestId('purchase-points').textContent()).toMatch(/^0ポイント/);
     await screenshot(page, 'register-at-purchase-complete');

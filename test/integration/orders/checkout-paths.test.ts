@@ -115,6 +115,11 @@ describe('checkout paths over HTTP', () => {
     const completed = await finishCheckout(shopper, standard.emulatorUrl, run, (defaults) => procedureForm(defaults, { registerAsMember: true, newsletter: true }));
     expect(completed.body.order).toMatchObject({ status: 'Placed', purchasePoints: { points: 0, state: 'none' }, newsletter: true });
     expect(completed.body.order.registeredMemberId).toMatch(/^M-ORD-/);
+    // The buyer who came back from Amazon is now logged in as the new member; nobody else is.
+    const session = await shopper.get('/api/auth/session');
+    expect(session.body.member).toMatchObject({ memberId: completed.body.order.registeredMemberId, amazonLinked: true, hasPassword: false });
+    expect((await shopper.get('/api/members/me/orders')).body.orders.map((o: { orderId: string }) => o.orderId)).toContain(run.orderId);
+    expect((await new Shopper(standard.url).get('/api/auth/session')).body.member).toBeNull();
   });
 
   it('C4, P2: commerce-creator mode — a guest registering at purchase earns purchase points (pending)', async () => {

@@ -5,7 +5,7 @@
 import { api, messageOf } from '../api.js';
 import { clearCart, orderTokenFor, renewCheckoutKey } from '../cart.js';
 import { $, h, number, param, showNotice } from '../dom.js';
-import { initLayout } from '../layout.js';
+import { initLayout, refreshHeader } from '../layout.js';
 import { formatAddress, renderItems, renderTotals } from '../order-view.js';
 
 const POLL_INTERVAL_MS = 1000;
@@ -60,11 +60,13 @@ function showPlaced(order) {
   if (order.registeredMemberId) {
     const registered = $('#registered');
     registered.replaceChildren(
-      '会員登録が完了しました（AmazonID連携会員）。パスワードは',
+      '会員登録が完了し、ログインしました（AmazonID連携会員）。パスワードは',
       h('a', { href: '/reset-password' }, 'パスワード設定'),
       'から設定できます。',
     );
     registered.hidden = false;
+    // The API logged the new member in: the header shows it.
+    void refreshHeader();
   }
   $('#placed').hidden = false;
   clearCart();
