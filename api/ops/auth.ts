@@ -1,7 +1,8 @@
 /**
  * Ops authentication and audit: `Authorization: Bearer <token>` against the configured named
  * credentials (OPS_TOKENS), compared in constant time; role `viewer` reads, `operator` also acts.
- * Every ops request leaves an audit row (who, what, when; before/after for changes).
+ * Every ops request leaves an audit row (who, what, when; before/after for changes), written before
+ * the answer is sent.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
@@ -31,7 +32,7 @@ export function opsUser(res: Response): OpsUser {
   return res.locals['opsUser'] as OpsUser;
 }
 
-/** Sets the audit details of this request (written when the response is finished). */
+/** Sets the audit details of this request (written before the answer is sent). */
 export function auditChange(res: Response, details: AuditDetails): void {
   res.locals['audit'] = details;
 }
@@ -71,14 +72,25 @@ export const requireOperator: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Writes one audit row per authenticated ops request when its response is finished. */
+const AUDIT_ATTEMPTS = 3;
+const AUDIT_RETRY_MS = 250;
+
+/**
+ * Writes one audit row per authenticated ops request *before* the response leaves: whoever saw an
+ * answer can rely on the row (like express-session saving before `res.end`). The write is tried
+ * three times; if the database still refuses, the full row goes to the error log instead and the
+ * answer is sent anyway — the action itself has already happened.
+ */
 export function auditTrail(models: Pick<Models, 'Audit'>, log: Logger): RequestHandler {
   return (req, res, next) => {
-    res.on('finish', () => {
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let pending = true;
+    res.end = ((...args: unknown[]) => {
       const user = res.locals['opsUser'] as OpsUser | undefined;
-      if (user === undefined) return;
+      if (!pending || user === undefined) return end(...args);
+      pending = false;
       const details = res.locals['audit'] as AuditDetails | undefined;
-      models.Audit.create({
+      const row = {
         at: new Date(),
         actor: user.name,
         role: user.role,
@@ -89,8 +101,25 @@ export function auditTrail(models: Pick<Models, 'Audit'>, log: Logger): RequestH
         target: details?.target ?? null,
         before: details?.before ?? null,
         after: details?.after ?? null,
-      }).catch((error: unknown) => log.error({ err: error }, 'audit row not written'));
-    });
+      };
+      void writeAuditRow(models, row, log).finally(() => end(...args));
+      return res;
+    }) as Response['end'];
     next();
   };
+}
+
+async function writeAuditRow(models: Pick<Models, 'Audit'>, row: Record<string, unknown>, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await models.Audit.create(row);
+      return;
+    } catch (error) {
+      if (attempt === AUDIT_ATTEMPTS) {
+        log.error({ err: error, audit: row }, 'audit row not written to the database; kept in this log');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, AUDIT_RETRY_MS * attempt));
+    }
+  }
 }
