@@ -128,7 +128,7 @@ export function createApp(deps: AppDeps): Express {
       next();
       return;
     }
-    res.set('allow', allow.join(', ')).status(405).json(errorBody('method_not_allowed', `${req.method} is not allowed on ${req.path} (allowed: ${allow.join(', ')})`));
+    res.set('allow', allow.join(', ')).status(405).json(errorBody('method_not_allowed', `${req.path} では ${req.method} を使えません（使えるもの: ${allow.join(', ')}）`));
   });
   app.use(notFound);
   app.use(errorHandler(deps.log));

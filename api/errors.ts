@@ -23,7 +23,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));
+  res.status(404).json(errorBody('not_found', `ページが見つかりません（${req.method} ${req.path}）`));
 };
 
 /** Maps every thrown error to the standard body; never leaks a stack trace. */
@@ -41,13 +41,18 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const parserError = error as { status?: number; type?: string };
     if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
       const code = parserError.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
-      const message = parserError.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (error as Error).message;
+      const message =
+        parserError.type === 'entity.parse.failed'
+          ? 'リクエスト本文のJSONが正しくありません。'
+          : parserError.type === 'entity.too.large'
+            ? 'リクエスト本文が大きすぎます。'
+            : (error as Error).message;
       res.status(parserError.status).json(errorBody(code, message));
       return;
     }
     // Name, message and stack only: driver errors carry circular topology objects that no logger can print.
     const err = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
     log.error({ err }, 'unhandled error');
-    res.status(500).json(errorBody('internal_error', 'internal error'));
+    res.status(500).json(errorBody('internal_error', 'サーバーでエラーが発生しました。しばらくしてからお試しください。'));
   };
 }

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import { JAPANESE_PARSE_ERRORS } from '../domain/messages.js';
 import { HttpError } from './errors.js';
 
-/** Parses a request part with its schema; a mismatch is a 400 listing each field and its message. */
+/** Parses a request part with its schema; a mismatch is a 400 listing each field and its message (in Japanese). */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, JAPANESE_PARSE_ERRORS);
   if (result.success) return result.data;
   const fields = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const first = fields[0];

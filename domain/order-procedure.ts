@@ -11,6 +11,7 @@ import { addDays, daysBetween, isIsoDate } from './calendar.js';
 import {
   ALREADY_MEMBER_MESSAGE,
   GUEST_POINTS_COUPON_MESSAGE,
+  JAPANESE_PARSE_ERRORS,
   PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE,
   deliveryDateOutOfWindowMessage,
 } from './messages.js';
@@ -192,7 +193,7 @@ export type OrderProcedureParse =
 
 /** Parses the form and flattens zod's issues to `{ path: "orderer.phoneNumber", message }`. */
 export function parseOrderProcedure(input: unknown, context: OrderProcedureContext): OrderProcedureParse {
-  const result = orderProcedureSchema(context).safeParse(input);
+  const result = orderProcedureSchema(context).safeParse(input, JAPANESE_PARSE_ERRORS);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) };
 }

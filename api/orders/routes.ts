@@ -38,7 +38,7 @@ export const checkoutSchema = z.strictObject({
 });
 const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
 const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'unknown order');
-export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('amazonCheckoutSessionId must be a checkout session id') });
+export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('Amazon PayのチェックアウトセッションIDではありません') });
 export const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
 export const emptyBodySchema = z.strictObject({});
@@ -226,7 +226,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     }
     const view = await handle.query(getOrder);
     if (JSON.stringify(view.items) !== JSON.stringify(items)) {
-      throw new HttpError(409, 'idempotency_key_reused', 'Idempotency-Key was used for another cart');
+      throw new HttpError(409, 'idempotency_key_reused', 'このIdempotency-Keyは別のカートの注文手続きに使われています。');
     }
     const button = checkoutButtonConfig(deps.amazonPay, {
       merchantId: config.amazonPay.merchantId,

@@ -57,6 +57,6 @@ describe('GET /healthz against real servers', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
     const malformed = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({ error: { code: 'bad_request', message: 'request body is not valid JSON' } });
+    expect(await malformed.json()).toEqual({ error: { code: 'bad_request', message: 'リクエスト本文のJSONが正しくありません。' } });
   });
 });

@@ -100,6 +100,8 @@ const routes: RouteCase[] = [
   { method: 'POST', path: () => '/codec/decode', valid: { payloads: [] }, wrongTypes: { payloads: 'x' }, injection: { payloads: { $gt: '' } }, headers: viewer },
 ];
 
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/u;
+
 describe('issue 7: every route refuses bad input with the standard error body and writes nothing', () => {
   it.each(routes.map((route) => [`${route.method} ${route.path(':orderId')}`, route] as const))('%s', async (_name, route) => {
     const before = await counts();
@@ -122,6 +124,8 @@ describe('issue 7: every route refuses bad input with the standard error body an
       expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBeGreaterThanOrEqual(400);
       expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBeLessThan(500);
       expectErrorBody(answer.body, what);
+      // Messages are Japanese, zod's own included (wrong types, unknown keys).
+      expect(answer.body.error.message, `${what}: ${JSON.stringify(answer.body)}`).toMatch(JAPANESE);
     }
 
     expect(await counts()).toEqual(before);
