@@ -28,6 +28,9 @@ const PING_DEADLINE_MS = 10_000;
  * mongoose's command buffering is off, so once connected every operation goes straight to the
  * driver, which finds the server again after an outage by itself. (With buffering, mongoose could
  * keep believing it was disconnected after the server came back and queue commands into timeouts.)
+ * The driver itself carries a fix (patches/mongoose++mongodb+6.20.0.patch): a command written to a
+ * socket the server had just closed waited forever for a 'drain', and when that command was the
+ * server monitor's heartbeat, the process saw the database as down for good.
  */
 export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {}): Database {
   const connection = mongoose.createConnection();
@@ -44,8 +47,7 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
       try {
         await connection.openUri(uri, {
           serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
-          // Polling heartbeats: with the streaming protocol the driver could stay stuck on a closed
-          // monitoring connection after a FerretDB restart (the chaos run's database outages).
+          // Polling heartbeats every 2 s: a restarted server is found again within seconds.
           serverMonitoringMode: 'poll',
           heartbeatFrequencyMS: 2000,
           bufferCommands: false,

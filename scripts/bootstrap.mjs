@@ -2,7 +2,7 @@
 // are missing or stale. Plain Node on purpose: it runs before any dependency exists. The servers are
 // provisioned next, by the dev stack and by the test harness (scripts/tools.ts).
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +23,12 @@ function run(command, args) {
 
 const installedMarker = path.join(root, 'node_modules', '.package-lock.json');
 const lockFile = path.join(root, 'package-lock.json');
-if (!existsSync(installedMarker) || statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs) {
+// patches/ holds fixes to dependencies, applied by the postinstall step: a new or changed patch
+// needs a fresh install just like a new lock file.
+const patchesDir = path.join(root, 'patches');
+const patchTimes = existsSync(patchesDir) ? readdirSync(patchesDir).map((name) => statSync(path.join(patchesDir, name)).mtimeMs) : [];
+const newestInput = Math.max(statSync(lockFile).mtimeMs, ...patchTimes);
+if (!existsSync(installedMarker) || newestInput > statSync(installedMarker).mtimeMs) {
   console.log('bootstrap: installing npm dependencies (npm ci) …');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
