@@ -41,7 +41,7 @@ const operations: Operation[] = [
   { method: 'get', path: '/healthz', tag: 'system', summary: 'Temporal and database reachability', security: 'none' },
   { method: 'get', path: '/metrics', tag: 'system', summary: 'Prometheus metrics (any ops credential)', security: 'ops', produces: 'text/plain' },
   { method: 'get', path: '/api/products', tag: 'storefront', summary: 'Active catalog', security: 'none' },
-  { method: 'get', path: '/api/storefront/procedure-options', tag: 'storefront', summary: 'Choices of the order-procedure form (C3)', security: 'none' },
+  { method: 'get', path: '/api/storefront/procedure-options', tag: 'storefront', summary: 'Choices of the order-procedure form (C3) and the fee table', security: 'none' },
   { method: 'post', path: '/api/checkouts', tag: 'orders', summary: 'Step 1: checkout from a cart (R2), Amazon Pay button config; optional Idempotency-Key header', security: 'none', body: checkoutSchema },
   { method: 'get', path: '/api/orders/{orderId}', tag: 'orders', summary: 'The order as its buyer sees it', security: 'buyer' },
   { method: 'post', path: '/api/orders/{orderId}/amazon-return', tag: 'orders', summary: 'Step 2: back from Amazon with the checkout session (R3, C7)', security: 'buyer', body: amazonReturnSchema },

@@ -8,6 +8,7 @@ import express, { Router } from 'express';
 import { tokyoDate } from '../domain/calendar.js';
 import { DELIVERY_TIME_SLOT_LABELS, DELIVERY_TIME_SLOTS, NOSHI_TYPES, deliveryDateRange } from '../domain/order-procedure.js';
 import { PREFECTURES } from '../domain/prefectures.js';
+import { DEFAULT_FEE_TABLE } from '../domain/totals.js';
 
 const root = fileURLToPath(new URL('../storefront/', import.meta.url));
 
@@ -25,8 +26,8 @@ export const STOREFRONT_PAGES: Record<string, string> = {
 };
 
 /**
- * The choices of the order-procedure form (C3) from the same domain constants the workflow
- * validates with, so the browser never keeps a second copy that could drift. The delivery dates
+ * The choices of the order-procedure form (C3) and the fee table, from the same domain constants
+ * the workflow validates and totals with, so the browser never keeps a second copy that could drift. The delivery dates
  * are today's window in JST, as the workflow checks them.
  */
 export function procedureOptions(now: Date = new Date()) {
@@ -35,6 +36,8 @@ export function procedureOptions(now: Date = new Date()) {
     noshiTypes: [...NOSHI_TYPES],
     prefectures: [...PREFECTURES],
     deliveryDates: deliveryDateRange(tokyoDate(now)),
+    // The fee table every order is totalled with (shipping, free-shipping threshold, gift wrapping, noshi).
+    fees: { ...DEFAULT_FEE_TABLE },
   };
 }
 

@@ -47,6 +47,10 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     await page.getByRole('navigation').getByRole('link', { name: /^カート/ }).click();
     await expect.poll(() => page.getByRole('link', { name: 'このサイトでお支払い' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('button', { name: 'Amazon Pay' }).isVisible()).toBe(true);
+    // The cart shows the shop's fee table, the same one the order is totalled with.
+    await expect.poll(() => page.locator('#cart-total').textContent()).toBe('¥3,000');
+    expect(await page.locator('#cart-shipping').textContent()).toBe('¥600');
+    expect(await page.locator('#fee-rules').textContent()).toContain('送料¥600（¥5,000以上のご注文で無料）');
     await page.getByRole('link', { name: 'このサイトでお支払い' }).click();
     await page.waitForURL(/\/normal-order$/);
     expect(await page.locator('main').textContent()).toContain('Amazon Payはお支払い方法としてお選びいただけません');
@@ -70,6 +74,7 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
 
     // C3: delivery slot, gift wrapping and noshi; the totals follow.
     await page.getByLabel('お届け時間帯').selectOption({ label: '午前中' });
+    expect(await page.getByLabel('ギフト包装をする').evaluate((input) => input.closest('label')?.textContent?.trim())).toBe('ギフト包装をする（¥330）');
     await page.getByLabel('ギフト包装をする').check();
     await page.getByLabel('のし', { exact: true }).selectOption('御礼');
     await page.getByLabel('のしの名入れ').fill('山田');

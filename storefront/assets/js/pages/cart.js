@@ -13,6 +13,8 @@ const errorBox = $('#checkout-error');
 let catalog = new Map();
 /** Product ids the last checkout attempt refused (R2), marked in the table. */
 let refused = new Set();
+/** The shop's fee table (GET /api/storefront/procedure-options), the one every order is totalled with. */
+let fees = null;
 
 function lineRow(line) {
   const product = catalog.get(line.productId);
@@ -41,6 +43,16 @@ function render() {
   $('#cart-table tbody').replaceChildren(...lines.map(lineRow));
   const subtotal = lines.reduce((sum, line) => sum + catalog.get(line.productId).price * line.quantity, 0);
   $('#cart-subtotal').textContent = yen(subtotal);
+  const shipping = fees === null ? null : subtotal >= fees.freeShippingThreshold ? 0 : fees.shippingFee;
+  $('#cart-shipping').textContent = shipping === null ? '—' : shipping === 0 ? '無料' : yen(shipping);
+  $('#cart-total').textContent = shipping === null ? yen(subtotal) : yen(subtotal + shipping);
+}
+
+function renderFeeRules() {
+  if (fees === null) return;
+  $('#fee-rules').textContent =
+    `送料${yen(fees.shippingFee)}（${yen(fees.freeShippingThreshold)}以上のご注文で無料）。` +
+    `ギフト包装${yen(fees.giftWrappingFee)}${fees.noshiFee > 0 ? `・のし${yen(fees.noshiFee)}` : '・のし無料'}、ポイント・クーポンはご注文手続きで反映します。`;
 }
 
 async function payWithAmazon(button) {
@@ -71,8 +83,10 @@ async function payWithAmazon(button) {
 
 await initLayout();
 try {
-  const { products } = await api.get('/api/products');
+  const [{ products }, options] = await Promise.all([api.get('/api/products'), api.get('/api/storefront/procedure-options')]);
   catalog = new Map(products.map((product) => [product.productId, product]));
+  fees = options.fees;
+  renderFeeRules();
   render();
   document.addEventListener(CART_CHANGED, () => {
     refused = new Set();

@@ -5,7 +5,7 @@
  */
 import { api, ApiError, messageOf } from '../api.js';
 import { orderTokenFor } from '../cart.js';
-import { $, clearFieldErrors, h, hideNotice, number, param, showFieldErrors, showNotice } from '../dom.js';
+import { $, clearFieldErrors, h, hideNotice, number, param, showFieldErrors, showNotice, yen } from '../dom.js';
 import { initLayout } from '../layout.js';
 import { formatAddress, renderItems, renderTotals } from '../order-view.js';
 
@@ -54,6 +54,7 @@ function fillOptions(options) {
   );
   $('#delivery-time').replaceChildren(...options.timeSlots.map((slot) => option(slot.value, slot.label)));
   $('#noshi-type').append(...options.noshiTypes.map((type) => option(type, type)));
+  $('#gift-wrapping-fee').textContent = `（${yen(options.fees.giftWrappingFee)}）`;
 }
 
 function setValue(id, value) {
