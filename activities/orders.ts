@@ -135,11 +135,20 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         updatedAt: new Date(view.updatedAt),
         view: view as unknown as Record<string, unknown>,
       };
+      let outcome = 'duplicate key (this or a newer version is stored)';
       try {
-        await models.Order.updateOne({ _id: view.orderId, version: { $lt: view.version } }, { $set: fields }, { upsert: true });
+        const result = await models.Order.updateOne({ _id: view.orderId, version: { $lt: view.version } }, { $set: fields }, { upsert: true });
+        outcome = `matched ${result.matchedCount}, modified ${result.modifiedCount}, upserted ${result.upsertedCount}`;
       } catch (error) {
-        // The row exists with this or a newer version: the upsert's insert collided; nothing to do.
+        // The row exists with this or a newer version: the upsert's insert collided.
         if (!isDuplicateKey(error)) throw error;
+      }
+      // Success means the read model now holds this version or a newer one, read back: a database
+      // that acknowledges a write it did not apply (seen once around a FerretDB restart under load)
+      // makes the activity retry instead of leaving the read model behind the workflow for good.
+      const stored = await models.Order.findOne({ _id: view.orderId }, { version: 1 }).lean();
+      if (stored === null || stored.version < view.version) {
+        throw new Error(`read model of ${view.orderId} holds version ${stored?.version ?? 'none'} after writing ${view.version} (${outcome})`);
       }
     },
   };

@@ -40,9 +40,19 @@ export const REDACT_PATHS: string[] = [
   'mail.to',
 ];
 
+/**
+ * The Temporal SDK logs failures under `error`. Database driver errors hang on to the whole topology
+ * (circular), which no JSON logger can print: keep what ops need — name, message, code, stack.
+ */
+export function serializeError(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const code = (value as { code?: unknown }).code;
+  return { type: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack };
+}
+
 /** One structured (JSON) logger per process, named after the component; personal data is redacted. */
 export function createLogger(config: Pick<AppConfig, 'logLevel'>, component: string, destination?: DestinationStream): Logger {
-  const options = { level: config.logLevel, base: { component }, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
+  const options = { level: config.logLevel, base: { component }, redact: { paths: REDACT_PATHS, censor: '[Redacted]' }, serializers: { error: serializeError } };
   return destination === undefined ? pino(options) : pino(options, destination);
 }
 
