@@ -62,7 +62,7 @@ const amazon = proxyActivities<Pick<Activities, 'readCheckoutSession' | 'setChec
   // The buyer is waiting: a few quick retries, then an honest "try again later".
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 6 },
 });
-const store = proxyActivities<Pick<Activities, 'getMemberSnapshot' | 'findCoupon' | 'reserveCoupon' | 'releaseCoupon' | 'registerMemberAtPurchase'>>({
+const store = proxyActivities<Pick<Activities, 'getMemberSnapshot' | 'findCoupon' | 'reserveCoupon' | 'releaseCoupon'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
@@ -76,9 +76,17 @@ const readModel = proxyLocalActivities<Pick<Activities, 'saveOrderView'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
-const points = proxyActivities<Pick<Activities, 'pointsBalance' | 'reservePoints' | 'releasePoints' | 'spendReservedPoints' | 'grantPendingPoints'>>({
+const points = proxyActivities<Pick<Activities, 'pointsBalance' | 'reservePoints' | 'releasePoints'>>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['Points.InsufficientBalance'] },
+});
+/**
+ * Placement follows an authorization Amazon has already given: these steps retry without limit
+ * (a database or Temporal outage delays the order; it never leaves a charge without its order).
+ */
+const afterAuthorization = proxyActivities<Pick<Activities, 'spendReservedPoints' | 'grantPendingPoints' | 'registerMemberAtPurchase'>>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 /** Background work nobody waits on (the pending-authorization poll): patient retries. */
 const amazonPatient = proxyActivities<Pick<Activities, 'readCharge'>>({
@@ -210,12 +218,12 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   /** Authorized: the order exists. Registration at purchase, memo, points, preferences (step 5). */
   const place = async () => {
     const procedure = view.procedure as OrderProcedure;
-    if (input.memberId !== null && pointsReserved) await points.spendReservedPoints({ memberId: input.memberId, orderId });
+    if (input.memberId !== null && pointsReserved) await afterAuthorization.spendReservedPoints({ memberId: input.memberId, orderId });
 
     let registeredAtPurchase = false;
     if (isGuest && procedure.registerAsMember === true && view.buyer !== null && view.shippingAddress !== null) {
       const orderer = procedure.orderer;
-      const registration = await store.registerMemberAtPurchase({
+      const registration = await afterAuthorization.registerMemberAtPurchase({
         orderId,
         buyerId: view.buyer.buyerId,
         email: orderer.email,
@@ -242,7 +250,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const account = input.memberId ?? view.registeredMemberId;
     const earned = eligible && account !== null ? purchasePoints(view.totals.purchasePointsBase, settings.pointsRatePercent) : 0;
     if (earned > 0 && account !== null) {
-      await points.grantPendingPoints({ memberId: account, orderId, points: earned });
+      await afterAuthorization.grantPendingPoints({ memberId: account, orderId, points: earned });
       view.purchasePoints = { points: earned, state: 'pending' };
     }
 
