@@ -24,7 +24,7 @@ import { HttpError } from '../errors.js';
 import { parse } from '../validation.js';
 import type { Mailer } from './mailer.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { regenerateSession, saveSession, type PendingAmazonBuyer } from './session.js';
+import { logIn, saveSession, type PendingAmazonBuyer } from './session.js';
 
 /** Amazon buyer data as sign-in needs it (from `getBuyer`). */
 export interface AmazonBuyerProfile {
@@ -185,10 +185,8 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const registered = await memberRule(async () =>
       deps.members.register({ ...fields, passwordHash: await hashPassword(password), registeredVia: 'form' }),
     );
-    await regenerateSession(req);
     const member = await linkPendingAmazonBuyer(req, registered);
-    req.session.memberId = member.memberId;
-    await saveSession(req);
+    await logIn(req, member.memberId);
     res.status(201).json({ member: view(member) });
   });
 
@@ -198,10 +196,8 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     if (found === null || !(await verifyPassword(found.passwordHash, password))) {
       throw new HttpError(401, 'login_failed', MEMBER_MESSAGES.loginFailed);
     }
-    await regenerateSession(req);
     const member = await linkPendingAmazonBuyer(req, found);
-    req.session.memberId = member.memberId;
-    await saveSession(req);
+    await logIn(req, member.memberId);
     res.json({ member: view(member), linkedAmazon: found.amazonBuyerId === null && member.amazonBuyerId !== null });
   });
 
@@ -237,11 +233,9 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     }
     if (linked !== null) {
       // L2: the Amazon account alone logs a linked member in.
-      await regenerateSession(req);
-      req.session.memberId = linked.memberId;
       req.session.amazon = signIn;
       delete req.session.pendingAmazonBuyer;
-      await saveSession(req);
+      await logIn(req, linked.memberId);
       res.json({ status: 'logged_in', member: view(linked) });
       return;
     }
@@ -276,10 +270,8 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
         amazonBuyerId: pending.buyerId,
       }),
     );
-    await regenerateSession(req);
     delete req.session.pendingAmazonBuyer;
-    req.session.memberId = member.memberId;
-    await saveSession(req);
+    await logIn(req, member.memberId);
     res.status(201).json({ member: view(member) });
   });
 

@@ -82,7 +82,7 @@ export function sweepExpiredSessions(connection: Connection, everyMs = 15 * 60_0
 }
 
 /** Regenerates the session id on every privilege change (login), keeping the Amazon sign-in. */
-export async function regenerateSession(req: Request): Promise<void> {
+async function regenerateSession(req: Request): Promise<void> {
   const { amazon, pendingAmazonBuyer } = req.session;
   await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
   if (amazon !== undefined) req.session.amazon = amazon;
