@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
+import { ORDER_ID_PATTERN } from '../domain/ids.js';
 import { loginSchema, memberRegistrationSchema } from '../domain/member.js';
 import { codecRequestSchema } from './codec-server.js';
 import {
@@ -99,7 +100,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const parameters: Record<string, unknown>[] = [];
-    if (ORDER_ID.test(op.path)) parameters.push({ name: 'orderId', in: 'path', required: true, schema: { type: 'string', pattern: '^ORD-\\d{8}-[0-9A-Z]{8}$' } });
+    if (ORDER_ID.test(op.path)) parameters.push({ name: 'orderId', in: 'path', required: true, schema: { type: 'string', pattern: ORDER_ID_PATTERN.source } });
     if (op.query !== undefined) {
       const query = jsonSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {

@@ -7,7 +7,11 @@ import { DomainRuleError } from './errors.js';
 
 /** Crockford base32: no I, L, O, U, so ids read aloud over the phone are not misheard. */
 const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const ORDER_ID = /^ORD-(\d{8})-([0-9A-HJKMNP-TV-Z]{8})$/;
+/**
+ * The one order-id rule: routes, the OpenAPI document and the workflow id all check ids with it
+ * (a looser copy elsewhere lets through ids that the workflow id then refuses).
+ */
+export const ORDER_ID_PATTERN = /^ORD-(\d{8})-([0-9A-HJKMNP-TV-Z]{8})$/;
 
 /**
  * `ORD-YYYYMMDD-XXXXXXXX`: the JST order date (what the shop and buyer call the order day) and
@@ -26,7 +30,7 @@ export function newOrderId(at: Date, random: () => number): string {
 }
 
 export function isOrderId(value: string): boolean {
-  return ORDER_ID.test(value);
+  return ORDER_ID_PATTERN.test(value);
 }
 
 /** The order workflow's id: the business key, so a repeated request finds the same workflow. */

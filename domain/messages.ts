@@ -109,3 +109,7 @@ export const CHECKOUT_CANCELED_MESSAGE = 'Amazon Payでのお手続きが中止�
 export const CHECKOUT_ABANDONED_MESSAGE = 'ご注文のお手続きが24時間以内に完了しなかったため、ご注文は無効になりました。';
 export const AMAZON_UNAVAILABLE_MESSAGE = 'ただいまAmazon Payに接続できません。しばらくしてからもう一度お試しください。';
 export const ORDER_STATE_MESSAGE = 'このご注文は現在この操作を受け付けていません。';
+/** An order that does not exist, or that the caller may not see (the same answer for both). */
+export const ORDER_NOT_FOUND_MESSAGE = 'ご注文が見つかりません。';
+/** A URL whose order id is not one (`ORD-YYYYMMDD-` and 8 characters of 0–9 and A–Z without I, L, O, U). */
+export const INVALID_ORDER_ID_MESSAGE = 'ご注文番号の形式が正しくありません。';

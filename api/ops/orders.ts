@@ -7,10 +7,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { orderWorkflowId } from '../../domain/ids.js';
+import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
 import { cancelOrder, captureOrder, changeAmount, getOrder, OrderFailureType, refundOrder, type OrderView } from '../../workflows/order/definitions.js';
 import { HttpError } from '../errors.js';
-import { parse } from '../validation.js';
+import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
 export const listSchema = z.strictObject({
@@ -26,7 +27,6 @@ export interface OpsOrderDeps {
   taskQueue: string;
 }
 
-const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'not an order id');
 const yenAmount = z.number().int().min(1).max(10_000_000);
 export const changeAmountBodySchema = z.strictObject({ amount: yenAmount });
 export const captureBodySchema = z.strictObject({ amount: yenAmount.optional() });
@@ -52,14 +52,14 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const stored = await deps.models.Order.findOne({ _id: orderId }).lean();
-      if (stored === null) throw new HttpError(404, 'order_not_found', `no order ${orderId}`);
+      if (stored === null) throw new HttpError(404, 'order_not_found', ORDER_NOT_FOUND_MESSAGE);
       return stored.view as unknown as OrderView;
     }
   }
 
   /** Runs one ops Update, audited with the order before and after; refusals become 4xx. */
   async function operate(req: Request, res: Response, action: string, run: (orderId: string) => Promise<OrderView>): Promise<void> {
-    const orderId = parse(orderIdSchema, req.params['orderId']);
+    const orderId = orderIdParam(req.params['orderId']);
     const before = await currentView(orderId);
     try {
       const after = await run(orderId);
@@ -93,7 +93,7 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   });
 
   router.get('/ops/orders/:orderId', async (req, res) => {
-    res.json({ order: await currentView(parse(orderIdSchema, req.params['orderId'])) });
+    res.json({ order: await currentView(orderIdParam(req.params['orderId'])) });
   });
 
   router.post('/ops/orders/:orderId/amount', requireOperator, async (req, res) => {

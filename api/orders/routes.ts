@@ -14,14 +14,14 @@ import { readPointAccount } from '../../activities/points.js';
 import type { AppConfig } from '../../config/index.js';
 import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
-import { ORDER_STATE_MESSAGE } from '../../domain/messages.js';
+import { ORDER_NOT_FOUND_MESSAGE, ORDER_STATE_MESSAGE } from '../../domain/messages.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
 import { isDuplicateKey } from '../../db/errors.js';
 import { logIn, saveSession } from '../members/session.js';
 import type { Models } from '../../db/models/index.js';
 import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
 import { HttpError } from '../errors.js';
-import { parse } from '../validation.js';
+import { orderIdParam, parse } from '../validation.js';
 
 export interface OrderRouteDeps {
   client: Client;
@@ -37,7 +37,6 @@ export const checkoutSchema = z.strictObject({
     .max(50),
 });
 const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
-const orderIdSchema = z.string().regex(/^ORD-\d{8}-[0-9A-Z]{8}$/, 'unknown order');
 export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('Amazon PayのチェックアウトセッションIDではありません') });
 export const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
@@ -97,7 +96,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
 
   /** Only the order's own buyer: the member who started it, or whoever holds its token. */
   async function authorizedOrder(req: Request): Promise<string> {
-    const orderId = parse(orderIdSchema, req.params['orderId']);
+    const orderId = orderIdParam(req.params['orderId']);
     const presented = req.get('x-order-token') ?? (typeof req.query['token'] === 'string' ? req.query['token'] : undefined);
     const expected = Buffer.from(tokenFor(orderId));
     if (presented !== undefined && presented.length === expected.length && timingSafeEqual(Buffer.from(presented), expected)) return orderId;
@@ -107,7 +106,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
       if (order !== null && order.memberId === memberId) return orderId;
     }
     // The same answer as for an order that does not exist.
-    throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+    throw new HttpError(404, 'order_not_found', ORDER_NOT_FOUND_MESSAGE);
   }
 
   const answer = (view: OrderView) => ({
@@ -127,7 +126,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
       if (error instanceof WorkflowNotFoundError) {
         // A finished order's workflow takes no more steps; one that never existed is not found.
         if ((await models.Order.exists({ _id: orderId })) !== null) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
-        throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+        throw new HttpError(404, 'order_not_found', ORDER_NOT_FOUND_MESSAGE);
       }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const type = error.cause.type ?? '';
@@ -297,7 +296,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const stored = await models.Order.findOne({ _id: orderId }).lean();
-      if (stored === null) throw new HttpError(404, 'order_not_found', 'ご注文が見つかりません。');
+      if (stored === null) throw new HttpError(404, 'order_not_found', ORDER_NOT_FOUND_MESSAGE);
       res.json(answer(stored.view as unknown as OrderView));
     }
   });
