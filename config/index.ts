@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { extraFieldDefinitionSchema, type ExtraFieldDefinition } from '../domain/member.js';
+import { isPointsRate } from '../domain/points.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -99,7 +100,12 @@ export const envSchema = z.object({
 
   /** Purchase points (P1–P3): `standard` or `commerce_creator`, and the rate in percent of the points base. */
   POINTS_MODE: z.enum(['standard', 'commerce_creator']).default('standard'),
-  POINTS_RATE_PERCENT: z.coerce.number().min(0).max(100).default(1),
+  POINTS_RATE_PERCENT: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .refine(isPointsRate, 'at most two decimals (e.g. 1.25)')
+    .default(1),
   /** Shown to buyers on Amazon's pages (merchantStoreName) and in mails. */
   SHOP_NAME: z.string().min(1).max(50).default('Amazon Pay デモショップ'),
   /** Signs the per-order access tokens handed to guest buyers. Required in production. */

@@ -48,11 +48,24 @@ export function purchasePointsBase({ subtotal, couponDiscount, pointsDiscount }:
  */
 export function purchasePoints(base: Yen, ratePercent: number): number {
   if (!isYen(base)) throw new RangeError(`points base must be whole yen: ${String(base)}`);
-  const basisPoints = Math.round(ratePercent * 100);
-  if (!Number.isFinite(ratePercent) || ratePercent < 0 || ratePercent > 100 || Math.abs(ratePercent * 100 - basisPoints) > 1e-6) {
-    throw new RangeError(`point rate must be 0..100 with at most two decimals: ${String(ratePercent)}`);
-  }
-  return Math.floor((base * basisPoints) / 10_000);
+  if (!isPointsRate(ratePercent)) throw new RangeError(`point rate must be 0..100 with at most two decimals: ${String(ratePercent)}`);
+  return Math.floor((base * Math.round(ratePercent * 100)) / 10_000);
+}
+
+/** A shop's points rate: 0..100 percent with at most two decimals (configuration refuses others at start-up). */
+export function isPointsRate(ratePercent: number): boolean {
+  return Number.isFinite(ratePercent) && ratePercent >= 0 && ratePercent <= 100 && Math.abs(ratePercent * 100 - Math.round(ratePercent * 100)) <= 1e-6;
+}
+
+/**
+ * P1/P2 after placement: purchase points follow what the buyer is charged (SPEC is silent; the
+ * shop's rule). A change of the order amount by ops (A2) or a capture of less than the order amount
+ * changes the goods the buyer pays for by that many yen, so the points base moves by the same yen
+ * (never below 0; shipping and fees are taken to be unchanged). At placement `charged` equals the
+ * order amount and this is `purchasePoints(base, rate)`.
+ */
+export function purchasePointsForCharge({ base, orderAmount, charged, ratePercent }: { base: Yen; orderAmount: Yen; charged: Yen; ratePercent: number }): number {
+  return purchasePoints(Math.max(0, base + charged - orderAmount), ratePercent);
 }
 
 /**

@@ -37,6 +37,14 @@ describe('config', () => {
   });
 });
 
+describe('config: purchase points', () => {
+  it('P3: a points rate with more than two decimals is refused at start-up, not after Amazon authorized an order', () => {
+    expect(loadConfig({ POINTS_RATE_PERCENT: '1.25' }).orders.pointsRatePercent).toBe(1.25);
+    expect(() => loadConfig({ POINTS_RATE_PERCENT: '1.255' })).toThrow(/POINTS_RATE_PERCENT/);
+    expect(() => loadConfig({ POINTS_RATE_PERCENT: '0.001' })).toThrow(/POINTS_RATE_PERCENT/);
+  });
+});
+
 describe('config: ops credentials', () => {
   it('parses named credentials with roles', () => {
     const config = loadConfig({ OPS_TOKENS: 'alice:operator:aaaaaaaaaaaaaaaa1, bob:viewer:bbbbbbbbbbbbbbbb2' });
