@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from 'mongoose';
+import { normalizeEmail } from '../domain/member.js';
 import { isDuplicateKey } from './errors.js';
 import type { Models } from './models/index.js';
 import type { MemberDoc } from './models/member.js';
@@ -108,7 +109,7 @@ export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLi
   return {
     findById,
     findByAmazonBuyerId,
-    findByEmail: (email: string) => Member.findOne({ email: email.toLowerCase() }).lean(),
+    findByEmail: (email: string) => Member.findOne({ email: normalizeEmail(email) }).lean(),
     register,
     link,
     async setPasswordHash(memberId: string, passwordHash: string): Promise<void> {

@@ -13,12 +13,21 @@ export const passwordSchema = z
   .min(PASSWORD_MIN_LENGTH, `パスワードは${PASSWORD_MIN_LENGTH}文字以上で入力してください`)
   .max(128, 'パスワードは128文字以内で入力してください');
 
+/**
+ * The one form of a member's e-mail address: trimmed and lower-cased. Members are unique by it and
+ * looked up by it, so every write and every lookup goes through this (the member model applies it
+ * to each write; the member repository to each lookup).
+ */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export const emailSchema = z
   .string()
   .trim()
   .max(254)
   .pipe(z.email('メールアドレスの形式が正しくありません'))
-  .transform((email) => email.toLowerCase());
+  .transform(normalizeEmail);
 
 const postalCodeSchema = z.string().transform((value, ctx) => {
   const digits = normalizePostalCode(value);

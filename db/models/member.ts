@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { normalizeEmail } from '../../domain/member.js';
 
 /**
  * A shop member (L1–L8). `passwordHash` is null for members registered through Amazon (L8);
@@ -27,7 +28,8 @@ export interface MemberDoc {
 const memberSchema = new Schema<MemberDoc>(
   {
     memberId: { type: String, required: true, unique: true },
-    email: { type: String, required: true, unique: true },
+    // Normalized on every write (create, save, updates): the unique index then holds across case.
+    email: { type: String, required: true, unique: true, set: (value: unknown) => (typeof value === 'string' ? normalizeEmail(value) : value) },
     name: { type: String, required: true },
     postalCode: { type: String, default: null },
     prefecture: { type: String, default: null },
