@@ -80,7 +80,8 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
 
     /**
      * C4: "register as member" at purchase. L7: registration time = Amazon link time; L8: no password.
-     * The member id is derived from the order, so a retried activity finds the member it created.
+     * The member id is derived from the order, so a retried activity finds the member it created and
+     * finishes linking it; a buyer id linked elsewhere in the meantime undoes it (`buyer_linked_elsewhere`).
      */
     async registerMemberAtPurchase(input: {
       orderId: string;
@@ -93,12 +94,11 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
       phone: string;
       newsletter: boolean | null;
     }): Promise<RegistrationOutcome> {
-      const memberId = `M-${input.orderId}`;
-      const existing = await members.findById(memberId);
-      if (existing !== null) return { outcome: 'registered', memberId, registeredAt: existing.registeredAt.toISOString() };
       try {
+        // Resumable (db/members.ts): a retry after a crash at any point finishes the same registration —
+        // one member, linked to the buyer, registered at the link time — or answers why it cannot be.
         const member = await members.register({
-          memberId,
+          memberId: `M-${input.orderId}`,
           email: input.email,
           name: input.name,
           postalCode: input.postalCode,

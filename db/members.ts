@@ -88,7 +88,44 @@ export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLi
     return updated;
   }
 
+  /**
+   * L7: links a member just registered through Amazon, at its registration time. When the buyer id
+   * turns out linked to someone else, the registration is undone: the member row it created goes,
+   * as long as it is still that unfinished row (no link, no password: nobody can have used it), so
+   * no member without its Amazon account is left holding the address.
+   */
+  async function linkRegistered(memberId: string, buyerId: string, registeredAt: Date): Promise<Member> {
+    try {
+      return await link(memberId, buyerId, registeredAt);
+    } catch (error) {
+      if (error instanceof MemberRuleError && error.code === 'buyer_linked_elsewhere') {
+        await Member.deleteOne({ memberId, amazonBuyerId: null, passwordHash: null });
+      }
+      throw error;
+    }
+  }
+
+  /** Finishes a registration an earlier attempt began with the same member id (see `register`). */
+  async function resume(existing: Member, input: NewMember): Promise<Member> {
+    if (normalizeEmail(existing.email) !== normalizeEmail(input.email) || existing.registeredVia !== input.registeredVia) {
+      throw new Error(`member id ${existing.memberId} belongs to another registration`);
+    }
+    if (input.amazonBuyerId === undefined || existing.amazonBuyerId === input.amazonBuyerId) return existing;
+    return linkRegistered(existing.memberId, input.amazonBuyerId, existing.registeredAt);
+  }
+
+  /**
+   * Registers a member; with `amazonBuyerId`, registered as Amazon-linked (L2, L7: registration
+   * time = link time) or not at all (`buyer_linked_elsewhere`).
+   * With a caller-chosen `memberId` (registration at purchase derives it from the order) it is
+   * resumable: called again after a crash at any point — member created, link row written, or all
+   * done — it finishes that same registration and answers the one member, linked.
+   */
   async function register(input: NewMember): Promise<Member> {
+    if (input.memberId !== undefined) {
+      const existing = await findById(input.memberId);
+      if (existing !== null) return resume(existing, input);
+    }
     if (input.amazonBuyerId !== undefined && (await AmazonLink.exists({ buyerId: input.amazonBuyerId })) !== null) {
       throw new MemberRuleError('buyer_linked_elsewhere');
     }
@@ -96,14 +133,18 @@ export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLi
     const { amazonBuyerId, ...fields } = input;
     const memberId = input.memberId ?? `M${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`;
     try {
+      // The model stores the e-mail normalized (domain/member.ts), so `email_taken` holds across case.
       await Member.create({ ...fields, memberId, registeredAt, amazonBuyerId: null, amazonLinkedAt: null });
     } catch (error) {
-      if (isDuplicateKey(error)) throw new MemberRuleError('email_taken');
-      throw error;
+      if (!isDuplicateKey(error)) throw error;
+      // A concurrent attempt of the same registration created the member first: finish that one.
+      const raced = input.memberId === undefined ? null : await findById(memberId);
+      if (raced !== null) return resume(raced, input);
+      throw new MemberRuleError('email_taken');
     }
     if (amazonBuyerId === undefined) return (await findById(memberId)) as Member;
     // L7: a member registered through Amazon was linked at the moment of registration.
-    return link(memberId, amazonBuyerId, registeredAt);
+    return linkRegistered(memberId, amazonBuyerId, registeredAt);
   }
 
   return {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../activities/orders.js';
+import { createMemberRepository } from '../../db/members.js';
 import { MEMBER_MESSAGES } from '../../domain/member.js';
 import { Shopper, startTestApi, type TestApi } from '../support/api.js';
 
@@ -103,5 +104,97 @@ describe('issue 12 item 5: e-mail addresses are normalized for every member writ
     expect((await Member.findOne({ memberId: 'M-CASE-WRITE' }).lean())?.email).toBe('jiro.new@example.jp');
     await Member.findOneAndUpdate({ memberId: 'M-CASE-WRITE' }, { email: 'JIRO@example.jp' });
     expect((await Member.findOne({ memberId: 'M-CASE-WRITE' }).lean())?.email).toBe('jiro@example.jp');
+  });
+});
+
+/**
+ * A crash inside registration at purchase leaves one of the states `register` passes through; the
+ * activity is then retried with the same input. Each state is written here as the crashed attempt
+ * left it, registered a few seconds ago.
+ */
+describe('issue 12 item 4: registration at purchase retried after a crash converges', () => {
+  const crashedAt = () => new Date(Date.now() - 7_000);
+
+  /** The member row as `register`'s first half leaves it: created, not linked yet. */
+  async function memberRowOnly(input: ReturnType<typeof purchaseRegistration>, registeredAt: Date) {
+    await api.database.models.Member.create({
+      memberId: `M-${input.orderId}`,
+      email: input.email,
+      name: input.name,
+      postalCode: input.postalCode,
+      prefecture: input.prefecture,
+      address: input.address,
+      phone: input.phone,
+      passwordHash: null,
+      newsletter: input.newsletter,
+      mobileMail: null,
+      extra: {},
+      registeredAt,
+      registeredVia: 'amazon_pay_checkout',
+      amazonBuyerId: null,
+      amazonLinkedAt: null,
+    });
+  }
+
+  /** One member with the address, linked to the buyer, link time = registration time (L2, L7). */
+  async function expectConverged(input: ReturnType<typeof purchaseRegistration>, outcome: Awaited<ReturnType<typeof activities.registerMemberAtPurchase>>, registeredAt: Date) {
+    const { Member, AmazonLink } = api.database.models;
+    expect(outcome).toEqual({ outcome: 'registered', memberId: `M-${input.orderId}`, registeredAt: registeredAt.toISOString() });
+    const members = await Member.find({ email: input.email }).lean();
+    expect(members).toHaveLength(1);
+    expect(members[0]).toMatchObject({ memberId: `M-${input.orderId}`, amazonBuyerId: input.buyerId, registeredAt, amazonLinkedAt: registeredAt });
+    expect(await AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, buyerId: 1, memberId: 1, linkedAt: 1 }).lean()).toEqual([
+      { buyerId: input.buyerId, memberId: `M-${input.orderId}`, linkedAt: registeredAt },
+    ]);
+    // L2: the Amazon account finds the member (what sign in with Amazon looks up).
+    expect((await createMemberRepository(api.database.models).findByAmazonBuyerId(input.buyerId))?.memberId).toBe(`M-${input.orderId}`);
+  }
+
+  it('L2/L7: crash after the member was created, before the link: the retry links it, link time = registration time', async () => {
+    const input = purchaseRegistration('crash.before.link@example.jp');
+    const registeredAt = crashedAt();
+    await memberRowOnly(input, registeredAt);
+    await expectConverged(input, await activities.registerMemberAtPurchase(input), registeredAt);
+  });
+
+  it('L2/L7: crash inside the link (link row written, member not updated yet): the retry finishes it', async () => {
+    const input = purchaseRegistration('crash.inside.link@example.jp');
+    const registeredAt = crashedAt();
+    await memberRowOnly(input, registeredAt);
+    await api.database.models.AmazonLink.create({ buyerId: input.buyerId, memberId: `M-${input.orderId}`, linkedAt: registeredAt });
+    await expectConverged(input, await activities.registerMemberAtPurchase(input), registeredAt);
+  });
+
+  it('L2/L7: a retry after a registration that did finish answers the same member, unchanged; so does a third', async () => {
+    const input = purchaseRegistration('finished@example.jp');
+    const first = await activities.registerMemberAtPurchase(input);
+    expect(first.outcome).toBe('registered');
+    const registeredAt = new Date((first as { registeredAt: string }).registeredAt);
+    await expectConverged(input, await activities.registerMemberAtPurchase(input), registeredAt);
+    await expectConverged(input, await activities.registerMemberAtPurchase(input), registeredAt);
+  });
+
+  it('L2/L7: two attempts at once (a timed-out attempt still running when its retry starts) end with the one linked member, neither refused as taken', async () => {
+    const input = purchaseRegistration('two.attempts@example.jp');
+    const [a, b] = await Promise.all([activities.registerMemberAtPurchase(input), activities.registerMemberAtPurchase(input)]);
+    expect(b).toEqual(a);
+    await expectConverged(input, a, new Date((a as { registeredAt: string }).registeredAt));
+  });
+
+  it('L2: crash before the link, and meanwhile the Amazon account was linked to another member: the retry answers buyer_linked_elsewhere and leaves no unlinked half-member', async () => {
+    const input = purchaseRegistration('linked.meanwhile@example.jp');
+    await memberRowOnly(input, crashedAt());
+    // Between the crash and the retry the buyer signed in with Amazon and linked an existing member.
+    const other = await new Shopper(api.url).post('/api/members', formMember('other.member@example.jp'));
+    expect(other.status).toBe(201);
+    await api.database.models.AmazonLink.create({ buyerId: input.buyerId, memberId: other.body.member.memberId, linkedAt: new Date() });
+
+    expect(await activities.registerMemberAtPurchase(input)).toEqual({ outcome: 'buyer_linked_elsewhere' });
+    expect(await activities.registerMemberAtPurchase(input)).toEqual({ outcome: 'buyer_linked_elsewhere' });
+    // No member without its link stays behind to hold the address (it could never log in: no password, no Amazon).
+    expect(await api.database.models.Member.countDocuments({ email: input.email })).toBe(0);
+    expect(await api.database.models.AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, memberId: 1 }).lean()).toEqual([{ memberId: other.body.member.memberId }]);
+    // The address is free again: the buyer can register with it later.
+    expect((await new Shopper(api.url).post('/api/members', formMember(input.email))).status).toBe(201);
   });
 });
