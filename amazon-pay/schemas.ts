@@ -74,7 +74,7 @@ export const checkoutSessionSchema = z.object({
   buyer: checkoutBuyerSchema.nullable(),
   shippingAddress: addressSchema.nullable(),
   billingAddress: addressSchema.nullable().optional(),
-  /** The SDK has already JSON.parsed each element. */
+  /** Absent until the buyer has chosen an address: read a missing key as no list. The SDK has already JSON.parsed each element. */
   shippingAddressList: z.array(addressSchema).nullable().optional(),
   paymentPreferences: z.array(paymentPreferenceSchema).nullable().optional(),
   statusDetails: statusDetailsSchema.extend({ state: z.enum(['Open', 'Completed', 'Canceled']) }),

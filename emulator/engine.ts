@@ -393,6 +393,7 @@ export class Engine {
       refundedAmount: 0,
       softDescriptor: o.softDescriptor,
       merchantMetadata: o.merchantMetadata,
+      platformId: permission.platformId,
       captureNow: o.captureNow,
       authorizedAt: null,
       expiresAt: now + AUTHORIZATION_TTL_MS,

@@ -81,6 +81,7 @@ export interface Charge {
   refundedAmount: number;
   softDescriptor: string | null;
   merchantMetadata: MerchantMetadata;
+  platformId: string | null;
   captureNow: boolean;
   authorizedAt: number | null;
   /** Authorization expiry (30 days after authorization; before that, 30 days after creation). */
@@ -135,8 +136,9 @@ function billingAddress(choice: BuyerChoice): Address | null {
   return choice.instrument.card === null ? null : (choice.buyer.addresses[0] ?? null);
 }
 
+/** The billing address is top-level only: Amazon's preferences carry just the descriptor. */
 function renderPaymentPreferences(choice: BuyerChoice) {
-  return [{ paymentDescriptor: paymentDescriptor(choice.instrument), billingAddress: billingAddress(choice) }];
+  return [{ paymentDescriptor: paymentDescriptor(choice.instrument) }];
 }
 
 export interface Constraint {
@@ -156,6 +158,10 @@ export function sessionConstraints(s: CheckoutSession): Constraint[] {
 
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Keys in the order Amazon sends them (its SDK's test asserts the exact list for create, get and
+ * update); test/emulator/conformance.test.ts holds every rendering here against Amazon's sources.
+ */
 export function renderSession(s: CheckoutSession, ctx: { merchantId: string; baseUrl: string }) {
   const constraints = s.status.state === 'Open' ? sessionConstraints(s) : [];
   const redirectReady = s.status.state === 'Open' && constraints.length === 0;
@@ -180,72 +186,83 @@ export function renderSession(s: CheckoutSession, ctx: { merchantId: string; bas
       extendExpiration: s.extendExpiration,
     },
     chargePermissionType: 'OneTime',
+    orderType: null,
     recurringMetadata: null,
+    paymentMethodOnFileMetadata: null,
+    merchantDetails: null,
     merchantMetadata: s.merchantMetadata,
     supplementaryData: null,
     buyer: s.choice === null ? null : renderBuyer(ctx.merchantId, s.choice),
     billingAddress: s.choice === null ? null : billingAddress(s.choice),
-    shippingAddress: s.choice?.address ?? null,
-    // The SDK JSON.parses each element: Amazon sends them as JSON strings.
-    shippingAddressList: s.choice === null ? null : [s.choice.address, ...s.choice.extraAddresses].map((address) => JSON.stringify(address)),
     paymentPreferences: s.choice === null ? null : renderPaymentPreferences(s.choice),
     statusDetails: renderStatus(s.status),
+    shippingAddress: s.choice?.address ?? null,
+    // Amazon adds the key only once there is a list (never `null`), each element a JSON string the
+    // SDK parses. Its place is not published; this one is where Amazon's .NET SDK declares it.
+    ...(s.choice === null ? {} : { shippingAddressList: [s.choice.address, ...s.choice.extraAddresses].map((address) => JSON.stringify(address)) }),
+    platformId: s.platformId,
+    chargePermissionId: s.chargePermissionId,
+    chargeId: s.chargeId,
     constraints,
     creationTimestamp: ts(s.createdAt),
     expirationTimestamp: ts(s.createdAt + SESSION_TTL_MS),
-    chargePermissionId: s.chargePermissionId,
-    chargeId: s.chargeId,
     storeId: s.storeId,
-    platformId: s.platformId,
     providerMetadata: { providerReferenceId: null },
+    releaseEnvironment: s.env,
     checkoutButtonText: null,
     deliverySpecifications: null,
-    releaseEnvironment: s.env,
+    tokens: null,
   };
 }
 
+/** In the order of the raw Get Charge Permission body in Amazon's .NET SDK tests. */
 export function renderPermission(p: ChargePermission, balance: number, ctx: { merchantId: string }) {
-  const status = renderStatus(p.status);
   return {
     chargePermissionId: p.id,
     chargePermissionReferenceId: null,
-    chargePermissionType: 'OneTime',
-    recurringMetadata: null,
+    platformId: p.platformId,
     buyer: renderBuyer(ctx.merchantId, p.choice),
     shippingAddress: p.choice.address,
     billingAddress: billingAddress(p.choice),
     paymentPreferences: renderPaymentPreferences(p.choice),
+    // Unlike the other objects, a charge permission gives its reasons as a list only.
     statusDetails: {
-      ...status,
+      state: p.status.state,
       reasons: p.status.reasonCode === null ? null : [{ reasonCode: p.status.reasonCode, reasonDescription: p.status.reasonDescription }],
+      lastUpdatedTimestamp: ts(p.status.updatedAt),
     },
-    limits: { amountLimit: money(p.amountLimit), amountBalance: money(balance) },
-    presentmentCurrency: 'JPY',
     creationTimestamp: ts(p.createdAt),
     expirationTimestamp: ts(p.expiresAt),
     merchantMetadata: p.merchantMetadata,
-    platformId: p.platformId,
     releaseEnvironment: p.env,
+    limits: { amountLimit: money(p.amountLimit), amountBalance: money(balance) },
+    chargePermissionType: 'OneTime',
+    // Amazon sends an empty object here for a OneTime permission, not null.
+    recurringMetadata: { frequency: null, amount: null },
+    presentmentCurrency: 'JPY',
   };
 }
 
 export function renderCharge(c: Charge) {
   return {
     chargeId: c.id,
-    chargePermissionId: c.chargePermissionId,
     chargeAmount: money(c.chargeAmount),
+    chargePermissionId: c.chargePermissionId,
     captureAmount: money(c.captureAmount),
     refundedAmount: money(c.refundedAmount),
+    softDescriptor: c.softDescriptor,
+    providerMetadata: { providerReferenceId: null },
     convertedAmount: null,
     conversionRate: null,
-    softDescriptor: c.softDescriptor,
-    merchantMetadata: c.merchantMetadata,
-    providerMetadata: { providerReferenceId: null },
+    channel: null,
+    chargeInitiator: null,
     statusDetails: renderStatus(c.status),
     creationTimestamp: ts(c.createdAt),
     expirationTimestamp: ts(c.expiresAt),
     releaseEnvironment: c.env,
-    channel: null,
+    merchantMetadata: c.merchantMetadata,
+    platformId: c.platformId,
+    webCheckoutDetails: null,
   };
 }
 

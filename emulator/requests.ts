@@ -4,10 +4,13 @@ import { badParam } from './errors.js';
 
 export const MAX_CHARGE_AMOUNT = 10_000_000;
 
-/** JPY has no minor unit: the amount is a string of digits. */
+/**
+ * JPY has no minor unit: a whole number of yen. Amazon documents the amount as a string but takes a
+ * JSON number too (its own SDK test sends one), so both are accepted.
+ */
 export const moneySchema = z
   .object({
-    amount: z.string().regex(/^\d{1,9}$/, 'amount must be a whole number of yen as a string'),
+    amount: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0).max(999_999_999)], 'amount must be a whole number of yen'),
     currencyCode: z.literal('JPY', 'currencyCode must be JPY'),
   })
   .transform((m) => Number(m.amount));

@@ -230,7 +230,7 @@ export function apiRouter(ctx: EmulatorContext, mount: string): Router {
         try {
           body = JSON.parse(rawBody);
         } catch {
-          throw new ApiError(400, 'InvalidRequest', 'The request body is not valid JSON.');
+          throw new ApiError(400, 'InvalidRequestFormat', 'The request body is not valid JSON.');
         }
       }
       let result: { status: number; body: unknown };

@@ -134,7 +134,7 @@ export function controlRouter(ctx: EmulatorContext): Router {
       return;
     }
     if (error instanceof SyntaxError) {
-      res.status(400).json({ reasonCode: 'InvalidRequest', message: 'The request body is not valid JSON.' });
+      res.status(400).json({ reasonCode: 'InvalidRequestFormat', message: 'The request body is not valid JSON.' });
       return;
     }
     next(error);

@@ -51,7 +51,7 @@ describe('emulator: expiries on the emulator clock', () => {
     await t.control('POST', '/clock', { advanceSeconds: 180 * DAY - 5 });
     expect((await t.client.getChargePermission(permission.chargePermissionId)).statusDetails.state).toBe('Chargeable');
     await t.control('POST', '/clock', { advanceSeconds: 5 });
-    expect((await t.client.getChargePermission(permission.chargePermissionId)).statusDetails).toMatchObject({ state: 'Closed', reasonCode: 'Expired' });
+    expect((await t.client.getChargePermission(permission.chargePermissionId)).statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'Expired' }] });
     await expect(t.client.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(1) }, { idempotencyKey: key() })).rejects.toMatchObject({
       type: 'AmazonPay.InvalidChargePermissionStatus',
     });

@@ -99,10 +99,10 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
     ).rejects.toMatchObject({ type: 'AmazonPay.InvalidSandboxSimulationSpecified' });
   });
 
-  it('closeChargePermission AmazonClosed → Closed with reasonCode AmazonClosed', async () => {
+  it('closeChargePermission AmazonClosed → Closed with reason AmazonClosed', async () => {
     const { permission } = await completeCheckout(t, { amount: 5000, paymentIntent: 'Confirm' });
     const closed = await t.client.closeChargePermission(permission.chargePermissionId, { closureReason: 'x' }, { simulationCode: 'AmazonClosed' });
-    expect(closed.statusDetails).toMatchObject({ state: 'Closed', reasonCode: 'AmazonClosed' });
+    expect(closed.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'AmazonClosed' }] });
   });
 
   it('invalid combinations → 400 InvalidSandboxSimulationSpecified', async () => {
