@@ -63,8 +63,8 @@ export function createPointsActivities(deps: PointsDeps) {
     reservePoints: (input: { memberId: string; orderId: string; points: number }) =>
       updatePointAccount(deps, input.memberId, reservePoints, { orderId: input.orderId, points: input.points }),
     releasePoints: (input: { memberId: string; orderId: string }) => updatePointAccount(deps, input.memberId, releasePoints, { orderId: input.orderId }),
-    spendReservedPoints: (input: { memberId: string; orderId: string }) =>
-      updatePointAccount(deps, input.memberId, spendReservedPoints, { orderId: input.orderId }),
+    spendReservedPoints: (input: { memberId: string; orderId: string; points: number }) =>
+      updatePointAccount(deps, input.memberId, spendReservedPoints, { orderId: input.orderId, points: input.points }),
     grantPendingPoints: (input: { memberId: string; orderId: string; points: number }) =>
       updatePointAccount(deps, input.memberId, grantPendingPoints, { orderId: input.orderId, points: input.points }),
     activatePendingPoints: (input: { memberId: string; orderId: string }) =>

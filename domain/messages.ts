@@ -113,3 +113,19 @@ export const ORDER_STATE_MESSAGE = 'このご注文は現在この操作を受�
 export const ORDER_NOT_FOUND_MESSAGE = 'ご注文が見つかりません。';
 /** A URL whose order id is not one (`ORD-YYYYMMDD-` and 8 characters of 0–9 and A–Z without I, L, O, U). */
 export const INVALID_ORDER_ID_MESSAGE = 'ご注文番号の形式が正しくありません。';
+
+// ---- C4: registration at purchase refused (the order itself is placed) -------------------------
+
+/** The address typed on the form belongs to a member already: log in and link Amazon from there. */
+export const REGISTRATION_EMAIL_TAKEN_MESSAGE =
+  'ご注文は確定しましたが、ご入力のメールアドレスはすでに会員登録されているため、会員登録は行われませんでした。会員の方はログインのうえ、Amazonアカウントと連携してください。';
+/** The Amazon account is linked to another member already (L2): log in as that member. */
+export const REGISTRATION_BUYER_LINKED_MESSAGE =
+  'ご注文は確定しましたが、このAmazonアカウントはすでに別の会員と連携されているため、会員登録は行われませんでした。連携済みの会員でログインしてご利用ください。';
+/** P2: under commerce_creator the points depended on the registration. */
+export const REGISTRATION_POINTS_NOT_GRANTED_MESSAGE = 'このご注文の購入ポイントは付与されません。';
+
+export function registrationRefusedMessage(outcome: 'email_taken' | 'buyer_linked_elsewhere', pointsLost: boolean): string {
+  const base = outcome === 'email_taken' ? REGISTRATION_EMAIL_TAKEN_MESSAGE : REGISTRATION_BUYER_LINKED_MESSAGE;
+  return pointsLost ? `${base}${REGISTRATION_POINTS_NOT_GRANTED_MESSAGE}` : base;
+}

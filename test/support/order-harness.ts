@@ -7,7 +7,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect } from 'vitest';
 import { updatePointAccount } from '../../activities/points.js';
-import { jpy } from '../../amazon-pay/index.js';
+import { jpy, type AmazonPayClient } from '../../amazon-pay/index.js';
 import type { CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
@@ -37,23 +37,35 @@ export interface OrderHarness {
   database: Database;
   emu: TestEmulator;
   taskQueue: string;
+  /** Stops the worker and starts a new one (its workflows are replayed from their histories). */
+  restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startOrderHarness(label: string): Promise<OrderHarness> {
+export interface OrderHarnessOptions {
+  /** What the worker's activities talk to Amazon through (default: the real client to the emulator). */
+  amazonPay?: (client: AmazonPayClient) => AmazonPayClient;
+}
+
+export async function startOrderHarness(label: string, options: OrderHarnessOptions = {}): Promise<OrderHarness> {
   const env = await createTimeSkippingEnv();
   const database = await openTestDatabase(label);
   await seedCatalog(database.models);
   const emu = await startTestEmulator({ controlApi: true });
   const taskQueue = uniqueTaskQueue(label);
-  const worker = runInBackground(
-    await createTestWorker({ connection: env.nativeConnection, client: env.client, namespace: env.namespace ?? 'default', taskQueue, database, amazonPay: emu.client }),
-  );
+  const amazonPay = options.amazonPay?.(emu.client) ?? emu.client;
+  const startWorker = async () =>
+    runInBackground(await createTestWorker({ connection: env.nativeConnection, client: env.client, namespace: env.namespace ?? 'default', taskQueue, database, amazonPay }));
+  let worker = await startWorker();
   return {
     env,
     database,
     emu,
     taskQueue,
+    async restartWorker() {
+      await worker.stop();
+      worker = await startWorker();
+    },
     async close() {
       await worker.stop();
       await env.teardown();

@@ -120,7 +120,10 @@ describe('capture, cancel, refund', () => {
     await handle.executeUpdate(captureOrder, { args: [{}] });
     expect(await account.query(getPointAccount)).toMatchObject({ balance: 65, pending: 0 });
     // Refund half of the goods: half of the purchase points are revoked (rounded down).
-    const refunded = await handle.executeUpdate(refundOrder, { args: [{ amount: 3_250 }] });
+    await handle.executeUpdate(refundOrder, { args: [{ amount: 3_250 }] });
+    // Points follow the refund once Amazon has made it (the order re-reads a pending refund).
+    await h.env.sleep('2 minutes');
+    const refunded = await waitFor(handle, (v) => v.payment?.refunds[0]?.state === 'Refunded');
     expect(refunded.payment?.purchasePointsRevoked).toBe(32);
     expect(await account.query(getPointAccount)).toMatchObject({ balance: 33 });
   });

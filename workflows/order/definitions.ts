@@ -83,6 +83,15 @@ export interface RefundEntry {
   state: string;
 }
 
+/**
+ * A POST that creates money at Amazon whose answer never came (Amazon unreachable after the
+ * activity's retries): sent again with the same idempotency key and body before anything else.
+ */
+export type UnansweredRequest =
+  | { kind: 'increase'; seq: number; amount: number; /** The order amount the increase was for. */ target: number }
+  | { kind: 'renewal'; seq: number; amount: number }
+  | { kind: 'refund'; seq: number; chargeId: string; amount: number };
+
 /** Money after placement (A1–A3): what is authorized, captured and refunded, per Amazon object. */
 export interface PaymentView {
   /** The amount at confirmation: the base of the A2 cap. */
@@ -101,6 +110,16 @@ export interface PaymentView {
   permissionClosesAt: string;
   purchasePointsRevoked: number;
   usedPointsReturned: number;
+  /** Amazon POSTs sent after placement: the next one's idempotency sequence number. */
+  amazonRequests: number;
+  unanswered: UnansweredRequest | null;
+}
+
+/** C4: what became of "register as member" at purchase (the order is placed either way). */
+export interface RegistrationAtPurchase {
+  outcome: 'registered' | 'email_taken' | 'buyer_linked_elsewhere';
+  /** Buyer-facing, Japanese: what happened and what to do (null when registered). */
+  message: string | null;
 }
 
 export interface OrderView {
@@ -133,6 +152,8 @@ export interface OrderView {
   mobileMail: boolean | null;
   /** C4/L7: the member created by "register as member" at purchase. */
   registeredMemberId: string | null;
+  /** C4: set when the buyer asked to register at purchase; a refusal is shown to the buyer and ops. */
+  registration: RegistrationAtPurchase | null;
   purchasePoints: { points: number; state: 'none' | 'pending' | 'usable' | 'revoked' };
   failure: OrderFailure | null;
   /** Set once placed. */

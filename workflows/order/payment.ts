@@ -5,14 +5,16 @@
  * 180 days) and re-reading Amazon objects after a notification or while something is pending.
  * Everything here runs under the order's lock, so operations on one order never interleave.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { ChargeSnapshot } from '../../activities/checkout.js';
+import type { RefundSnapshot } from '../../activities/payments.js';
 import { decideAmountChange } from '../../domain/amount-limits.js';
+import { AMAZON_UNAVAILABLE_MESSAGE } from '../../domain/messages.js';
 import { formatYen } from '../../domain/money.js';
-import { refundPointAdjustment } from '../../domain/points.js';
+import { purchasePointsForCharge, refundPointAdjustment } from '../../domain/points.js';
 import { amazonCall, isRefusal, refuse } from './failures.js';
-import { OrderFailureType, type ChargeEntry, type OrderStatus, type OrderView, type PaymentView } from './definitions.js';
+import { OrderFailureType, type ChargeEntry, type OrderStatus, type OrderView, type PaymentView, type RefundEntry, type UnansweredRequest } from './definitions.js';
 
 const amazon = proxyActivities<
   Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'captureCharge' | 'cancelCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
@@ -21,7 +23,17 @@ const amazon = proxyActivities<
   // Ops are waiting, but a capture or refund must not be lost: retry transient failures for a while.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
 });
-const points = proxyActivities<Pick<Activities, 'activatePendingPoints' | 'revokePendingPoints' | 'adjustPoints'>>({
+/**
+ * Work nobody waits on (timers, notifications, re-sending an unanswered request in the background):
+ * retried without limit, so an Amazon outage delays it and never fails the order's workflow.
+ */
+const amazonPatient = proxyActivities<
+  Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
+>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const points = proxyActivities<Pick<Activities, 'grantPendingPoints' | 'activatePendingPoints' | 'revokePendingPoints' | 'adjustPoints'>>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -56,6 +68,7 @@ function entryFrom(charge: ChargeSnapshot, authorizedAt: string | null): ChargeE
 export interface PaymentContext {
   view: OrderView;
   orderId: string;
+  pointsRatePercent: number;
   /** The member whose points this order touches (the buyer, or the member registered at purchase). */
   pointsAccount: () => string | null;
   changed: (status?: OrderStatus) => Promise<void>;
@@ -76,6 +89,8 @@ export function initialPayment(view: OrderView, charge: ChargeSnapshot, now: Dat
     permissionClosesAt: new Date(now.getTime() + CHARGE_PERMISSION_TTL_MS).toISOString(),
     purchasePointsRevoked: 0,
     usedPointsReturned: 0,
+    amazonRequests: 0,
+    unanswered: null,
   };
 }
 
@@ -92,8 +107,22 @@ export function createPaymentOperations(ctx: PaymentContext) {
   const requireStatus = (...allowed: OrderStatus[]) => {
     if (!allowed.includes(view.status)) refuse(OrderFailureType.InvalidState, `the order is ${view.status}; this operation needs ${allowed.join(' or ')}`, { status: view.status });
   };
-  /** Sequence numbers of idempotency keys per step: one more than the objects already made. */
-  const nextChargeSeq = () => payment().charges.length;
+  /**
+   * The sequence number of a new Amazon POST's idempotency key. Every new request (a new attempt by
+   * staff included, even for the same amount) gets its own; activity retries of one request reuse
+   * it, and so does re-sending a request whose answer never came (see `settleUnanswered`).
+   */
+  const nextRequest = (): number => {
+    const seq = payment().amazonRequests;
+    payment().amazonRequests = seq + 1;
+    return seq;
+  };
+  /** After capture, the status says what has been asked back (refunds Amazon declined do not count). */
+  const refundStatus = (): OrderStatus => {
+    const p = payment();
+    if (p.refundedAmount === 0) return 'Captured';
+    return p.refundedAmount >= p.capturedAmount ? 'Refunded' : 'PartiallyRefunded';
+  };
 
   async function readPermissionLimits(): Promise<void> {
     const permission = await amazonCall(() => amazon.readChargePermission(permissionId()));
@@ -101,9 +130,67 @@ export function createPaymentOperations(ctx: PaymentContext) {
     payment().amountBalance = permission.amountBalance;
   }
 
+  /**
+   * Sends a POST that creates money at Amazon (an authorization, a refund). When Amazon cannot be
+   * reached, its outcome is unknown: it is kept as unanswered and sent again with the same key and
+   * body before anything else, so it happens at most once whatever staff do next.
+   */
+  async function sendCreating<T>(request: UnansweredRequest, call: (api: typeof amazon) => Promise<T>): Promise<T> {
+    try {
+      return await call(amazon);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      payment().unanswered = request;
+      await ctx.changed();
+      return refuse(OrderFailureType.AmazonUnavailable, AMAZON_UNAVAILABLE_MESSAGE);
+    }
+  }
+
+  /** Applies the answer to an unanswered request; `api` is the caller's retry policy. */
+  async function resend(request: UnansweredRequest, api: typeof amazon | typeof amazonPatient): Promise<void> {
+    const p = payment();
+    if (request.kind === 'refund') {
+      const result = await api.refundCharge({ orderId, chargeId: request.chargeId, amount: request.amount, seq: request.seq });
+      if (!isRefusal(result)) p.refunds.push({ refundId: result.refundId, chargeId: request.chargeId, amount: request.amount, state: result.state });
+    } else {
+      const result = await api.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: request.amount, seq: request.seq });
+      if (!isRefusal(result)) {
+        p.charges.push(entryFrom(result, result.state === 'Authorized' ? new Date().toISOString() : null));
+        if (request.kind === 'increase' && result.state !== 'Declined') p.amount = request.target;
+      }
+    }
+    p.unanswered = null;
+    totals();
+    if (request.kind === 'refund') await afterRefundChange();
+    await ctx.changed();
+  }
+
+  /** Before a new operation: the unanswered request first (Amazon still unreachable: try later). */
+  async function settleUnanswered(): Promise<void> {
+    const request = payment().unanswered;
+    if (request === null) return;
+    try {
+      await resend(request, amazon);
+    } catch (error) {
+      if (error instanceof ActivityFailure) refuse(OrderFailureType.AmazonUnavailable, AMAZON_UNAVAILABLE_MESSAGE);
+      throw error;
+    }
+  }
+
+  /** P1/P2: pending purchase points follow the amount the buyer will be charged (domain/points.ts). */
+  async function followChargedAmount(charged: number): Promise<void> {
+    const account = ctx.pointsAccount();
+    if (account === null || view.purchasePoints.state !== 'pending') return;
+    const earned = purchasePointsForCharge({ base: view.totals.purchasePointsBase, orderAmount: payment().orderAmount, charged, ratePercent: ctx.pointsRatePercent });
+    if (earned === view.purchasePoints.points) return;
+    await points.grantPendingPoints({ memberId: account, orderId, points: earned });
+    view.purchasePoints = { points: earned, state: 'pending' };
+  }
+
   /** A2/A3: checked in domain/ first, then against Amazon's remaining balance. */
   async function changeAmount(amount: number): Promise<OrderView> {
     requireStatus('Placed');
+    await settleUnanswered();
     const base = {
       orderAmount: payment().orderAmount,
       authorizedAmount: authorizedTotal(),
@@ -118,7 +205,8 @@ export function createPaymentOperations(ctx: PaymentContext) {
       const checked = decideAmountChange({ ...base, amountBalance: payment().amountBalance as number });
       if (!checked.ok) refuse(OrderFailureType.AmountChangeRefused, checked.message, { reason: checked.reason, amountLimit: checked.amountLimit, remainingIncrease: checked.remainingIncrease });
       // Raising: an extra authorization for the difference, so the original one stays if Amazon declines.
-      const extra = await amazonCall(() => amazon.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: amount - authorizedTotal(), seq: nextChargeSeq() }));
+      const request: UnansweredRequest = { kind: 'increase', seq: nextRequest(), amount: amount - authorizedTotal(), target: amount };
+      const extra = await sendCreating(request, (api) => api.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: request.amount, seq: request.seq }));
       if (isRefusal(extra)) refuse(OrderFailureType.AmountChangeRefused, `Amazon Pay refused the increase (${extra.reasonCode}).`, { reasonCode: extra.reasonCode });
       payment().charges.push(entryFrom(extra, extra.state === 'Authorized' ? new Date().toISOString() : null));
       if (extra.state === 'Declined') {
@@ -128,42 +216,60 @@ export function createPaymentOperations(ctx: PaymentContext) {
     }
     // Lowering needs no Amazon call: the capture takes the lower amount and Amazon releases the rest.
     payment().amount = amount;
+    await followChargedAmount(amount);
     await readPermissionLimits();
     await ctx.changed();
     return view;
   }
 
-  /** A1: capture at shipment, the current amount or part of it; never twice. */
+  /**
+   * A1: capture at shipment, the current amount or part of it. The amount is what the order's
+   * capture comes to in total: a capture cut off by an outage is finished by asking again, and what
+   * Amazon already captured is read back first (Amazon never captures one charge twice).
+   */
   async function capture(requested: number | undefined): Promise<OrderView> {
     requireStatus('Placed');
-    const amount = requested ?? payment().amount;
-    if (!Number.isSafeInteger(amount) || amount < 1) refuse(OrderFailureType.CaptureRefused, 'the capture amount must be a whole yen amount of at least ¥1');
-    if (amount > payment().amount) refuse(OrderFailureType.CaptureRefused, `the capture amount ${formatYen(amount)} exceeds the order amount ${formatYen(payment().amount)}`);
-    if (amount > authorizedTotal()) refuse(OrderFailureType.CaptureRefused, `only ${formatYen(authorizedTotal())} is authorized`);
+    await settleUnanswered();
+    const p = payment();
+    for (const charge of p.charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state))) applyCharge(await amazonCall(() => amazon.readCharge(charge.chargeId)));
+    const amount = requested ?? p.amount;
+    if (amount > p.amount) refuse(OrderFailureType.CaptureRefused, `the capture amount ${formatYen(amount)} exceeds the order amount ${formatYen(p.amount)}`);
+    totals();
+    if (amount < p.capturedAmount) refuse(OrderFailureType.CaptureRefused, `${formatYen(p.capturedAmount)} is already captured`);
+    const capturable = p.charges.filter((c) => c.state === 'Authorized').reduce((sum, c) => sum + c.amount, 0);
+    if (amount - p.capturedAmount > capturable) {
+      refuse(OrderFailureType.CaptureRefused, `only ${formatYen(capturable)} is authorized and not yet captured${capturable < authorizedTotal() ? ' (an authorization is still pending)' : ''}`);
+    }
     // Each authorization is captured once; an amount spread over several takes them in order.
-    let remaining = amount;
-    for (const [index, charge] of payment().charges.entries()) {
+    let remaining = amount - p.capturedAmount;
+    for (const charge of p.charges) {
       if (remaining === 0) break;
       if (charge.state !== 'Authorized') continue;
       const part = Math.min(remaining, charge.amount);
-      const result = await amazonCall(() => amazon.captureCharge({ orderId, chargeId: charge.chargeId, amount: part, seq: index }));
+      const result = await amazonCall(() => amazon.captureCharge({ orderId, chargeId: charge.chargeId, amount: part, seq: nextRequest() })).catch(async (error: unknown) => {
+        // Cut off by an outage: what was captured so far is recorded; capturing again finishes the rest.
+        totals();
+        await ctx.changed();
+        throw error;
+      });
       if (isRefusal(result)) {
         totals();
-        await ctx.changed(payment().capturedAmount > 0 ? 'Captured' : 'Placed');
+        await ctx.changed();
         refuse(OrderFailureType.CaptureRefused, `Amazon Pay refused the capture of ${charge.chargeId} (${result.reasonCode}).`, { reasonCode: result.reasonCode });
       }
       Object.assign(charge, { state: result.state, reasonCode: result.reasonCode, capturedAmount: result.state === 'CaptureInitiated' ? part : result.capturedAmount });
       remaining -= part;
     }
     // Authorizations not needed for this capture are released.
-    for (const charge of payment().charges) {
+    for (const charge of p.charges) {
       if (charge.state === 'Authorized') {
         const canceled = await amazonCall(() => amazon.cancelCharge({ chargeId: charge.chargeId, reason: 'Not needed after capture' }));
         if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
       }
     }
     totals();
-    // P1/P2: purchase points become usable once the order is captured.
+    // P1/P2: purchase points on what was captured become usable.
+    await followChargedAmount(amount);
     const account = ctx.pointsAccount();
     if (account !== null && view.purchasePoints.state === 'pending') {
       await points.activatePendingPoints({ memberId: account, orderId });
@@ -176,6 +282,8 @@ export function createPaymentOperations(ctx: PaymentContext) {
   /** Before capture: cancel the authorizations, close the permission, give points and coupon back. */
   async function cancel(reason: string): Promise<OrderView> {
     requireStatus('Placed');
+    await settleUnanswered();
+    if (payment().capturedAmount > 0) refuse(OrderFailureType.CancelRefused, `${formatYen(payment().capturedAmount)} is already captured: finish the capture and refund instead`);
     for (const charge of payment().charges) {
       if (!OPEN_AUTHORIZATION.includes(charge.state)) continue;
       const canceled = await amazonCall(() => amazon.cancelCharge({ chargeId: charge.chargeId, reason }));
@@ -189,7 +297,10 @@ export function createPaymentOperations(ctx: PaymentContext) {
     return view;
   }
 
-  /** Points when money goes back (domain/points.ts refundPointAdjustment): the README states the rule. */
+  /**
+   * Points when money goes back (domain/points.ts refundPointAdjustment): the README states the rule.
+   * Refunds count once Amazon has made them (`Refunded`): a declined refund never touches points.
+   */
   async function undoPoints(kind: 'cancel' | 'refund'): Promise<void> {
     const p = payment();
     const account = ctx.pointsAccount();
@@ -200,7 +311,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
     const adjustment = refundPointAdjustment({
       kind,
       capturedAmount: p.capturedAmount,
-      refundedTotal: p.refundedAmount,
+      refundedTotal: p.refunds.filter((r) => r.state === 'Refunded').reduce((sum, r) => sum + r.amount, 0),
       // Pending points were revoked above; only usable ones are taken back from the balance.
       purchasePointsGranted: view.purchasePoints.state === 'usable' ? view.purchasePoints.points : 0,
       purchasePointsRevokedSoFar: p.purchasePointsRevoked,
@@ -218,14 +329,20 @@ export function createPaymentOperations(ctx: PaymentContext) {
     }
   }
 
+  /** After a refund was made, changed state or was declined: status and points follow. */
+  async function afterRefundChange(): Promise<void> {
+    if (['Captured', 'PartiallyRefunded', 'Refunded'].includes(view.status)) view.status = refundStatus();
+    await undoPoints('refund');
+  }
+
   /** After capture: refund up to what was captured (initiated refunds count), spread over the captured charges. */
   async function refund(amount: number): Promise<OrderView> {
     requireStatus('Captured', 'PartiallyRefunded');
+    await settleUnanswered();
     const p = payment();
     const refundedOf = (chargeId: string) => p.refunds.filter((r) => r.chargeId === chargeId && r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
     // Only settled captures can be refunded (a CaptureInitiated one is still pending).
     const refundable = p.charges.filter((c) => c.state === 'Captured').reduce((sum, c) => sum + c.capturedAmount - refundedOf(c.chargeId), 0);
-    if (!Number.isSafeInteger(amount) || amount < 1) refuse(OrderFailureType.RefundRefused, 'the refund amount must be a whole yen amount of at least ¥1');
     if (amount > refundable) {
       refuse(OrderFailureType.RefundRefused, `the refund ${formatYen(amount)} exceeds what can still be refunded (${formatYen(refundable)} of ${formatYen(p.capturedAmount)} captured)`, { refundable });
     }
@@ -234,19 +351,20 @@ export function createPaymentOperations(ctx: PaymentContext) {
       if (remaining === 0) break;
       const open = charge.state === 'Captured' ? charge.capturedAmount - refundedOf(charge.chargeId) : 0;
       if (open <= 0) continue;
-      const part = Math.min(open, remaining);
-      const result = await amazonCall(() => amazon.refundCharge({ orderId, chargeId: charge.chargeId, amount: part, seq: p.refunds.length }));
+      const request: UnansweredRequest = { kind: 'refund', seq: nextRequest(), chargeId: charge.chargeId, amount: Math.min(open, remaining) };
+      const result = await sendCreating(request, (api) => api.refundCharge({ orderId, chargeId: request.chargeId, amount: request.amount, seq: request.seq }));
       if (isRefusal(result)) {
         totals();
+        await afterRefundChange();
         await ctx.changed();
         refuse(OrderFailureType.RefundRefused, `Amazon Pay refused the refund (${result.reasonCode}).`, { reasonCode: result.reasonCode });
       }
-      p.refunds.push({ refundId: result.refundId, chargeId: charge.chargeId, amount: part, state: result.state });
-      remaining -= part;
+      p.refunds.push({ refundId: result.refundId, chargeId: charge.chargeId, amount: request.amount, state: result.state });
+      remaining -= request.amount;
     }
     totals();
-    await undoPoints('refund');
-    await ctx.changed(p.refundedAmount >= p.capturedAmount ? 'Refunded' : 'PartiallyRefunded');
+    await afterRefundChange();
+    await ctx.changed();
     return view;
   }
 
@@ -266,25 +384,27 @@ export function createPaymentOperations(ctx: PaymentContext) {
     return true;
   }
 
+  /** Applies a re-read refund; true when its state really changed. A declined refund is flagged for ops. */
+  async function applyRefund(entry: RefundEntry, snapshot: RefundSnapshot): Promise<boolean> {
+    if (snapshot.state === entry.state) return false;
+    entry.state = snapshot.state;
+    if (snapshot.state === 'Declined') payment().attention = `refund ${entry.refundId} of ${formatYen(entry.amount)} was declined by Amazon (${snapshot.reasonCode ?? 'Declined'}); it can be sent again`;
+    totals();
+    await afterRefundChange();
+    return true;
+  }
+
   /** Re-reads what a notification names (a hint: duplicates and reordering change nothing). */
   async function onNotification(objectType: string, objectId: string): Promise<void> {
     if (view.payment === null) return;
     let changed = false;
     if (objectType === 'CHARGE' && payment().charges.some((c) => c.chargeId === objectId)) {
-      changed = applyCharge(await amazon.readCharge(objectId));
+      changed = applyCharge(await amazonPatient.readCharge(objectId));
     } else if (objectType === 'REFUND') {
       const entry = payment().refunds.find((r) => r.refundId === objectId);
-      if (entry !== undefined) {
-        const refund = await amazon.readRefund(objectId);
-        if (refund.state !== entry.state) {
-          entry.state = refund.state;
-          if (refund.state === 'Declined') payment().attention = `refund ${objectId} was declined by Amazon`;
-          totals();
-          changed = true;
-        }
-      }
+      if (entry !== undefined) changed = await applyRefund(entry, await amazonPatient.readRefund(objectId));
     } else if (objectType === 'CHARGE_PERMISSION' && objectId === view.chargePermissionId) {
-      const permission = await amazon.readChargePermission(objectId);
+      const permission = await amazonPatient.readChargePermission(objectId);
       changed = permission.amountBalance !== payment().amountBalance || permission.amountLimit !== payment().amountLimit;
       payment().amountLimit = permission.amountLimit;
       payment().amountBalance = permission.amountBalance;
@@ -296,21 +416,18 @@ export function createPaymentOperations(ctx: PaymentContext) {
     if (changed) await ctx.changed();
   }
 
-  /** Re-reads pending charges and refunds (no notification needed). */
+  /** Re-reads pending charges and refunds (no notification needed), and re-sends an unanswered request. */
   async function pollPending(): Promise<void> {
     let changed = false;
     for (const charge of payment().charges.filter((c) => PENDING_CHARGE.includes(c.state))) {
-      changed = applyCharge(await amazon.readCharge(charge.chargeId)) || changed;
+      changed = applyCharge(await amazonPatient.readCharge(charge.chargeId)) || changed;
     }
     for (const entry of payment().refunds.filter((r) => r.state === 'RefundInitiated')) {
-      const refund = await amazon.readRefund(entry.refundId);
-      if (refund.state !== entry.state) {
-        entry.state = refund.state;
-        totals();
-        changed = true;
-      }
+      changed = (await applyRefund(entry, await amazonPatient.readRefund(entry.refundId))) || changed;
     }
     if (changed) await ctx.changed();
+    const unanswered = payment().unanswered;
+    if (unanswered !== null) await resend(unanswered, amazonPatient);
   }
 
   /**
@@ -318,7 +435,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
    * same amount again within the charge permission; if that is impossible, flag the order for ops.
    */
   async function renewExpiredAuthorization(charge: ChargeEntry): Promise<void> {
-    const current = await amazon.readCharge(charge.chargeId);
+    const current = await amazonPatient.readCharge(charge.chargeId);
     applyCharge(current);
     if (current.state === 'Authorized') {
       // Amazon's clock is behind ours: look again a little later.
@@ -326,7 +443,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
       return;
     }
     if (current.state !== 'Canceled') return;
-    const renewed = await amazon.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: charge.amount, seq: nextChargeSeq() });
+    const renewed = await amazonPatient.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: charge.amount, seq: nextRequest() });
     if (isRefusal(renewed) || renewed.state === 'Declined') {
       payment().attention = `authorization ${charge.chargeId} expired and could not be renewed (${isRefusal(renewed) ? renewed.reasonCode : (renewed.reasonCode ?? 'Declined')})`;
     } else {
@@ -337,11 +454,17 @@ export function createPaymentOperations(ctx: PaymentContext) {
 
   /** 180 days: Amazon closes the permission; close it ourselves so nothing stays half-open. */
   async function closeAtPermissionExpiry(): Promise<void> {
-    await amazon.closeChargePermission({ chargePermissionId: permissionId(), reason: 'Charge permission reached 180 days' });
-    if (view.status === 'Placed') {
+    await amazonPatient.closeChargePermission({ chargePermissionId: permissionId(), reason: 'Charge permission reached 180 days' });
+    if (view.status === 'Placed' && payment().capturedAmount === 0) {
       payment().attention = 'the charge permission closed after 180 days without capture';
       await undoPoints('cancel');
       await ctx.changed('Canceled');
+      return;
+    }
+    if (view.status === 'Placed') {
+      // A capture cut off and never finished: what was captured stands.
+      payment().attention = `the charge permission closed after 180 days with ${formatYen(payment().capturedAmount)} of ${formatYen(payment().amount)} captured`;
+      await ctx.changed('Captured');
       return;
     }
     await ctx.changed();
@@ -356,7 +479,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
         if (charge.state === 'Authorized' && charge.authorizedAt !== null) deadlines.push(Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS);
       }
     }
-    if (p.charges.some((c) => PENDING_CHARGE.includes(c.state)) || p.refunds.some((r) => r.state === 'RefundInitiated')) deadlines.push(now + PENDING_POLL_MS);
+    if (p.unanswered !== null || p.charges.some((c) => PENDING_CHARGE.includes(c.state)) || p.refunds.some((r) => r.state === 'RefundInitiated')) deadlines.push(now + PENDING_POLL_MS);
     return Math.min(...deadlines);
   }
 
@@ -377,10 +500,11 @@ export function createPaymentOperations(ctx: PaymentContext) {
     return false;
   }
 
-  /** Nothing more can happen to the money: canceled, or fully refunded with no refund pending. */
+  /** Nothing more can happen to the money: canceled, or fully refunded with nothing pending or unanswered. */
   function settled(): boolean {
     if (view.status === 'Canceled') return true;
-    return view.status === 'Refunded' && !payment().refunds.some((r) => r.state === 'RefundInitiated');
+    const p = payment();
+    return view.status === 'Refunded' && p.unanswered === null && !p.refunds.some((r) => r.state === 'RefundInitiated');
   }
 
   return { changeAmount, capture, cancel, refund, onNotification, nextDeadline, runDue, settled };

@@ -30,6 +30,7 @@ import {
   COUPON_NOT_FOUND_MESSAGE,
   ORDER_STATE_MESSAGE,
   PAYMENT_DECLINED_MESSAGE,
+  registrationRefusedMessage,
   SINGLE_DESTINATION_MESSAGE,
 } from '../../domain/messages.js';
 import { canConfirm, ordererFromAmazon, orderPreferenceFields, parseOrderProcedure, type OrderProcedure, type OrderProcedureInput } from '../../domain/order-procedure.js';
@@ -54,6 +55,7 @@ import {
   type OrderInput,
   type OrderStatus,
   type OrderView,
+  type PaymentMethodView,
 } from './definitions.js';
 
 const amazon = proxyActivities<Pick<Activities, 'readCheckoutSession' | 'setCheckoutAmount' | 'completeCheckout' | 'readCharge'>>({
@@ -93,6 +95,12 @@ const amazonPatient = proxyActivities<Pick<Activities, 'readCharge'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+export /** M1/M2, A3: how the order is paid, from Amazon's payment descriptor. */
+function paymentMethodFrom(descriptor: string | null): PaymentMethodView {
+  const classification = classifyPaymentDescriptor(descriptor);
+  return { kind: classification.kind, cardBrand: classification.cardBrand ?? null, cardLast4: classification.cardLast4 ?? null, descriptor };
+}
 
 export const CHECKOUT_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a pending authorization is waited for before the order is given up (Amazon: up to 24 h). */
@@ -158,6 +166,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     newsletter: null,
     mobileMail: null,
     registeredMemberId: null,
+    registration: null,
     purchasePoints: { points: 0, state: 'none' },
     failure: null,
     payment: null,
@@ -218,7 +227,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   /** Authorized: the order exists. Registration at purchase, memo, points, preferences (step 5). */
   const place = async () => {
     const procedure = view.procedure as OrderProcedure;
-    if (input.memberId !== null && pointsReserved) await afterAuthorization.spendReservedPoints({ memberId: input.memberId, orderId });
+    if (input.memberId !== null && pointsReserved) await afterAuthorization.spendReservedPoints({ memberId: input.memberId, orderId, points: view.pointsUsed });
 
     let registeredAtPurchase = false;
     if (isGuest && procedure.registerAsMember === true && view.buyer !== null && view.shippingAddress !== null) {
@@ -237,6 +246,11 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       if (registration.outcome === 'registered') {
         view.registeredMemberId = registration.memberId;
         registeredAtPurchase = true;
+        view.registration = { outcome: 'registered', message: null };
+      } else {
+        // C4: the order stands; the buyer is told why no member was made and what to do.
+        const pointsLost = purchasePointsEligible({ mode: settings.pointsMode, wasMemberAtPurchase: false, registersAtPurchase: true });
+        view.registration = { outcome: registration.outcome, message: registrationRefusedMessage(registration.outcome, pointsLost) };
       }
     }
 
@@ -248,9 +262,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
 
     const eligible = purchasePointsEligible({ mode: settings.pointsMode, wasMemberAtPurchase: !isGuest, registersAtPurchase: registeredAtPurchase });
     const account = input.memberId ?? view.registeredMemberId;
-    const earned = eligible && account !== null ? purchasePoints(view.totals.purchasePointsBase, settings.pointsRatePercent) : 0;
-    if (earned > 0 && account !== null) {
-      await afterAuthorization.grantPendingPoints({ memberId: account, orderId, points: earned });
+    if (eligible && account !== null) {
+      const earned = purchasePoints(view.totals.purchasePointsBase, settings.pointsRatePercent);
+      if (earned > 0) await afterAuthorization.grantPendingPoints({ memberId: account, orderId, points: earned });
       view.purchasePoints = { points: earned, state: 'pending' };
     }
 
@@ -303,15 +317,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         const usable = checkShippingAddress(single.address);
         if (!usable.usable) refuse(OrderFailureType.AddressUnusable, ADDRESS_UNUSABLE_MESSAGE, { reasons: usable.reasons });
 
-        const classification = classifyPaymentDescriptor(session.paymentDescriptor);
         view.buyer = { buyerId: session.buyer.buyerId, name: session.buyer.name, email: session.buyer.email };
         view.shippingAddress = usable.address;
-        view.paymentMethod = {
-          kind: classification.kind,
-          cardBrand: classification.cardBrand ?? null,
-          cardLast4: classification.cardLast4 ?? null,
-          descriptor: session.paymentDescriptor,
-        };
+        view.paymentMethod = paymentMethodFrom(session.paymentDescriptor);
         // C6: name, e-mail, postal code, prefecture, address and phone come from Amazon.
         view.ordererDefaults = ordererFromAmazon(session.buyer, usable.address);
         if (input.memberId !== null) {
@@ -441,13 +449,22 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       }
       view.chargePermissionId = session.chargePermissionId;
       view.chargeId = session.chargeId;
+      // M1, A3: the buyer may change the payment method on Amazon's page after the form; the
+      // completed session says how the order is really paid.
+      if (session.paymentDescriptor !== null) view.paymentMethod = paymentMethodFrom(session.paymentDescriptor);
       const charge = await amazonCall(() => amazon.readCharge(session.chargeId as string));
       if (!(await settleCharge(charge))) await changed('Authorizing');
       return view;
     }),
   );
 
-  const payments = createPaymentOperations({ view, orderId, pointsAccount: () => input.memberId ?? view.registeredMemberId, changed });
+  const payments = createPaymentOperations({
+    view,
+    orderId,
+    pointsRatePercent: settings.pointsRatePercent,
+    pointsAccount: () => input.memberId ?? view.registeredMemberId,
+    changed,
+  });
   const opsUpdate = <A>(run: (arg: A) => Promise<OrderView>) => (arg: A) => lock.run(() => run(arg));
   const afterPlacement = (...allowed: OrderStatus[]) => () => {
     if (!allowed.includes(view.status)) refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { status: view.status });

@@ -31,13 +31,19 @@ export const pointsAccountWorkflowId = (memberId: string) => `points:${memberId}
 
 export const getPointAccount = defineQuery<PointAccountView>('getPointAccount');
 
-/** C5: holds `points` for an order at confirmation; refused when the available balance is short. */
+/**
+ * C5: holds `points` for an order at 「注文確定」 (again after a release: each 「注文確定」 holds anew);
+ * refused when the available balance is short. A no-op once the order's points are spent.
+ */
 export const reservePoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>('reservePoints');
 /** Gives a reservation back (declined, abandoned, cancelled before placement). */
 export const releasePoints = defineUpdate<PointAccountView, [{ orderId: string }]>('releasePoints');
-/** The order was placed: its reservation is spent. */
-export const spendReservedPoints = defineUpdate<PointAccountView, [{ orderId: string }]>('spendReservedPoints');
-/** P1/P2: purchase points granted at placement, pending until capture. */
+/** The order was placed with a discount of `points`: exactly those are debited, once; the hold goes. */
+export const spendReservedPoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>('spendReservedPoints');
+/**
+ * P1/P2: an order's purchase points, pending until capture. Sets the order's pending amount (it
+ * follows amount changes); ignored once the order's points were activated or revoked.
+ */
 export const grantPendingPoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>('grantPendingPoints');
 /** Capture: an order's pending purchase points become usable. */
 export const activatePendingPoints = defineUpdate<PointAccountView, [{ orderId: string }]>('activatePendingPoints');

@@ -43,18 +43,23 @@ export async function pointsAccountWorkflow(initial: { memberId: string; state?:
 
   setHandler(
     reservePoints,
-    ({ orderId, points }) =>
-      once(`reserve:${orderId}`, () => {
-        if (points > view().available) {
-          throw ApplicationFailure.create({
-            type: POINTS_INSUFFICIENT,
-            message: `ご利用可能なポイント（${view().available}ポイント）を超えています。`,
-            nonRetryable: true,
-            details: [{ available: view().available, requested: points }],
-          });
-        }
-        if (points > 0) state.reservations[orderId] = points;
-      }),
+    ({ orderId, points }) => {
+      // Keyed by state, not by an applied key: a reservation released after a failed 「注文確定」
+      // must be taken again by the next one (a no-op here would give the discount for free).
+      if (applied.has(`spend:${orderId}`)) return view();
+      const held = state.reservations[orderId] ?? 0;
+      if (points - held > view().available) {
+        throw ApplicationFailure.create({
+          type: POINTS_INSUFFICIENT,
+          message: `ご利用可能なポイント（${view().available}ポイント）を超えています。`,
+          nonRetryable: true,
+          details: [{ available: view().available, requested: points }],
+        });
+      }
+      if (points > 0) state.reservations[orderId] = points;
+      else delete state.reservations[orderId];
+      return view();
+    },
     { validator: ({ points }) => requireWholePoints(points) },
   );
   setHandler(releasePoints, ({ orderId }) => {
@@ -62,20 +67,25 @@ export async function pointsAccountWorkflow(initial: { memberId: string; state?:
     delete state.reservations[orderId];
     return view();
   });
-  setHandler(spendReservedPoints, ({ orderId }) =>
-    once(`spend:${orderId}`, () => {
-      const points = state.reservations[orderId] ?? 0;
-      delete state.reservations[orderId];
-      state.balance -= points;
-      applied.add(`reserve:${orderId}`);
-    }),
+  setHandler(
+    spendReservedPoints,
+    ({ orderId, points }) =>
+      // Debits exactly the discount the order was placed with: the discount and the debit are one number.
+      once(`spend:${orderId}`, () => {
+        delete state.reservations[orderId];
+        state.balance -= points;
+      }),
+    { validator: ({ points }) => requireWholePoints(points) },
   );
   setHandler(
     grantPendingPoints,
-    ({ orderId, points }) =>
-      once(`grant:${orderId}`, () => {
-        if (points > 0) state.pending[orderId] = points;
-      }),
+    ({ orderId, points }) => {
+      // Sets (not adds) the order's pending points: they follow the amount until capture decides them.
+      if (applied.has(`activate:${orderId}`) || applied.has(`revoke-pending:${orderId}`)) return view();
+      if (points > 0) state.pending[orderId] = points;
+      else delete state.pending[orderId];
+      return view();
+    },
     { validator: ({ points }) => requireWholePoints(points) },
   );
   setHandler(activatePendingPoints, ({ orderId }) =>

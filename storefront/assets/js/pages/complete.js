@@ -67,6 +67,11 @@ function showPlaced(order) {
     registered.hidden = false;
     // The API logged the new member in: the header shows it.
     void refreshHeader();
+  } else if (order.registration?.message) {
+    // C4: the order is placed, but no member was made: say why and what to do (log in and link).
+    const refused = $('#registration-refused');
+    refused.replaceChildren(h('p', {}, order.registration.message), h('p', {}, h('a', { href: '/login' }, 'ログインはこちら')));
+    refused.hidden = false;
   }
   $('#placed').hidden = false;
   clearCart();
