@@ -23,22 +23,45 @@ const dataDir = path.resolve(config.dataDir);
 const logDir = path.join(dataDir, 'logs');
 await mkdir(logDir, { recursive: true });
 
+/** What this launcher started, in start order; shutdown stops it in reverse. */
 const started: { name: string; stop(): Promise<void> }[] = [];
-let stopping = false;
+/** Interrupts the start-up at its next step once shutdown has begun. */
+class Interrupted extends Error {}
+/** Set once shutdown begins: every later call (a repeated Ctrl-C, SIGTERM, a child's exit, a start-up failure) joins it. */
+let stopping: Promise<never> | undefined;
+let startupSettled = () => {};
+/** Settles when the start-up has finished or given up, so that every service it started is in `started`. */
+const startup = new Promise<void>((resolve) => (startupSettled = resolve));
 
-async function stopAll(exitCode: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/** Throws once shutdown has begun: start-up starts nothing more. */
+function checkpoint(): void {
+  if (stopping !== undefined) throw new Interrupted('interrupted');
+}
+
+/**
+ * Stops everything this launcher started, once, however often it is asked: a terminal's Ctrl-C
+ * reaches this process more than once (the whole foreground group gets SIGINT; npm and tsx relay
+ * signals to their child too), and any further signal must not end the process half-way.
+ */
+function stopAll(exitCode: number): Promise<never> {
+  stopping ??= (async () => {
     say('stopping …');
-    for (const service of started.reverse()) {
+    // A service the start-up is bringing up right now is stopped too, once it is in `started`.
+    await startup;
+    for (let service = started.pop(); service !== undefined; service = started.pop()) {
       await service.stop().catch((error: unknown) => say(`${service.name}: stop failed: ${String(error)}`));
       say(`${service.name} stopped`);
     }
-  }
-  process.exit(exitCode);
+    process.exit(exitCode);
+  })();
+  return stopping;
 }
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping !== undefined) say(`${signal}: already stopping, every service is stopped before exit`);
+    void stopAll(0);
+  });
+}
 
 async function refuseBusyPort(port: number, what: string, hint: string): Promise<void> {
   if (await isPortOpen(port)) throw new Error(`port ${port} (${what}) is already in use: ${hint}`);
@@ -47,7 +70,7 @@ async function refuseBusyPort(port: number, what: string, hint: string): Promise
 function spawnApp(name: string, entry: string, env: NodeJS.ProcessEnv): SpawnedProcess {
   const proc = spawnGroup(process.execPath, ['--import', 'tsx', entry], { env, inheritOutput: true });
   proc.child.once('exit', (code, signal) => {
-    if (!stopping) {
+    if (stopping === undefined) {
       say(`${name} exited unexpectedly (${code ?? signal}); stopping the stack`);
       void stopAll(1);
     }
@@ -72,6 +95,7 @@ try {
   const codecUrl = `${apiUrl}${CODEC_PATH}`;
 
   let temporal: RunningService | undefined;
+  checkpoint();
   if (config.temporal.externalAddress === undefined) {
     await refuseBusyPort(config.temporal.port, 'Temporal', 'stop the other server or set TEMPORAL_ADDRESS to use it');
     await refuseBusyPort(config.temporal.uiPort, 'Temporal UI', 'set TEMPORAL_UI_PORT');
@@ -86,6 +110,7 @@ try {
       uiCodecEndpoint: codecUrl,
     });
     started.push(temporal);
+    checkpoint();
     say(`Temporal dev server up at ${temporal.address} (data: ${path.join(config.dataDir, 'temporal', 'temporal.db')})`);
   }
 
@@ -100,15 +125,18 @@ try {
     logFile: path.join(logDir, 'database.log'),
   });
   started.push(database);
+  checkpoint();
   say(`database up (${tools.database.kind})`);
 
   const seeded = await seedDemoData(database.address);
+  checkpoint();
   say(`demo catalog loaded (${seeded.products} products, ${seeded.coupons} coupons)`);
 
   await refuseBusyPort(config.api.port, 'API', 'set API_PORT');
   await refuseBusyPort(config.emulator.port, 'Amazon Pay emulator', 'set EMULATOR_PORT (and AMAZON_PAY_EMULATOR_URL)');
   const workerMetricsPort = Number(config.worker.metricsAddress?.split(':').pop());
   if (config.worker.metricsAddress !== undefined) await refuseBusyPort(workerMetricsPort, 'worker metrics', 'set WORKER_METRICS_ADDRESS (or off)');
+  checkpoint();
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: config.temporal.address,
@@ -123,6 +151,7 @@ try {
   await waitFor(
     'API /healthz',
     async () => {
+      checkpoint();
       try {
         return (await fetch(`${apiUrl}/healthz`)).ok;
       } catch {
@@ -132,6 +161,7 @@ try {
     60_000,
   );
 
+  checkpoint();
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
@@ -153,6 +183,8 @@ try {
   } finally {
     await connection.close();
   }
+  checkpoint();
+  startupSettled();
 
   console.log('');
   say('the stack is up (Ctrl-C stops it):');
@@ -168,6 +200,8 @@ try {
   say(`  database          ${redactUri(database.address)}`);
   say(`  logs              ${path.relative(process.cwd(), logDir)}/`);
 } catch (error) {
-  say(`failed to start: ${(error as Error).message}`);
+  startupSettled();
+  // Interrupted (or failed because of it): shutdown is under way already, with its exit code; stopAll joins it.
+  if (stopping === undefined) say(`failed to start: ${(error as Error).message}`);
   await stopAll(1);
 }

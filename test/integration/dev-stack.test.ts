@@ -1,12 +1,16 @@
 /**
  * `npm start`'s stack, for real: comes up healthy with the Web UI and the search attributes, stops
- * everything on Ctrl-C, and keeps its data across a restart. Runs on free ports and a scratch data
+ * everything on Ctrl-C — the way a terminal sends it, to the whole foreground process group, as
+ * often as it comes — and keeps its data across a restart. Runs on free ports and a scratch data
  * folder, so it does not disturb a stack you have running.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { connectDatabase } from '../../db/connection.js';
@@ -14,6 +18,8 @@ import { freePort, isPortOpen } from '../../scripts/services.js';
 
 const run = promisify(execFile);
 const STARTUP_MS = 120_000;
+/** Stopping the five services takes seconds (each gets SIGTERM, then SIGKILL after 5 s). */
+const STOP_MS = 45_000;
 
 interface Stack {
   child: ChildProcess;
@@ -46,6 +52,96 @@ async function interrupt(stack: Stack): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => stack.child.once('exit', (code) => resolve(code)));
   stack.child.kill('SIGINT');
   return exited;
+}
+
+/**
+ * The launcher as `npm start` runs it once bootstrap is done: the last command of the start script,
+ * through `sh -c` like npm, leading a process group of its own — a terminal's foreground job. Every
+ * process of the stack inherits `STACK_MARK` in its environment, so the test finds them all.
+ */
+function startLauncherGroup(env: NodeJS.ProcessEnv, ready: string): Promise<Stack & { mark: string }> {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const launcher = start.split('&&').pop()?.trim() ?? '';
+  const mark = randomUUID();
+  const child = spawn('sh', ['-c', launcher], {
+    env: { ...env, STACK_MARK: mark, PATH: `${path.resolve('node_modules/.bin')}${path.delimiter}${env.PATH ?? ''}` },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${ready}" after ${STARTUP_MS} ms:\n${output}`)), STARTUP_MS);
+    const poll = setInterval(() => {
+      if (output.includes(ready)) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ child, output: () => output, mark });
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`launcher exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Live processes (zombies count as gone) whose environment carries `mark`, with their command lines. */
+async function markedProcesses(mark: string): Promise<{ pid: number; command: string }[]> {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = await readFile(`/proc/${entry}/environ`, 'utf8');
+      if (!environ.split('\0').includes(`STACK_MARK=${mark}`)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      found.push({ pid: Number(entry), command: (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim() });
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * What a terminal does on Ctrl-C — SIGINT to the whole foreground group — twice quickly, then a
+ * SIGTERM; then waits (at most `STOP_MS`) for every process of the stack to be gone, and answers
+ * those still there. The shell in the group exits at the first SIGINT, like the prompt coming back:
+ * what counts is what is still running afterwards.
+ */
+async function interruptGroup(stack: Stack & { mark: string }): Promise<string[]> {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(stack.child.pid as number), signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  signalGroup('SIGINT');
+  await sleep(50);
+  signalGroup('SIGINT');
+  await sleep(300);
+  signalGroup('SIGTERM');
+  const deadline = Date.now() + STOP_MS;
+  for (;;) {
+    const left = (await markedProcesses(stack.mark)).map((p) => p.command);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await sleep(200);
+  }
+}
+
+/** Kills what a failed run left behind (processes this test started, by pid). */
+async function killLeftovers(mark: string): Promise<void> {
+  for (const { pid } of await markedProcesses(mark)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 describe('the dev stack (npm start)', () => {
@@ -134,5 +230,42 @@ describe('the dev stack (npm start)', () => {
       }
     },
     4 * STARTUP_MS,
+  );
+
+  it.skipIf(cli === undefined)(
+    'issue 12 item 12: Ctrl-C as a terminal sends it (SIGINT to the group, twice, then SIGTERM) stops every process of the stack and frees every port',
+    async () => {
+      const stack = await startLauncherGroup(env, 'the stack is up');
+      try {
+        const running = await markedProcesses(stack.mark);
+        // The launcher, Temporal, the database, the emulator, the worker and the API at least.
+        expect(running.length, running.map((p) => p.command).join('\n')).toBeGreaterThanOrEqual(6);
+        expect(await interruptGroup(stack), stack.output()).toEqual([]);
+        for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
+        // Stopped by the launcher, in reverse start order, to the end.
+        expect(stack.output().match(/^\[stack\] \S+ stopped$/gm), stack.output()).toEqual(
+          ['api', 'worker', 'emulator', 'database', 'temporal'].map((name) => `[stack] ${name} stopped`),
+        );
+      } finally {
+        await killLeftovers(stack.mark);
+      }
+    },
+    2 * STARTUP_MS,
+  );
+
+  it.skipIf(cli === undefined)(
+    'issue 12 item 12: Ctrl-C twice while the stack is still starting stops what was started and starts nothing more',
+    async () => {
+      const stack = await startLauncherGroup(env, 'database up');
+      try {
+        expect(await interruptGroup(stack), stack.output()).toEqual([]);
+        for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
+        expect(stack.output()).not.toContain('the stack is up');
+        expect(stack.output()).toContain('[stack] temporal stopped');
+      } finally {
+        await killLeftovers(stack.mark);
+      }
+    },
+    2 * STARTUP_MS,
   );
 });
