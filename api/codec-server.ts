@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { OpsCredential } from '../config/index.js';
 import type { Models } from '../db/models/index.js';
+import { PayloadDecryptionError } from '../worker/payload-codec.js';
 import { errorBody, HttpError } from './errors.js';
 import { auditChange, auditTrail, opsAuth, opsUser, type OpsUser } from './ops/auth.js';
 import { parse } from './validation.js';
@@ -131,7 +132,14 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
   for (const direction of ['decode', 'encode'] as const) {
     router.post(`${CODEC_PATH}/${direction}`, auditTrail(deps.models, deps.log), authenticate, sameNamespace, json, async (req, res) => {
       const { payloads } = parse(codecRequestSchema, req.body);
-      const coded = direction === 'decode' ? await deps.codec.decode(payloads.map(fromJson)) : await deps.codec.encode(payloads.map(fromJson));
+      let coded: Payload[];
+      try {
+        coded = direction === 'decode' ? await deps.codec.decode(payloads.map(fromJson)) : await deps.codec.encode(payloads.map(fromJson));
+      } catch (error) {
+        // A payload sealed with a key not configured here, cut short or tampered with: the caller's input, not a fault.
+        if (error instanceof PayloadDecryptionError) throw new HttpError(422, 'payload_undecryptable', `ペイロードを復号できません（${error.message.replace(/^payload codec: /, '')}）`);
+        throw error;
+      }
       auditChange(res, { action: `codec.${direction}`, target: req.get('x-namespace') ?? deps.namespace, after: { payloads: payloads.length, by: opsUser(res).name } });
       res.set('cache-control', 'no-store').json({ payloads: coded.map(toJson) });
     });

@@ -197,6 +197,23 @@ describe('issue 7: the codec server', () => {
     expect((await (await decode(sealed, ops('operator'))).json()) as unknown).toEqual({ payloads: [plain] });
   });
 
+  it('a payload that cannot be decrypted is a 422 with the one error body, never a 500 (issue 18)', async () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const sealed = (keyId: string, data: string) => ({ metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64(keyId) }, data });
+    const currentKey = api.config.codec.keys[0]?.id ?? '';
+    for (const payload of [
+      sealed('no-such-key', b64('x'.repeat(64))),
+      sealed(currentKey, b64('too short')),
+      sealed(currentKey, b64('x'.repeat(64))),
+      { metadata: { encoding: b64('binary/encrypted') }, data: '' },
+    ]) {
+      const answer = await decode({ payloads: [payload] }, ops('viewer'));
+      const body = (await answer.json()) as { error: { code: string; message: string } };
+      expect(answer.status, JSON.stringify(body)).toBe(422);
+      expect(body).toEqual({ error: { code: 'payload_undecryptable', message: expect.any(String) } });
+    }
+  });
+
   it('answers CORS preflight only for the Temporal UI origin', async () => {
     const preflight = (origin: string) =>
       fetch(`${api.url}/codec/decode`, {
