@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(openApiRoutes(config.api.publicBaseUrl));
+  app.use(openApiRoutes({ serverUrl: config.api.publicBaseUrl, extraFields: config.members.extraFields, namespace: config.temporal.namespace }));
 
   app.use('/ops', auditTrail(deps.database.models, deps.log), opsAuth(config.ops.credentials));
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));

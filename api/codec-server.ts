@@ -26,7 +26,7 @@ const base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expect
 export const codecRequestSchema = z.strictObject({
   payloads: z.array(z.strictObject({ metadata: z.record(z.string().max(200), base64).optional(), data: base64.optional() })).max(1000),
 });
-const loginSchema = z.strictObject({ token: z.string().min(1).max(500) });
+export const codecLoginSchema = z.strictObject({ token: z.string().min(1).max(500) });
 
 export interface CodecServerDeps {
   codec: PayloadCodec;
@@ -151,7 +151,7 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
     res.type('html').send(LOGIN_PAGE);
   });
   router.post(`${CODEC_PATH}/login`, express.urlencoded({ extended: false, limit: '4kb' }), (req, res, next) => {
-    const { token } = parse(loginSchema, req.body);
+    const { token } = parse(codecLoginSchema, req.body);
     req.headers.authorization = `Bearer ${token}`;
     bearer(req, res, (error?: unknown) => {
       if (error !== undefined) {

@@ -18,6 +18,17 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The code of a workflow refusal (`Order.RefundRefused`) as every code is written: snake_case
+ * (`refund_refused`).
+ */
+export function refusalCode(type: string): string {
+  return type
+    .replace(/^Order\./, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }

@@ -70,6 +70,13 @@ function expectedPhoneDigits(digits: string): number {
   return /^0[2-9]0/.test(digits) || digits.startsWith('0800') ? 11 : 10;
 }
 
+/**
+ * The canonical written forms the API document states for phone numbers and postal codes: every
+ * string matching them is accepted (and more is: full-width digits, separators, +81, a 〒 mark).
+ */
+export const PHONE_NUMBER_PATTERN = '^(?:0[2-9]0[0-9]{8}|0800[0-9]{7}|01[0-9]{8}|0[2-9][1-9][0-9]{7})$';
+export const POSTAL_CODE_PATTERN = '^[0-9]{3}-?[0-9]{4}$';
+
 /** The domestic digits of a Japanese phone number (e.g. "0312345678"), or undefined if unusable. */
 export function normalizeJapanesePhoneNumber(raw: string | null | undefined): string | undefined {
   const analysis = analyzeJapanesePhoneNumber(raw);

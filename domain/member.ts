@@ -3,8 +3,8 @@
  * Preferences are tri-state on purpose: `null` means "never asked" (C8), which is not `false`.
  */
 import { z } from 'zod';
-import { normalizeJapanesePhoneNumber, normalizePostalCode } from './address.js';
-import { normalizePrefecture } from './prefectures.js';
+import { normalizeJapanesePhoneNumber, normalizePostalCode, PHONE_NUMBER_PATTERN, POSTAL_CODE_PATTERN } from './address.js';
+import { normalizePrefecture, PREFECTURES } from './prefectures.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 
@@ -22,12 +22,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * What `z.email()` accepts, as a JSON Schema pattern, for the API document (not `format: email`: that
+ * is RFC 5321's rule, which refuses addresses zod takes, such as a local part over 64 characters).
+ */
+const EMAIL_WIRE_FORMAT = { pattern: (z.toJSONSchema(z.email()) as { pattern: string }).pattern };
+
 export const emailSchema = z
   .string()
   .trim()
   .max(254)
   .pipe(z.email('メールアドレスの形式が正しくありません'))
-  .transform(normalizeEmail);
+  .transform(normalizeEmail)
+  // The API document states the address's rule (the input side of a pipe would show a bare string).
+  .meta({ ...EMAIL_WIRE_FORMAT, examples: ['taro.yamada@example.jp'] });
 
 const postalCodeSchema = z.string().transform((value, ctx) => {
   const digits = normalizePostalCode(value);
@@ -36,7 +44,7 @@ const postalCodeSchema = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return digits;
-});
+}).meta({ pattern: POSTAL_CODE_PATTERN, examples: ['150-0041'] });
 
 const phoneSchema = z.string().transform((value, ctx) => {
   const digits = normalizeJapanesePhoneNumber(value);
@@ -45,7 +53,7 @@ const phoneSchema = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return digits;
-});
+}).meta({ pattern: PHONE_NUMBER_PATTERN, examples: ['0312345678'] });
 
 const prefectureSchema = z.string().transform((value, ctx) => {
   const prefecture = normalizePrefecture(value);
@@ -54,7 +62,7 @@ const prefectureSchema = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return prefecture;
-});
+}).meta({ enum: [...PREFECTURES] });
 
 /** The contact part of a member (C6: the part Amazon can supply). */
 export const memberContactSchema = z.strictObject({

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ExtraFieldDefinition } from './member.js';
 import type { UsableShippingAddress } from './address.js';
-import { analyzeJapanesePhoneNumber, normalizePostalCode } from './address.js';
+import { analyzeJapanesePhoneNumber, normalizePostalCode, PHONE_NUMBER_PATTERN, POSTAL_CODE_PATTERN } from './address.js';
 import { addDays, daysBetween, isIsoDate } from './calendar.js';
 import {
   ALREADY_MEMBER_MESSAGE,
@@ -15,7 +15,7 @@ import {
   PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE,
   deliveryDateOutOfWindowMessage,
 } from './messages.js';
-import { normalizePrefecture, type Prefecture } from './prefectures.js';
+import { normalizePrefecture, PREFECTURES, type Prefecture } from './prefectures.js';
 
 // ---- Delivery settings (C3) -------------------------------------------------------------------
 
@@ -94,6 +94,8 @@ export const ordererSchema = z.strictObject({
     .trim()
     .max(60)
     .regex(/^[\p{Script=Katakana}\p{Script=Hiragana}ー\s]*$/u, { message: 'フリガナはカタカナで入力してください。' })
+    // The API document's form of the rule (script properties are not portable regex): the kana blocks.
+    .meta({ pattern: '^[\\u3041-\\u309F\\u30A0-\\u30FF\\s]*$' })
     .optional(),
   email: z.email({ message: 'メールアドレスの形式が正しくありません。' }),
   phoneNumber: z
@@ -102,15 +104,18 @@ export const ordererSchema = z.strictObject({
     .transform((raw) => {
       const analysis = analyzeJapanesePhoneNumber(raw);
       return analysis.ok ? analysis.digits : raw;
-    }),
+    })
+    .meta({ pattern: PHONE_NUMBER_PATTERN }),
   postalCode: z
     .string()
     .refine((raw) => normalizePostalCode(raw) !== undefined, { message: '郵便番号は7桁で入力してください。' })
-    .transform((raw) => normalizePostalCode(raw) ?? raw),
+    .transform((raw) => normalizePostalCode(raw) ?? raw)
+    .meta({ pattern: POSTAL_CODE_PATTERN }),
   prefecture: z
     .string()
     .refine((raw) => normalizePrefecture(raw) !== undefined, { message: '都道府県を選択してください。' })
-    .transform((raw) => normalizePrefecture(raw) as Prefecture),
+    .transform((raw) => normalizePrefecture(raw) as Prefecture)
+    .meta({ enum: [...PREFECTURES] }),
   /** Municipality and street (市区町村・番地). */
   address: z.string().trim().min(1, { message: 'ご住所を入力してください。' }).max(200),
   /** Building and room (建物名・部屋番号). */

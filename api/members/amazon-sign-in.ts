@@ -16,7 +16,7 @@ export function createAmazonSignInGateway(client: AmazonPayClient, o: { merchant
       } catch (error) {
         if (error instanceof ApplicationFailure && error.nonRetryable) {
           const details = failureDetails(error);
-          throw new HttpError(400, 'amazon_sign_in_failed', 'Amazonアカウントでのログインに失敗しました。もう一度お試しください', {
+          throw new HttpError(422, 'amazon_sign_in_failed', 'Amazonアカウントでのログインに失敗しました。もう一度お試しください', {
             reasonCode: details?.reasonCode,
           });
         }
@@ -24,7 +24,7 @@ export function createAmazonSignInGateway(client: AmazonPayClient, o: { merchant
       }
       // The button asks for the name and email scopes; a member cannot exist without them.
       if (!buyer.name || !buyer.email) {
-        throw new HttpError(400, 'amazon_sign_in_failed', 'Amazonアカウントの氏名とメールアドレスの提供に同意してください');
+        throw new HttpError(422, 'amazon_sign_in_failed', 'Amazonアカウントの氏名とメールアドレスの提供に同意してください');
       }
       return { ...buyer, name: buyer.name, email: buyer.email };
     },

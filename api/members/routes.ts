@@ -7,7 +7,6 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { normalizeJapanesePhoneNumber, normalizePostalCode } from '../../domain/address.js';
 import {
-  checkExtraValues,
   emailSchema,
   extraValuesSchema,
   loginSchema,
@@ -134,6 +133,28 @@ export const resetConfirmSchema = z.strictObject({ token: z.string().min(20).max
 export const additionalInformationSchema = z.strictObject({ extra: extraValuesSchema });
 const emptyBodySchema = z.strictObject({});
 
+/**
+ * The shop's configured extra member fields (C6) as an object of their own: a key that is not
+ * configured is refused like any unknown key, and the API document lists exactly these fields.
+ */
+export function extraValuesFor(fields: readonly ExtraFieldDefinition[]) {
+  const value = extraValuesSchema.valueType;
+  return z.strictObject(Object.fromEntries(fields.map((field) => [field.key, value.optional().meta({ description: field.label })]))) as unknown as z.ZodType<
+    Record<string, string>,
+    Record<string, string>
+  >;
+}
+
+/** The member request bodies with the configured extra fields: what the routes parse and the document states. */
+export function memberRequestSchemas(fields: readonly ExtraFieldDefinition[]) {
+  const extra = extraValuesFor(fields);
+  return {
+    registration: memberRegistrationSchema.extend({ extra: extra.default({}) }),
+    amazonRegister: amazonRegisterSchema.extend({ extra: extra.default({}) }),
+    additionalInformation: z.strictObject({ extra }),
+  };
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -143,10 +164,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
   const now = deps.now ?? (() => new Date());
   const view = (member: Member) => memberView(member, deps.extraFields);
 
-  const refuseUnknownExtra = (extra: Record<string, string>) => {
-    const { unknown } = checkExtraValues(extra, deps.extraFields);
-    if (unknown.length > 0) throw new HttpError(400, 'invalid_request', `unknown extra member fields: ${unknown.join(', ')}`);
-  };
+  const schemas = memberRequestSchemas(deps.extraFields);
 
   const requireMember: RequestHandler = async (req, res, next) => {
     const memberId = req.session.memberId;
@@ -179,8 +197,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
   });
 
   router.post('/api/members', async (req, res) => {
-    const input = parse(memberRegistrationSchema, req.body);
-    refuseUnknownExtra(input.extra);
+    const input = parse(schemas.registration, req.body);
     const { password, ...fields } = input;
     const registered = await memberRule(async () =>
       deps.members.register({ ...fields, passwordHash: await hashPassword(password), registeredVia: 'form' }),
@@ -247,8 +264,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
   });
 
   router.post('/api/auth/amazon/register', async (req, res) => {
-    const input = parse(amazonRegisterSchema, req.body);
-    refuseUnknownExtra(input.extra);
+    const input = parse(schemas.amazonRegister, req.body);
     const pending = req.session.pendingAmazonBuyer;
     if (pending === undefined || req.session.amazon?.buyerId !== pending.buyerId) {
       throw new HttpError(403, 'amazon_sign_in_required', MEMBER_MESSAGES.noAmazonSignIn);
@@ -280,8 +296,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
   });
 
   router.post('/api/members/me/additional-information', requireMember, async (req, res) => {
-    const { extra } = parse(additionalInformationSchema, req.body);
-    refuseUnknownExtra(extra);
+    const { extra } = parse(schemas.additionalInformation, req.body);
     const member = currentMember(res);
     const stillMissing = missingExtraFields({ ...member.extra, ...extra }, deps.extraFields);
     if (stillMissing.length > 0) {
@@ -302,7 +317,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
         throw new HttpError(403, 'amazon_sign_in_required', MEMBER_MESSAGES.amazonSignInRequired);
       }
     } else if (currentPassword === undefined || !(await verifyPassword(member.passwordHash, currentPassword))) {
-      throw new HttpError(400, 'current_password_wrong', MEMBER_MESSAGES.currentPasswordWrong);
+      throw new HttpError(422, 'current_password_wrong', MEMBER_MESSAGES.currentPasswordWrong);
     }
     await deps.members.setPasswordHash(member.memberId, await hashPassword(newPassword));
     res.json({ passwordSet: true });
@@ -331,7 +346,7 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const stored = await deps.models.PasswordResetToken.findOne({ tokenHash, expiresAt: { $gt: now() } }).lean();
     // Deleting is the consumption: of two concurrent uses only one deletes the row.
     const consumed = stored === null ? 0 : (await deps.models.PasswordResetToken.deleteOne({ tokenHash })).deletedCount;
-    if (stored === null || consumed !== 1) throw new HttpError(400, 'reset_token_invalid', MEMBER_MESSAGES.resetTokenInvalid);
+    if (stored === null || consumed !== 1) throw new HttpError(422, 'reset_token_invalid', MEMBER_MESSAGES.resetTokenInvalid);
     await deps.members.setPasswordHash(stored.memberId, await hashPassword(newPassword));
     await deps.models.PasswordResetToken.deleteMany({ memberId: stored.memberId });
     res.json({ passwordSet: true });

@@ -7,10 +7,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { orderWorkflowId } from '../../domain/ids.js';
-import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
+import { ORDER_NOT_FOUND_MESSAGE, ORDER_STATE_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
 import { cancelOrder, captureOrder, changeAmount, getOrder, OrderFailureType, refundOrder, type OrderView } from '../../workflows/order/definitions.js';
-import { HttpError } from '../errors.js';
+import { HttpError, refusalCode } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
@@ -67,10 +67,11 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
       res.json({ order: after });
     } catch (error) {
       auditChange(res, { action, target: orderId, before: { status: before.status, payment: before.payment } });
-      if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'invalid_state', `order ${orderId} takes no more operations (${before.status})`);
+      if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE, { status: before.status });
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const type = error.cause.type ?? '';
-        throw new HttpError(refusalStatus[type] ?? 400, type.replace(/^Order\./, '') || 'refused', error.cause.message, error.cause.details?.[0]);
+        // The workflow's refusal types (Order.RefundRefused) are mapped to the API's snake_case codes (refund_refused).
+        throw new HttpError(refusalStatus[type] ?? 400, type === '' ? 'refused' : refusalCode(type), error.cause.message, error.cause.details?.[0]);
       }
       throw error;
     }

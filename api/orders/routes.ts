@@ -20,7 +20,7 @@ import { isDuplicateKey } from '../../db/errors.js';
 import { logIn, saveSession } from '../members/session.js';
 import type { Models } from '../../db/models/index.js';
 import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
-import { HttpError } from '../errors.js';
+import { HttpError, refusalCode } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 
 export interface OrderRouteDeps {
@@ -36,7 +36,7 @@ export const checkoutSchema = z.strictObject({
     .min(1, 'カートに商品が入っていません。')
     .max(50),
 });
-const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
 export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('Amazon PayのチェックアウトセッションIDではありません') });
 export const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
@@ -55,11 +55,7 @@ const failureStatus: Record<string, number> = {
   'Order.AmazonUnavailable': 503,
 };
 
-const failureCode = (type: string) =>
-  type
-    .replace(/^Order\./, '')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+const failureCode = refusalCode;
 
 export function orderToken(secret: string, orderId: string): string {
   return createHmac('sha256', secret).update(orderId).digest('base64url').slice(0, 32);
@@ -170,10 +166,10 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     const products = await models.Product.find({ productId: { $in: ids }, active: true }).lean();
     const byId = new Map(products.map((product) => [product.productId, product]));
     const unknown = ids.filter((id) => !byId.has(id));
-    if (unknown.length > 0) throw new HttpError(400, 'unknown_product', `存在しない商品です: ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw new HttpError(422, 'unknown_product', `存在しない商品です: ${unknown.join(', ')}`);
     const items: CartItem[] = body.items.map((line) => {
       const product = byId.get(line.productId);
-      if (product === undefined) throw new HttpError(400, 'unknown_product', `存在しない商品です: ${line.productId}`);
+      if (product === undefined) throw new HttpError(422, 'unknown_product', `存在しない商品です: ${line.productId}`);
       return { productId: product.productId, name: product.name, salesType: product.salesType, unitPrice: product.price, quantity: line.quantity };
     });
     const cart = checkAmazonPayCart(items);

@@ -142,7 +142,7 @@ describe('L8: members registered through Amazon set a password later', () => {
     expect(login.status).toBe(200);
     // Now that a password exists, changing it needs the current one.
     const wrong = await shopper.post('/api/members/me/password', { currentPassword: 'nope', newPassword: 'another-password' });
-    expect(wrong.status).toBe(400);
+    expect(wrong.status).toBe(422);
     expect(wrong.body.error.message).toBe(MEMBER_MESSAGES.currentPasswordWrong);
   });
 
@@ -163,7 +163,7 @@ describe('L8: members registered through Amazon set a password later', () => {
     expect((await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'reset-password-1' })).status).toBe(200);
     expect((await new Shopper(api.url).post('/api/auth/login', { email, password: 'reset-password-1' })).status).toBe(200);
     const reused = await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'reset-password-2' });
-    expect(reused.status).toBe(400);
+    expect(reused.status).toBe(422);
     expect(reused.body.error.message).toBe(MEMBER_MESSAGES.resetTokenInvalid);
 
     // A token older than its lifetime is refused.
@@ -171,7 +171,7 @@ describe('L8: members registered through Amazon set a password later', () => {
     const expiring = /token=([A-Za-z0-9_-]+)/.exec(api.mailer.sent.findLast((m) => m.to === email)?.text ?? '')?.[1];
     clockOffsetMs = (api.config.members.passwordResetTtlMinutes + 1) * 60_000;
     try {
-      expect((await shopper.post('/api/auth/password-reset/confirm', { token: expiring, newPassword: 'reset-password-3' })).status).toBe(400);
+      expect((await shopper.post('/api/auth/password-reset/confirm', { token: expiring, newPassword: 'reset-password-3' })).status).toBe(422);
     } finally {
       clockOffsetMs = 0;
     }

@@ -60,7 +60,7 @@ describe('checkout paths over HTTP', () => {
 
   it('refuses bad carts: unknown products, zero quantities, unknown fields', async () => {
     const shopper = new Shopper(standard.url);
-    expect((await shopper.post('/api/checkouts', { items: [{ productId: 'nope', quantity: 1 }] })).status).toBe(400);
+    expect((await shopper.post('/api/checkouts', { items: [{ productId: 'nope', quantity: 1 }] })).status).toBe(422);
     expect((await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 0 }] })).status).toBe(400);
     expect((await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1, price: 1 }] })).status).toBe(400);
     expect((await shopper.post('/api/checkouts', { items: [] })).status).toBe(400);

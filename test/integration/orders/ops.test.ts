@@ -71,7 +71,7 @@ describe('ops operations on a placed order over HTTP', () => {
     expect(refund.body.order).toMatchObject({ status: 'PartiallyRefunded', payment: { refundedAmount: 1_500 } });
     const over = await ops(api, 'POST', `/ops/orders/${orderId}/refund`, { amount: 3_501 });
     expect(over.status).toBe(422);
-    expect(over.body.error.code).toBe('RefundRefused');
+    expect(over.body.error.code).toBe('refund_refused');
   });
 
   it('cancel before capture; a viewer cannot act; every call is audited with before and after', async () => {
