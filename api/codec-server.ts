@@ -54,7 +54,13 @@ const toJson = (payload: Payload) => ({
 function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      // Not percent-encoding: no cookie this server set, so no session.
+      return undefined;
+    }
   }
   return undefined;
 }

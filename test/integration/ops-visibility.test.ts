@@ -214,6 +214,14 @@ describe('issue 7: the codec server', () => {
     }
   });
 
+  it('a codec session cookie that is not even percent-encoding is a 401, never a 500 (issue 18, found by the fuzzer)', async () => {
+    for (const cookie of ['codec_session=%E0%A4%A', 'codec_session=%', 'codec_session=a.1.%zz']) {
+      const answer = await decode({ payloads: [] }, { cookie });
+      expect(answer.status, cookie).toBe(401);
+      expect(await answer.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    }
+  });
+
   it('answers CORS preflight only for the Temporal UI origin', async () => {
     const preflight = (origin: string) =>
       fetch(`${api.url}/codec/decode`, {
