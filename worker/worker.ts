@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
 /** The workflow bundle's entry file. */
@@ -15,6 +15,10 @@ export interface WorkerOptions {
   activities: Activities | Partial<Activities>;
   /** `createDataConverter(config)`: the payload codec every client and worker shares. */
   dataConverter: DataConverter;
+  /** A prebuilt workflow bundle (tests that start many workers bundle once). */
+  workflowBundle?: WorkflowBundle;
+  /** 0: no workflow cache, so every task replays its history (tests that restart workers). */
+  maxCachedWorkflows?: number;
 }
 
 /** Builds the order worker; tests call this with their own connection and activities. */
@@ -23,8 +27,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath,
+    ...(options.workflowBundle === undefined ? { workflowsPath } : { workflowBundle: options.workflowBundle }),
     activities: options.activities,
     dataConverter: options.dataConverter,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

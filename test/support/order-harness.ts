@@ -5,9 +5,12 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { workflowsPath } from '../../worker/worker.js';
 import { expect } from 'vitest';
 import { updatePointAccount } from '../../activities/points.js';
 import { jpy, type AmazonPayClient } from '../../amazon-pay/index.js';
+import type { EmulatorOptions } from '../../emulator/app.js';
 import type { CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
@@ -45,17 +48,27 @@ export interface OrderHarness {
 export interface OrderHarnessOptions {
   /** What the worker's activities talk to Amazon through (default: the real client to the emulator). */
   amazonPay?: (client: AmazonPayClient) => AmazonPayClient;
+  emulator?: EmulatorOptions;
+  /**
+   * Replay every workflow task from its history (no worker cache): a worker restart then costs
+   * nothing, and every step also proves the workflow replays deterministically.
+   */
+  replayEveryTask?: boolean;
 }
 
 export async function startOrderHarness(label: string, options: OrderHarnessOptions = {}): Promise<OrderHarness> {
   const env = await createTimeSkippingEnv();
   const database = await openTestDatabase(label);
   await seedCatalog(database.models);
-  const emu = await startTestEmulator({ controlApi: true });
+  const emu = await startTestEmulator({ controlApi: true, ...options.emulator });
   const taskQueue = uniqueTaskQueue(label);
   const amazonPay = options.amazonPay?.(emu.client) ?? emu.client;
+  // Bundled once: a restarted worker takes seconds less to start.
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
   const startWorker = async () =>
-    runInBackground(await createTestWorker({ connection: env.nativeConnection, client: env.client, namespace: env.namespace ?? 'default', taskQueue, database, amazonPay }));
+    runInBackground(
+      await createTestWorker({ connection: env.nativeConnection, client: env.client, namespace: env.namespace ?? 'default', taskQueue, database, amazonPay, workflowBundle, ...(options.replayEveryTask === true ? { maxCachedWorkflows: 0 } : {}) }),
+    );
   let worker = await startWorker();
   return {
     env,

@@ -1,6 +1,6 @@
 /** A real worker for tests: the order workflows with real activities (database, SDK → emulator). */
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import type { AmazonPayClient } from '../../amazon-pay/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -15,6 +15,8 @@ export interface TestWorkerOptions {
   taskQueue: string;
   database: Database;
   amazonPay: AmazonPayClient;
+  workflowBundle?: WorkflowBundle;
+  maxCachedWorkflows?: number;
 }
 
 export async function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
@@ -29,6 +31,8 @@ export async function createTestWorker(options: TestWorkerOptions): Promise<Work
       extraFields: loadConfig({}).members.extraFields,
     }),
     dataConverter: testDataConverter,
+    ...(options.workflowBundle === undefined ? {} : { workflowBundle: options.workflowBundle }),
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }
 

@@ -188,6 +188,27 @@ describe('a capture cut off by an Amazon outage', () => {
   });
 });
 
+describe('an increase authorized only after the capture', () => {
+  it('A1, A2: the late authorization is released, not left holding the buyer’s money', async () => {
+    const handle = await startOrder(h, { items: [itemTotalling(6_000)] });
+    await checkoutThrough(h, handle, { choice: { buyer: 'jiro', cardIndex: 1 } });
+    await eventually(() => queryOrder(handle), (v) => v.status === 'Placed' || v.status === 'Authorizing', 10_000);
+    h.emu.emulator.advance(60_000);
+    await h.env.sleep('2 minutes');
+    await eventually(() => queryOrder(handle), (v) => v.status === 'Placed', 10_000);
+    // The increase goes pending (this card authorizes after a delay), the capture takes the first authorization.
+    const raised = await handle.executeUpdate(changeAmount, { args: [{ amount: 8_000 }] });
+    expect(raised.payment?.charges.map((c) => c.state)).toEqual(['Authorized', 'AuthorizationInitiated']);
+    await handle.executeUpdate(captureOrder, { args: [{ amount: 6_000 }] });
+    h.emu.emulator.advance(60_000);
+    await h.env.sleep('2 minutes');
+    const settled = await eventually(() => queryOrder(handle), (v) => v.payment?.charges[1]?.state === 'Canceled', 10_000);
+    expect(settled.payment?.charges.map((c) => c.state)).toEqual(['Captured', 'Canceled']);
+    const late = h.emu.emulator.engine.charges.get(settled.payment?.charges[1]?.chargeId as string);
+    expect(late?.status.state).toBe('Canceled');
+  });
+});
+
 describe('P1: purchase points follow what the buyer is charged', () => {
   it('P1, A2: a lowered amount and a partial capture lower the purchase points', async () => {
     const member = await memberWithPoints(h, 'points.follow@example.jp', 0);

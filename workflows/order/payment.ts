@@ -28,7 +28,7 @@ const amazon = proxyActivities<
  * retried without limit, so an Amazon outage delays it and never fails the order's workflow.
  */
 const amazonPatient = proxyActivities<
-  Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
+  Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'cancelCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
 >({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -394,12 +394,28 @@ export function createPaymentOperations(ctx: PaymentContext) {
     return true;
   }
 
+  /**
+   * An authorization that came through only after the order was captured or canceled (a pending
+   * increase) is not needed: release it instead of holding the buyer's money until it expires.
+   */
+  async function releaseLateAuthorizations(): Promise<boolean> {
+    if (view.status === 'Placed') return false;
+    let released = false;
+    for (const charge of payment().charges.filter((c) => c.state === 'Authorized')) {
+      const canceled = await amazonPatient.cancelCharge({ chargeId: charge.chargeId, reason: 'Not needed: the order was captured or canceled' });
+      if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
+      released = true;
+    }
+    return released;
+  }
+
   /** Re-reads what a notification names (a hint: duplicates and reordering change nothing). */
   async function onNotification(objectType: string, objectId: string): Promise<void> {
     if (view.payment === null) return;
     let changed = false;
     if (objectType === 'CHARGE' && payment().charges.some((c) => c.chargeId === objectId)) {
       changed = applyCharge(await amazonPatient.readCharge(objectId));
+      changed = (await releaseLateAuthorizations()) || changed;
     } else if (objectType === 'REFUND') {
       const entry = payment().refunds.find((r) => r.refundId === objectId);
       if (entry !== undefined) changed = await applyRefund(entry, await amazonPatient.readRefund(objectId));
@@ -422,6 +438,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
     for (const charge of payment().charges.filter((c) => PENDING_CHARGE.includes(c.state))) {
       changed = applyCharge(await amazonPatient.readCharge(charge.chargeId)) || changed;
     }
+    changed = (await releaseLateAuthorizations()) || changed;
     for (const entry of payment().refunds.filter((r) => r.state === 'RefundInitiated')) {
       changed = (await applyRefund(entry, await amazonPatient.readRefund(entry.refundId))) || changed;
     }
