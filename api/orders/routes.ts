@@ -45,7 +45,7 @@ export const emptyBodySchema = z.strictObject({});
 /** HTTP status for each business refusal of the order workflow. */
 const failureStatus: Record<string, number> = {
   [OrderFailureType.InvalidState]: 409,
-  [OrderFailureType.SessionMismatch]: 400,
+  [OrderFailureType.SessionMismatch]: 422,
   [OrderFailureType.AddressUnusable]: 422,
   [OrderFailureType.InvalidProcedure]: 422,
   [OrderFailureType.ConsentRequired]: 422,

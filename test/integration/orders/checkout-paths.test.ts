@@ -58,6 +58,20 @@ describe('checkout paths over HTTP', () => {
     expect(await standard.database.models.Order.countDocuments()).toBe(0);
   });
 
+  it('back from Amazon with a checkout session that is not this order\'s: 422 session_mismatch (well-formed, refused; issue 18, found by the fuzzer)', async () => {
+    const shopper = new Shopper(standard.url);
+    const created = await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1 }] });
+    expect(created.status).toBe(201);
+    const other = await shopper.request(
+      'POST',
+      `/api/orders/${created.body.orderId as string}/amazon-return`,
+      { amazonCheckoutSessionId: '3f5c2a9e-8b1d-4c7e-9f0a-2d6b8e4c1a7f' },
+      { 'x-order-token': created.body.orderToken as string },
+    );
+    expect(other.status, JSON.stringify(other.body)).toBe(422);
+    expect(other.body.error.code).toBe('session_mismatch');
+  });
+
   it('refuses bad carts: unknown products, zero quantities, unknown fields', async () => {
     const shopper = new Shopper(standard.url);
     expect((await shopper.post('/api/checkouts', { items: [{ productId: 'nope', quantity: 1 }] })).status).toBe(422);
