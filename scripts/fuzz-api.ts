@@ -3,8 +3,8 @@
  * the running stack — Temporal dev server, database, emulator, worker and API as separate processes,
  * started the way the chaos run starts them — reading only `/openapi.json`.
  *
- * Two runs, one without credentials and one with the operator's ops token, each with a fixed seed and
- * a bounded budget. Every check is on: a 5xx, a status the document does not list, a response body,
+ * Three runs — without credentials, as the buyer of a seeded order (its order token), and with the
+ * operator's ops token — each with a fixed seed and a bounded budget. Every check is on: a 5xx, a status the document does not list, a response body,
  * content type or header that does not match the document, valid input refused or invalid input
  * accepted all fail the run.
  *
@@ -13,7 +13,7 @@
  * stack's data and logs), `--url URL` (fuzz an API already running there, with its default dev tokens).
  */
 import { execFile as execFileCallback, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../config/index.js';
@@ -45,15 +45,39 @@ async function schemathesis(): Promise<string> {
   return st;
 }
 
+/**
+ * A real order for the order routes (else every `{orderId}` the fuzzer makes up is a 404): its id is
+ * drawn for half of the generated `{orderId}` values, and the buyer run sends its token.
+ */
+async function seedOrder(apiUrl: string): Promise<{ orderId: string; orderToken: string }> {
+  const response = await fetch(`${apiUrl}/api/checkouts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ productId: 'tea-sencha', quantity: 1 }] }),
+  });
+  if (response.status !== 201) throw new Error(`seeding an order: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { orderId: string; orderToken: string };
+}
+
+/** The checked-in configuration plus this run's order ids (a dictionary the `{orderId}` values draw from). */
+async function runConfig(orderIds: string[]): Promise<string> {
+  const file = path.join(reportDir, 'schemathesis.toml');
+  const base = await readFile(path.resolve('scripts', 'fuzz', 'schemathesis.toml'), 'utf8');
+  await writeFile(
+    file,
+    `${base}\n# Added by scripts/fuzz-api.ts for this run: the seeded order.\n[dictionaries.orders]\nvalues = ${JSON.stringify(orderIds)}\n\n` +
+      `[parameters]\n"path.orderId" = { dictionary = "orders", probability = 0.5 }\n`,
+  );
+  return file;
+}
+
 /** One schemathesis run; resolves with its exit code. */
-function run(st: string, apiUrl: string, label: string, headers: string[]): Promise<number> {
+function run(st: string, config: string, apiUrl: string, label: string, headers: string[]): Promise<number> {
   const args = [
     '--config-file',
-    path.resolve('scripts', 'fuzz', 'schemathesis.toml'),
+    config,
     'run',
     `${apiUrl}/openapi.json`,
-    '--checks',
-    'all',
     '--seed',
     values.seed,
     '--max-examples',
@@ -73,7 +97,7 @@ function run(st: string, apiUrl: string, label: string, headers: string[]): Prom
     '--no-color',
     ...headers.flatMap((header) => ['--header', header]),
   ];
-  say(`${label}: st ${args.map((arg) => (/^authorization:/i.test(arg) ? 'authorization: Bearer [Redacted]' : arg)).join(' ')}`);
+  say(`${label}: st ${args.map((arg) => (/^(authorization|x-order-token):/i.test(arg) ? `${arg.split(':')[0] ?? ''}: [Redacted]` : arg)).join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(st, args, { stdio: 'inherit' });
     const budget = setTimeout(() => {
@@ -107,9 +131,13 @@ try {
     say(`stack up in ${Math.round((Date.now() - started) / 1000)} s: ${apiUrl}`);
   }
   if (operatorToken === undefined) throw new Error('no operator credential configured');
+  const order = await seedOrder(apiUrl);
+  say(`seeded order ${order.orderId}`);
+  const config = await runConfig([order.orderId]);
   const results: [string, number][] = [];
-  results.push(['anonymous', await run(st, apiUrl, 'anonymous', [])]);
-  results.push(['ops-operator', await run(st, apiUrl, 'ops-operator', [`Authorization: Bearer ${operatorToken}`])]);
+  results.push(['anonymous', await run(st, config, apiUrl, 'anonymous', [])]);
+  results.push(['buyer', await run(st, config, apiUrl, 'buyer', [`X-Order-Token: ${order.orderToken}`])]);
+  results.push(['ops-operator', await run(st, config, apiUrl, 'ops-operator', [`Authorization: Bearer ${operatorToken}`])]);
   for (const [label, code] of results) say(`${label}: ${code === 0 ? 'no failures' : `FAILED (exit ${code})`}`);
   say(`finished in ${Math.round((Date.now() - started) / 1000)} s; JUnit reports in ${reportDir}`);
   if (results.some(([, code]) => code !== 0)) process.exitCode = 1;
