@@ -10,19 +10,10 @@
 import { createHash } from 'node:crypto';
 import { toAmazonPayFailure } from '../../amazon-pay/errors.js';
 import type { AmazonPayClient } from '../../amazon-pay/index.js';
+import type { CallType } from '../../emulator/faults.js';
 
-export type AmazonOperation =
-  | 'getCheckoutSession'
-  | 'updateCheckoutSession'
-  | 'completeCheckoutSession'
-  | 'getChargePermission'
-  | 'closeChargePermission'
-  | 'createCharge'
-  | 'getCharge'
-  | 'captureCharge'
-  | 'cancelCharge'
-  | 'createRefund'
-  | 'getRefund';
+/** The Amazon Pay calls by name: the emulator's own list (its throttling and fault knobs use it too). */
+export type AmazonOperation = CallType;
 
 /**
  * `pass`: this call goes through untouched (to aim a later fault at the second call).
