@@ -5,12 +5,25 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', '.test-results/', 'test-artifacts/', 'reports/', 'storefront/vendor/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.data/',
+      '.test-results/',
+      'test-artifacts/',
+      'reports/',
+      'storefront/vendor/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'worker/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'worker/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', fetch: 'readonly' },
     },
     rules: {
@@ -26,7 +39,30 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'history', 'localStorage', 'sessionStorage', 'crypto', 'fetch', 'URLSearchParams', 'CustomEvent', 'CSS', 'Intl', 'HTMLElement', 'HTMLInputElement', 'HTMLFormElement', 'HTMLAnchorElement', 'HTMLButtonElement', 'Node', 'Response', 'setTimeout', 'clearTimeout', 'console'].map((name) => [name, 'readonly']),
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'localStorage',
+          'sessionStorage',
+          'crypto',
+          'fetch',
+          'URLSearchParams',
+          'CustomEvent',
+          'CSS',
+          'Intl',
+          'HTMLElement',
+          'HTMLInputElement',
+          'HTMLFormElement',
+          'HTMLAnchorElement',
+          'HTMLButtonElement',
+          'Node',
+          'Response',
+          'setTimeout',
+          'clearTimeout',
+          'console',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },
@@ -37,9 +73,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic sandboxes: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflows are deterministic sandboxes: no Node built-ins.',
+          })),
           patterns: [
-            { group: ['../activities/*', '../db/*', '../api/*', '../worker/*'], allowTypeImports: true, message: 'Workflows import activity types only.' },
+            {
+              group: ['../activities/*', '../db/*', '../api/*', '../worker/*'],
+              allowTypeImports: true,
+              message: 'Workflows import activity types only.',
+            },
           ],
         },
       ],

@@ -4,7 +4,15 @@
  * a second charge. Results are small plain objects: only what the workflow decides on.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { failureDetails, jpy, yen, type AmazonPayClient, type Charge, type ChargeState, type CheckoutSession } from '../amazon-pay/index.js';
+import {
+  failureDetails,
+  jpy,
+  yen,
+  type AmazonPayClient,
+  type Charge,
+  type ChargeState,
+  type CheckoutSession,
+} from '../amazon-pay/index.js';
 import type { AmazonAddress } from '../domain/address.js';
 import { amazonIdempotencyKey } from '../domain/ids.js';
 
@@ -44,7 +52,12 @@ function snapshotSession(session: CheckoutSession): CheckoutSessionSnapshot {
     buyer:
       session.buyer === null
         ? null
-        : { buyerId: session.buyer.buyerId, name: session.buyer.name ?? '', email: session.buyer.email ?? '', phoneNumber: session.buyer.phoneNumber ?? null },
+        : {
+            buyerId: session.buyer.buyerId,
+            name: session.buyer.name ?? '',
+            email: session.buyer.email ?? '',
+            phoneNumber: session.buyer.phoneNumber ?? null,
+          },
     shippingAddresses: list.length > 0 ? list : session.shippingAddress === null ? [] : [session.shippingAddress],
     paymentDescriptor: session.paymentPreferences?.[0]?.paymentDescriptor ?? null,
     amazonPayRedirectUrl: session.webCheckoutDetails.amazonPayRedirectUrl ?? null,
@@ -120,7 +133,11 @@ export function createCheckoutActivities(deps: { amazonPay: AmazonPayClient }) {
     },
 
     /** Step 5: completeCheckoutSession, once per order (idempotency key `{orderId}_CC_0`). */
-    async completeCheckout(input: { orderId: string; checkoutSessionId: string; amount: number }): Promise<CheckoutSessionSnapshot | AmazonRefusal> {
+    async completeCheckout(input: {
+      orderId: string;
+      checkoutSessionId: string;
+      amount: number;
+    }): Promise<CheckoutSessionSnapshot | AmazonRefusal> {
       return orRefusal(async () =>
         snapshotSession(
           await amazonPay.completeCheckoutSession(

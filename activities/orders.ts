@@ -10,7 +10,6 @@ import { createMemberRepository, MemberRuleError } from '../db/members.js';
 import type { Models } from '../db/models/index.js';
 import type { OrderView } from '../workflows/order/definitions.js';
 
-
 export interface MemberSnapshot {
   memberId: string;
   email: string;
@@ -44,7 +43,10 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         name: member.name,
         newsletter: member.newsletter,
         mobileMail: member.mobileMail,
-        missingExtraFields: missingExtraFields(member.extra, deps.extraFields).map(({ key, label }) => ({ key, label })),
+        missingExtraFields: missingExtraFields(member.extra, deps.extraFields).map(({ key, label }) => ({
+          key,
+          label,
+        })),
       };
     },
 
@@ -115,7 +117,11 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         });
         return { outcome: 'registered', memberId: member.memberId, registeredAt: member.registeredAt.toISOString() };
       } catch (error) {
-        if (error instanceof MemberRuleError && (error.code === 'email_taken' || error.code === 'buyer_linked_elsewhere')) return { outcome: error.code };
+        if (
+          error instanceof MemberRuleError &&
+          (error.code === 'email_taken' || error.code === 'buyer_linked_elsewhere')
+        )
+          return { outcome: error.code };
         throw error;
       }
     },
@@ -137,7 +143,11 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
       };
       let outcome = 'duplicate key (this or a newer version is stored)';
       try {
-        const result = await models.Order.updateOne({ _id: view.orderId, version: { $lt: view.version } }, { $set: fields }, { upsert: true });
+        const result = await models.Order.updateOne(
+          { _id: view.orderId, version: { $lt: view.version } },
+          { $set: fields },
+          { upsert: true },
+        );
         outcome = `matched ${result.matchedCount}, modified ${result.modifiedCount}, upserted ${result.upsertedCount}`;
       } catch (error) {
         // The row exists with this or a newer version: the upsert's insert collided.
@@ -148,7 +158,9 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
       // makes the activity retry instead of leaving the read model behind the workflow for good.
       const stored = await models.Order.findOne({ _id: view.orderId }, { version: 1 }).lean();
       if (stored === null || stored.version < view.version) {
-        throw new Error(`read model of ${view.orderId} holds version ${stored?.version ?? 'none'} after writing ${view.version} (${outcome})`);
+        throw new Error(
+          `read model of ${view.orderId} holds version ${stored?.version ?? 'none'} after writing ${view.version} (${outcome})`,
+        );
       }
     },
   };

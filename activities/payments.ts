@@ -49,40 +49,78 @@ export function createPaymentActivities(deps: { amazonPay: AmazonPayClient }) {
     },
 
     /** A new authorization on the charge permission: an increase (A2) or a re-authorization after expiry. */
-    async authorizeCharge(input: { orderId: string; chargePermissionId: string; amount: number; seq: number }): Promise<ChargeSnapshot | AmazonRefusal> {
+    async authorizeCharge(input: {
+      orderId: string;
+      chargePermissionId: string;
+      amount: number;
+      seq: number;
+    }): Promise<ChargeSnapshot | AmazonRefusal> {
       return orRefusal(async () =>
         snapshotCharge(
           await amazonPay.createCharge(
-            { chargePermissionId: input.chargePermissionId, chargeAmount: jpy(input.amount), captureNow: false, canHandlePendingAuthorization: true, merchantMetadata: { merchantReferenceId: input.orderId } },
+            {
+              chargePermissionId: input.chargePermissionId,
+              chargeAmount: jpy(input.amount),
+              captureNow: false,
+              canHandlePendingAuthorization: true,
+              merchantMetadata: { merchantReferenceId: input.orderId },
+            },
             { idempotencyKey: amazonIdempotencyKey(input.orderId, 'createCharge', input.seq) },
           ),
         ),
       );
     },
 
-    async captureCharge(input: { orderId: string; chargeId: string; amount: number; seq: number }): Promise<ChargeSnapshot | AmazonRefusal> {
+    async captureCharge(input: {
+      orderId: string;
+      chargeId: string;
+      amount: number;
+      seq: number;
+    }): Promise<ChargeSnapshot | AmazonRefusal> {
       return orRefusal(async () =>
         snapshotCharge(
-          await amazonPay.captureCharge(input.chargeId, { captureAmount: jpy(input.amount) }, { idempotencyKey: amazonIdempotencyKey(input.orderId, 'captureCharge', input.seq) }),
+          await amazonPay.captureCharge(
+            input.chargeId,
+            { captureAmount: jpy(input.amount) },
+            { idempotencyKey: amazonIdempotencyKey(input.orderId, 'captureCharge', input.seq) },
+          ),
         ),
       );
     },
 
     async cancelCharge(input: { chargeId: string; reason: string }): Promise<ChargeSnapshot | AmazonRefusal> {
-      return orRefusal(async () => snapshotCharge(await amazonPay.cancelCharge(input.chargeId, { cancellationReason: input.reason.slice(0, 255) })));
+      return orRefusal(async () =>
+        snapshotCharge(
+          await amazonPay.cancelCharge(input.chargeId, { cancellationReason: input.reason.slice(0, 255) }),
+        ),
+      );
     },
 
-    async closeChargePermission(input: { chargePermissionId: string; reason: string }): Promise<{ state: string } | AmazonRefusal> {
+    async closeChargePermission(input: {
+      chargePermissionId: string;
+      reason: string;
+    }): Promise<{ state: string } | AmazonRefusal> {
       return orRefusal(async () => {
-        const permission = await amazonPay.closeChargePermission(input.chargePermissionId, { closureReason: input.reason.slice(0, 255), cancelPendingCharges: true });
+        const permission = await amazonPay.closeChargePermission(input.chargePermissionId, {
+          closureReason: input.reason.slice(0, 255),
+          cancelPendingCharges: true,
+        });
         return { state: permission.statusDetails.state };
       });
     },
 
-    async refundCharge(input: { orderId: string; chargeId: string; amount: number; seq: number }): Promise<RefundSnapshot | AmazonRefusal> {
+    async refundCharge(input: {
+      orderId: string;
+      chargeId: string;
+      amount: number;
+      seq: number;
+    }): Promise<RefundSnapshot | AmazonRefusal> {
       return orRefusal(async () =>
         snapshotRefund(
-          await amazonPay.createRefund({ chargeId: input.chargeId, refundAmount: jpy(input.amount) }, { idempotencyKey: amazonIdempotencyKey(input.orderId, 'createRefund', input.seq) }),
+          await amazonPay.createRefund(
+            { chargeId: input.chargeId, refundAmount: jpy(input.amount) },
+            { idempotencyKey: amazonIdempotencyKey(input.orderId, 'createRefund', input.seq) },
+          ),
         ),
       );
     },

@@ -37,11 +37,19 @@ export async function updatePointAccount<Ret, Args extends [unknown]>(
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   try {
-    return await deps.client.workflow.executeUpdateWithStart(update, { args: [arg] as unknown as Args, startWorkflowOperation });
+    return await deps.client.workflow.executeUpdateWithStart(update, {
+      args: [arg] as unknown as Args,
+      startWorkflowOperation,
+    });
   } catch (error) {
     // A refusal by the account (e.g. insufficient points) is a business answer: pass it on as such.
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      throw ApplicationFailure.create({ type: error.cause.type ?? 'Points.Refused', message: error.cause.message, nonRetryable: true, details: error.cause.details as unknown[] });
+      throw ApplicationFailure.create({
+        type: error.cause.type ?? 'Points.Refused',
+        message: error.cause.message,
+        nonRetryable: true,
+        details: error.cause.details as unknown[],
+      });
     }
     throw error;
   }
@@ -52,7 +60,8 @@ export async function readPointAccount(client: Client, memberId: string): Promis
   try {
     return await client.workflow.getHandle(pointsAccountWorkflowId(memberId)).query(getPointAccount);
   } catch (error) {
-    if ((error as Error).name === 'WorkflowNotFoundError') return { memberId, balance: 0, reserved: 0, available: 0, pending: 0 };
+    if ((error as Error).name === 'WorkflowNotFoundError')
+      return { memberId, balance: 0, reserved: 0, available: 0, pending: 0 };
     throw error;
   }
 }
@@ -62,7 +71,8 @@ export function createPointsActivities(deps: PointsDeps) {
     pointsBalance: (memberId: string) => readPointAccount(deps.client, memberId),
     reservePoints: (input: { memberId: string; orderId: string; points: number }) =>
       updatePointAccount(deps, input.memberId, reservePoints, { orderId: input.orderId, points: input.points }),
-    releasePoints: (input: { memberId: string; orderId: string }) => updatePointAccount(deps, input.memberId, releasePoints, { orderId: input.orderId }),
+    releasePoints: (input: { memberId: string; orderId: string }) =>
+      updatePointAccount(deps, input.memberId, releasePoints, { orderId: input.orderId }),
     spendReservedPoints: (input: { memberId: string; orderId: string; points: number }) =>
       updatePointAccount(deps, input.memberId, spendReservedPoints, { orderId: input.orderId, points: input.points }),
     grantPendingPoints: (input: { memberId: string; orderId: string; points: number }) =>
@@ -72,6 +82,10 @@ export function createPointsActivities(deps: PointsDeps) {
     revokePendingPoints: (input: { memberId: string; orderId: string }) =>
       updatePointAccount(deps, input.memberId, revokePendingPoints, { orderId: input.orderId }),
     adjustPoints: (input: { memberId: string; key: string; points: number; reason: string }) =>
-      updatePointAccount(deps, input.memberId, adjustPoints, { key: input.key, points: input.points, reason: input.reason }),
+      updatePointAccount(deps, input.memberId, adjustPoints, {
+        key: input.key,
+        points: input.points,
+        reason: input.reason,
+      }),
   };
 }

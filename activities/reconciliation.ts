@@ -19,7 +19,8 @@ export interface ReconciliationReport {
   mismatches: Mismatch[];
 }
 
-const isNotFound = (error: unknown) => error instanceof ApplicationFailure && error.type === 'AmazonPay.ResourceNotFound';
+const isNotFound = (error: unknown) =>
+  error instanceof ApplicationFailure && error.type === 'AmazonPay.ResourceNotFound';
 
 export function createReconciliationActivities(deps: { models: Models; amazonPay: AmazonPayClient }) {
   const { models, amazonPay } = deps;
@@ -29,7 +30,10 @@ export function createReconciliationActivities(deps: { models: Models; amazonPay
       const mismatches: Mismatch[] = [];
       let ordersChecked = 0;
       let objectsChecked = 0;
-      const cursor = models.Order.find({ chargePermissionId: { $ne: null } }).sort({ orderId: 1 }).lean().cursor({ batchSize: 200 });
+      const cursor = models.Order.find({ chargePermissionId: { $ne: null } })
+        .sort({ orderId: 1 })
+        .lean()
+        .cursor({ batchSize: 200 });
       for await (const order of cursor) {
         const payment = (order.view as { payment?: PaymentView | null }).payment;
         if (payment === null || payment === undefined) continue;
@@ -43,11 +47,22 @@ export function createReconciliationActivities(deps: { models: Models; amazonPay
           try {
             const actual = await amazonPay.getCharge(charge.chargeId);
             differ(charge.chargeId, 'state', charge.state, actual.statusDetails.state);
-            differ(charge.chargeId, 'capturedAmount', charge.capturedAmount, actual.captureAmount ? yen(actual.captureAmount) : 0);
+            differ(
+              charge.chargeId,
+              'capturedAmount',
+              charge.capturedAmount,
+              actual.captureAmount ? yen(actual.captureAmount) : 0,
+            );
             differ(charge.chargeId, 'chargeAmount', charge.amount, yen(actual.chargeAmount));
           } catch (error) {
             if (!isNotFound(error)) throw error;
-            mismatches.push({ orderId: order.orderId, object: charge.chargeId, field: 'exists', readModel: true, amazon: false });
+            mismatches.push({
+              orderId: order.orderId,
+              object: charge.chargeId,
+              field: 'exists',
+              readModel: true,
+              amazon: false,
+            });
           }
         }
         for (const refund of payment.refunds) {
@@ -58,11 +73,24 @@ export function createReconciliationActivities(deps: { models: Models; amazonPay
             differ(refund.refundId, 'refundAmount', refund.amount, yen(actual.refundAmount));
           } catch (error) {
             if (!isNotFound(error)) throw error;
-            mismatches.push({ orderId: order.orderId, object: refund.refundId, field: 'exists', readModel: true, amazon: false });
+            mismatches.push({
+              orderId: order.orderId,
+              object: refund.refundId,
+              field: 'exists',
+              readModel: true,
+              amazon: false,
+            });
           }
         }
       }
-      const report = { runId: input.runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), ordersChecked, objectsChecked, mismatches };
+      const report = {
+        runId: input.runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        ordersChecked,
+        objectsChecked,
+        mismatches,
+      };
       // Upsert by run id: a retried activity rewrites its own report.
       await models.ReconciliationReport.updateOne(
         { runId: input.runId },

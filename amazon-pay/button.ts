@@ -19,7 +19,12 @@ export interface ButtonConfig {
   redirectUrl: string | null;
 }
 
-function hostedUrl(client: AmazonPayClient, page: 'checkout' | 'signin', payloadJSON: string, signature: string): string | null {
+function hostedUrl(
+  client: AmazonPayClient,
+  page: 'checkout' | 'signin',
+  payloadJSON: string,
+  signature: string,
+): string | null {
   if (client.target.kind !== 'emulator') return null;
   const url = new URL(`${client.target.url}/${page}`);
   url.searchParams.set('payload', payloadJSON);
@@ -30,7 +35,12 @@ function hostedUrl(client: AmazonPayClient, page: 'checkout' | 'signin', payload
 
 export function checkoutButtonConfig(
   client: AmazonPayClient,
-  o: { merchantId: string; sandbox: boolean; payload: CreateCheckoutSessionInput; placement?: ButtonConfig['placement'] },
+  o: {
+    merchantId: string;
+    sandbox: boolean;
+    payload: CreateCheckoutSessionInput;
+    placement?: ButtonConfig['placement'];
+  },
 ): ButtonConfig {
   const payloadJSON = JSON.stringify(o.payload);
   const signature = client.generateButtonSignature(payloadJSON);
@@ -54,7 +64,11 @@ export function signInButtonConfig(
   client: AmazonPayClient,
   o: { merchantId: string; sandbox: boolean; storeId: string; signInReturnUrl: string; signInScopes: SignInScope[] },
 ): ButtonConfig {
-  const payloadJSON = JSON.stringify({ signInReturnUrl: o.signInReturnUrl, storeId: o.storeId, signInScopes: o.signInScopes });
+  const payloadJSON = JSON.stringify({
+    signInReturnUrl: o.signInReturnUrl,
+    storeId: o.storeId,
+    signInScopes: o.signInScopes,
+  });
   const signature = client.generateButtonSignature(payloadJSON);
   return {
     merchantId: o.merchantId,

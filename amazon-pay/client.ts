@@ -139,7 +139,11 @@ export class AmazonPayClient {
     return this.target.kind === 'emulator' ? withEmulatorRoute(this.target.url, fn) : fn();
   }
 
-  private async call<S extends z.ZodType>(operation: string, schema: S, fn: () => Promise<SdkResponse>): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(
+    operation: string,
+    schema: S,
+    fn: () => Promise<SdkResponse>,
+  ): Promise<z.output<S>> {
     let response: SdkResponse;
     try {
       response = await this.run(fn);
@@ -151,7 +155,10 @@ export class AmazonPayClient {
     return parsed.data;
   }
 
-  private static headers(options?: { idempotencyKey?: string; simulationCode?: string | undefined }): Record<string, string> | null {
+  private static headers(options?: {
+    idempotencyKey?: string;
+    simulationCode?: string | undefined;
+  }): Record<string, string> | null {
     const h: Record<string, string> = {};
     // Lower-case names: the SDK signs header names as given.
     if (options?.idempotencyKey !== undefined) h['x-amz-pay-idempotency-key'] = options.idempotencyKey;
@@ -164,7 +171,9 @@ export class AmazonPayClient {
   }
 
   createCheckoutSession(input: CreateCheckoutSessionInput, options: PostOptions): Promise<CheckoutSession> {
-    return this.call('createCheckoutSession', checkoutSessionSchema, () => this.sdk.createCheckoutSession(input, AmazonPayClient.headers(options)));
+    return this.call('createCheckoutSession', checkoutSessionSchema, () =>
+      this.sdk.createCheckoutSession(input, AmazonPayClient.headers(options)),
+    );
   }
 
   getCheckoutSession(checkoutSessionId: string): Promise<CheckoutSession> {
@@ -172,21 +181,34 @@ export class AmazonPayClient {
   }
 
   updateCheckoutSession(checkoutSessionId: string, input: UpdateCheckoutSessionInput): Promise<CheckoutSession> {
-    return this.call('updateCheckoutSession', checkoutSessionSchema, () => this.sdk.updateCheckoutSession(checkoutSessionId, input));
+    return this.call('updateCheckoutSession', checkoutSessionSchema, () =>
+      this.sdk.updateCheckoutSession(checkoutSessionId, input),
+    );
   }
 
-  completeCheckoutSession(checkoutSessionId: string, input: { chargeAmount: Money; totalOrderAmount?: Money }, options: PostOptions): Promise<CheckoutSession> {
+  completeCheckoutSession(
+    checkoutSessionId: string,
+    input: { chargeAmount: Money; totalOrderAmount?: Money },
+    options: PostOptions,
+  ): Promise<CheckoutSession> {
     return this.call('completeCheckoutSession', checkoutSessionSchema, () =>
       this.sdk.completeCheckoutSession(checkoutSessionId, input, AmazonPayClient.headers(options)),
     );
   }
 
   getChargePermission(chargePermissionId: string): Promise<ChargePermission> {
-    return this.call('getChargePermission', chargePermissionSchema, () => this.sdk.getChargePermission(chargePermissionId));
+    return this.call('getChargePermission', chargePermissionSchema, () =>
+      this.sdk.getChargePermission(chargePermissionId),
+    );
   }
 
-  updateChargePermission(chargePermissionId: string, input: { merchantMetadata: MerchantMetadataInput }): Promise<ChargePermission> {
-    return this.call('updateChargePermission', chargePermissionSchema, () => this.sdk.updateChargePermission(chargePermissionId, input));
+  updateChargePermission(
+    chargePermissionId: string,
+    input: { merchantMetadata: MerchantMetadataInput },
+  ): Promise<ChargePermission> {
+    return this.call('updateChargePermission', chargePermissionSchema, () =>
+      this.sdk.updateChargePermission(chargePermissionId, input),
+    );
   }
 
   closeChargePermission(
@@ -200,23 +222,36 @@ export class AmazonPayClient {
   }
 
   createCharge(input: CreateChargeInput, options: PostOptions): Promise<Charge> {
-    return this.call('createCharge', chargeSchema, () => this.sdk.createCharge(input, AmazonPayClient.headers(options)));
+    return this.call('createCharge', chargeSchema, () =>
+      this.sdk.createCharge(input, AmazonPayClient.headers(options)),
+    );
   }
 
   getCharge(chargeId: string): Promise<Charge> {
     return this.call('getCharge', chargeSchema, () => this.sdk.getCharge(chargeId));
   }
 
-  captureCharge(chargeId: string, input: { captureAmount: Money; softDescriptor?: string }, options: PostOptions): Promise<Charge> {
-    return this.call('captureCharge', chargeSchema, () => this.sdk.captureCharge(chargeId, input, AmazonPayClient.headers(options)));
+  captureCharge(
+    chargeId: string,
+    input: { captureAmount: Money; softDescriptor?: string },
+    options: PostOptions,
+  ): Promise<Charge> {
+    return this.call('captureCharge', chargeSchema, () =>
+      this.sdk.captureCharge(chargeId, input, AmazonPayClient.headers(options)),
+    );
   }
 
   cancelCharge(chargeId: string, input: { cancellationReason?: string }): Promise<Charge> {
     return this.call('cancelCharge', chargeSchema, () => this.sdk.cancelCharge(chargeId, input));
   }
 
-  createRefund(input: { chargeId: string; refundAmount: Money; softDescriptor?: string }, options: PostOptions): Promise<Refund> {
-    return this.call('createRefund', refundSchema, () => this.sdk.createRefund(input, AmazonPayClient.headers(options)));
+  createRefund(
+    input: { chargeId: string; refundAmount: Money; softDescriptor?: string },
+    options: PostOptions,
+  ): Promise<Refund> {
+    return this.call('createRefund', refundSchema, () =>
+      this.sdk.createRefund(input, AmazonPayClient.headers(options)),
+    );
   }
 
   getRefund(refundId: string): Promise<Refund> {
@@ -229,12 +264,25 @@ export class AmazonPayClient {
   }
 }
 
-export function createAmazonPayClient(config: Pick<AppConfig, 'amazonPay'>, overrides: AmazonPayOverrides = {}): AmazonPayClient {
+export function createAmazonPayClient(
+  config: Pick<AppConfig, 'amazonPay'>,
+  overrides: AmazonPayOverrides = {},
+): AmazonPayClient {
   const ap = config.amazonPay;
   const publicKeyId = overrides.publicKeyId ?? ap.publicKeyId;
   const privateKey = overrides.privateKey ?? readFileSync(path.resolve(ap.privateKeyPath), 'utf8');
-  const client = new sdk.WebStoreClient({ publicKeyId, privateKey, region: 'jp', sandbox: ap.sandbox, algorithm: overrides.algorithm ?? ap.algorithm });
+  const client = new sdk.WebStoreClient({
+    publicKeyId,
+    privateKey,
+    region: 'jp',
+    sandbox: ap.sandbox,
+    algorithm: overrides.algorithm ?? ap.algorithm,
+  });
   const emulatorUrl = overrides.emulatorUrl ?? (ap.target === 'emulator' ? ap.emulatorUrl : undefined);
   if (emulatorUrl !== undefined) installEmulatorInterceptor();
-  return new AmazonPayClient(client, emulatorUrl === undefined ? { kind: 'amazon' } : { kind: 'emulator', url: emulatorUrl.replace(/\/+$/, '') }, publicKeyId);
+  return new AmazonPayClient(
+    client,
+    emulatorUrl === undefined ? { kind: 'amazon' } : { kind: 'emulator', url: emulatorUrl.replace(/\/+$/, '') },
+    publicKeyId,
+  );
 }

@@ -41,13 +41,21 @@ export function toAmazonPayFailure(operation: string, error: unknown): Applicati
   }
   if (e.isAxiosError === true || typeof e.code === 'string') {
     // No response at all: connection refused/reset, DNS, timeout — worth retrying.
-    return failure(operation, { status: null, reasonCode: 'NetworkError', message: `${e.code ?? 'network error'}: ${e.message ?? ''}`.trim() }, false);
+    return failure(
+      operation,
+      { status: null, reasonCode: 'NetworkError', message: `${e.code ?? 'network error'}: ${e.message ?? ''}`.trim() },
+      false,
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return failure(operation, { status: null, reasonCode: 'ClientError', message }, true);
 }
 
-function failure(operation: string, d: Omit<AmazonPayFailureDetails, 'operation'>, nonRetryable: boolean): ApplicationFailure {
+function failure(
+  operation: string,
+  d: Omit<AmazonPayFailureDetails, 'operation'>,
+  nonRetryable: boolean,
+): ApplicationFailure {
   const details: AmazonPayFailureDetails = { operation, ...d };
   return ApplicationFailure.create({
     type: failureType(d.reasonCode),

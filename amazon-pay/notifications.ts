@@ -56,7 +56,10 @@ export function snsStringToSign(e: SnsEnvelope): string {
  * SNS signature (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA) with `trustedCertPem`, and
  * returns the parsed Message. Throws NotificationVerificationError when anything is off.
  */
-export function verifyNotification(body: string | unknown, trustedCertPem: string): { envelope: SnsEnvelope; message: NotificationMessage } {
+export function verifyNotification(
+  body: string | unknown,
+  trustedCertPem: string,
+): { envelope: SnsEnvelope; message: NotificationMessage } {
   let json: unknown = body;
   if (typeof body === 'string') {
     try {
@@ -66,7 +69,8 @@ export function verifyNotification(body: string | unknown, trustedCertPem: strin
     }
   }
   const envelope = snsEnvelopeSchema.safeParse(json);
-  if (!envelope.success) throw new NotificationVerificationError(`not an SNS notification envelope: ${z.prettifyError(envelope.error)}`);
+  if (!envelope.success)
+    throw new NotificationVerificationError(`not an SNS notification envelope: ${z.prettifyError(envelope.error)}`);
   const e = envelope.data;
   let cert: X509Certificate;
   try {
@@ -74,14 +78,18 @@ export function verifyNotification(body: string | unknown, trustedCertPem: strin
   } catch {
     throw new NotificationVerificationError('the trusted certificate is not a valid PEM certificate');
   }
-  const verifier = createVerify(e.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256').update(snsStringToSign(e), 'utf8');
+  const verifier = createVerify(e.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256').update(
+    snsStringToSign(e),
+    'utf8',
+  );
   let valid = false;
   try {
     valid = verifier.verify(cert.publicKey, e.Signature, 'base64');
   } catch {
     valid = false;
   }
-  if (!valid) throw new NotificationVerificationError('notification signature does not verify against the trusted certificate');
+  if (!valid)
+    throw new NotificationVerificationError('notification signature does not verify against the trusted certificate');
   let message: unknown;
   try {
     message = JSON.parse(e.Message);
@@ -89,6 +97,7 @@ export function verifyNotification(body: string | unknown, trustedCertPem: strin
     throw new NotificationVerificationError('notification Message is not JSON');
   }
   const parsed = notificationMessageSchema.safeParse(message);
-  if (!parsed.success) throw new NotificationVerificationError(`unexpected notification Message: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new NotificationVerificationError(`unexpected notification Message: ${z.prettifyError(parsed.error)}`);
   return { envelope: e, message: parsed.data };
 }

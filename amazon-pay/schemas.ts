@@ -96,7 +96,10 @@ export const chargePermissionSchema = z.object({
   paymentPreferences: z.array(paymentPreferenceSchema).nullable().optional(),
   statusDetails: statusDetailsSchema.extend({
     state: z.enum(['Chargeable', 'NonChargeable', 'Closed']),
-    reasons: z.array(z.object({ reasonCode: z.string(), reasonDescription: z.string().nullable().optional() })).nullable().optional(),
+    reasons: z
+      .array(z.object({ reasonCode: z.string(), reasonDescription: z.string().nullable().optional() }))
+      .nullable()
+      .optional(),
   }),
   limits: z.object({ amountLimit: moneySchema, amountBalance: moneySchema }),
   merchantMetadata: merchantMetadataSchema.nullable().optional(),
@@ -106,7 +109,14 @@ export const chargePermissionSchema = z.object({
 });
 export type ChargePermission = z.infer<typeof chargePermissionSchema>;
 
-export const chargeStateSchema = z.enum(['AuthorizationInitiated', 'Authorized', 'CaptureInitiated', 'Captured', 'Declined', 'Canceled']);
+export const chargeStateSchema = z.enum([
+  'AuthorizationInitiated',
+  'Authorized',
+  'CaptureInitiated',
+  'Captured',
+  'Declined',
+  'Canceled',
+]);
 export type ChargeState = z.infer<typeof chargeStateSchema>;
 
 export const chargeSchema = z.object({

@@ -82,7 +82,13 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(openApiRoutes({ serverUrl: config.api.publicBaseUrl, extraFields: config.members.extraFields, namespace: config.temporal.namespace }));
+  app.use(
+    openApiRoutes({
+      serverUrl: config.api.publicBaseUrl,
+      extraFields: config.members.extraFields,
+      namespace: config.temporal.namespace,
+    }),
+  );
 
   app.use('/ops', auditTrail(deps.database.models, deps.log), opsAuth(config.ops.credentials));
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
@@ -115,10 +121,21 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const client = new Client({ connection: deps.temporal, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
+  const client = new Client({
+    connection: deps.temporal,
+    namespace: config.temporal.namespace,
+    dataConverter: createDataConverter(config),
+  });
   app.use(opsOrderRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));
   app.use(orderRoutes({ client, models: deps.database.models, amazonPay: deps.amazonPay, config }));
-  app.use(notificationRoutes({ client, models: deps.database.models, trustedCertPath: config.amazonPay.notificationCertPath, log: deps.log }));
+  app.use(
+    notificationRoutes({
+      client,
+      models: deps.database.models,
+      trustedCertPath: config.amazonPay.notificationCertPath,
+      log: deps.log,
+    }),
+  );
 
   app.use(storefrontRoutes());
 
@@ -128,7 +145,15 @@ export function createApp(deps: AppDeps): Express {
       next();
       return;
     }
-    res.set('allow', allow.join(', ')).status(405).json(errorBody('method_not_allowed', `${req.path} では ${req.method} を使えません（使えるもの: ${allow.join(', ')}）`));
+    res
+      .set('allow', allow.join(', '))
+      .status(405)
+      .json(
+        errorBody(
+          'method_not_allowed',
+          `${req.path} では ${req.method} を使えません（使えるもの: ${allow.join(', ')}）`,
+        ),
+      );
   });
   app.use(notFound);
   app.use(errorHandler(deps.log));

@@ -22,9 +22,14 @@ export const CODEC_PATH = '/codec';
 const COOKIE = 'codec_session';
 const SESSION_HOURS = 8;
 
-const base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+const base64 = z
+  .string()
+  .max(8_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 export const codecRequestSchema = z.strictObject({
-  payloads: z.array(z.strictObject({ metadata: z.record(z.string().max(200), base64).optional(), data: base64.optional() })).max(1000),
+  payloads: z
+    .array(z.strictObject({ metadata: z.record(z.string().max(200), base64).optional(), data: base64.optional() }))
+    .max(1000),
 });
 export const codecLoginSchema = z.strictObject({ token: z.string().min(1).max(500) });
 
@@ -43,11 +48,18 @@ export interface CodecServerDeps {
 }
 
 const fromJson = (payload: z.infer<typeof codecRequestSchema>['payloads'][number]): Payload => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  ),
   data: Buffer.from(payload.data ?? '', 'base64'),
 });
 const toJson = (payload: Payload) => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value ?? new Uint8Array()).toString('base64'),
+    ]),
+  ),
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -69,7 +81,8 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
   const bearer = opsAuth(deps.credentials);
-  const sign = (value: string) => createHmac('sha256', `codec-session:${deps.secret}`).update(value).digest('base64url');
+  const sign = (value: string) =>
+    createHmac('sha256', `codec-session:${deps.secret}`).update(value).digest('base64url');
 
   /** `name.expiresAtMs.mac` (names may contain dots, the other parts not); the name must still be a configured credential. */
   function sessionUser(cookie: string | undefined): OpsUser | undefined {
@@ -96,7 +109,11 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
       res.status(403).json(errorBody('origin_not_allowed', `codec server: origin ${origin} is not allowed`));
       return;
     }
-    res.set({ 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', 'cross-origin-resource-policy': 'same-site' });
+    res.set({
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+      'cross-origin-resource-policy': 'same-site',
+    });
     if (req.method === 'OPTIONS') {
       res.set({
         'access-control-allow-methods': 'POST, OPTIONS',
@@ -136,19 +153,38 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
   router.use(CODEC_PATH, cors);
 
   for (const direction of ['decode', 'encode'] as const) {
-    router.post(`${CODEC_PATH}/${direction}`, auditTrail(deps.models, deps.log), authenticate, sameNamespace, json, async (req, res) => {
-      const { payloads } = parse(codecRequestSchema, req.body);
-      let coded: Payload[];
-      try {
-        coded = direction === 'decode' ? await deps.codec.decode(payloads.map(fromJson)) : await deps.codec.encode(payloads.map(fromJson));
-      } catch (error) {
-        // A payload sealed with a key not configured here, cut short or tampered with: the caller's input, not a fault.
-        if (error instanceof PayloadDecryptionError) throw new HttpError(422, 'payload_undecryptable', `ペイロードを復号できません（${error.message.replace(/^payload codec: /, '')}）`);
-        throw error;
-      }
-      auditChange(res, { action: `codec.${direction}`, target: req.get('x-namespace') ?? deps.namespace, after: { payloads: payloads.length, by: opsUser(res).name } });
-      res.set('cache-control', 'no-store').json({ payloads: coded.map(toJson) });
-    });
+    router.post(
+      `${CODEC_PATH}/${direction}`,
+      auditTrail(deps.models, deps.log),
+      authenticate,
+      sameNamespace,
+      json,
+      async (req, res) => {
+        const { payloads } = parse(codecRequestSchema, req.body);
+        let coded: Payload[];
+        try {
+          coded =
+            direction === 'decode'
+              ? await deps.codec.decode(payloads.map(fromJson))
+              : await deps.codec.encode(payloads.map(fromJson));
+        } catch (error) {
+          // A payload sealed with a key not configured here, cut short or tampered with: the caller's input, not a fault.
+          if (error instanceof PayloadDecryptionError)
+            throw new HttpError(
+              422,
+              'payload_undecryptable',
+              `ペイロードを復号できません（${error.message.replace(/^payload codec: /, '')}）`,
+            );
+          throw error;
+        }
+        auditChange(res, {
+          action: `codec.${direction}`,
+          target: req.get('x-namespace') ?? deps.namespace,
+          after: { payloads: payloads.length, by: opsUser(res).name },
+        });
+        res.set('cache-control', 'no-store').json({ payloads: coded.map(toJson) });
+      },
+    );
   }
 
   // The UI's own sign-in is off on the dev server: staff paste their ops token once here, the
@@ -167,8 +203,18 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
       const user = opsUser(res);
       const expires = now().getTime() + SESSION_HOURS * 3600_000;
       const value = `${user.name}.${expires}.${sign(`${user.name}.${expires}`)}`;
-      res.cookie(COOKIE, value, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: CODEC_PATH, maxAge: SESSION_HOURS * 3600_000 });
-      res.type('html').send(`<!doctype html><meta charset="utf-8"><title>codec session</title><p>Signed in as ${user.name} for ${SESSION_HOURS} hours. Return to the Temporal UI.</p>`);
+      res.cookie(COOKIE, value, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.secureCookies,
+        path: CODEC_PATH,
+        maxAge: SESSION_HOURS * 3600_000,
+      });
+      res
+        .type('html')
+        .send(
+          `<!doctype html><meta charset="utf-8"><title>codec session</title><p>Signed in as ${user.name} for ${SESSION_HOURS} hours. Return to the Temporal UI.</p>`,
+        );
     });
   });
   return router;

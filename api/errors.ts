@@ -62,8 +62,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     // Name, message and stack only: driver errors carry circular topology objects that no logger can print.
-    const err = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
+    const err =
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : { message: String(error) };
     log.error({ err }, 'unhandled error');
-    res.status(500).json(errorBody('internal_error', 'サーバーでエラーが発生しました。しばらくしてからお試しください。'));
+    res
+      .status(500)
+      .json(errorBody('internal_error', 'サーバーでエラーが発生しました。しばらくしてからお試しください。'));
   };
 }

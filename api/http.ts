@@ -52,10 +52,17 @@ export function redactUrl(url: string): string {
 export function requestLogger(log: Logger): RequestHandler {
   return pinoHttp({
     logger: log,
-    customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, error) =>
+      error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics' },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+      req: (req: {
+        id: unknown;
+        method: string;
+        url: string;
+        headers: Record<string, unknown>;
+        remoteAddress?: string;
+      }) => ({
         id: req.id,
         method: req.method,
         url: redactUrl(req.url),
@@ -131,7 +138,8 @@ function collectMethods(stack: readonly LayerLike[], path: string, into: Set<str
     }
     if (match === undefined) continue;
     if (layer.route !== undefined) {
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') into.add(method.toUpperCase());
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') into.add(method.toUpperCase());
     } else if (Array.isArray(layer.handle?.stack)) {
       collectMethods(layer.handle.stack, path.slice(match.path.length) || '/', into);
     }

@@ -17,7 +17,12 @@ import { HttpError } from './errors.js';
 
 export const NOTIFICATION_PATH = '/api/amazon-pay/notifications';
 
-export function notificationRoutes(deps: { client: Client; models: Models; trustedCertPath: string; log: Logger }): Router {
+export function notificationRoutes(deps: {
+  client: Client;
+  models: Models;
+  trustedCertPath: string;
+  log: Logger;
+}): Router {
   const router = Router();
   const trustedCert = readFileSync(path.resolve(deps.trustedCertPath), 'utf8');
 
@@ -26,10 +31,14 @@ export function notificationRoutes(deps: { client: Client; models: Models; trust
     try {
       ({ message } = verifyNotification(typeof req.body === 'string' ? req.body : '', trustedCert));
     } catch (error) {
-      if (error instanceof NotificationVerificationError) throw new HttpError(403, 'notification_rejected', error.message);
+      if (error instanceof NotificationVerificationError)
+        throw new HttpError(403, 'notification_rejected', error.message);
       throw new HttpError(400, 'bad_request', 'not an Amazon Pay notification');
     }
-    const order = await deps.models.Order.findOne({ chargePermissionId: message.ChargePermissionId }, { orderId: 1 }).lean();
+    const order = await deps.models.Order.findOne(
+      { chargePermissionId: message.ChargePermissionId },
+      { orderId: 1 },
+    ).lean();
     if (order === null) {
       deps.log.warn({ notification: message }, 'notification for an unknown charge permission: acknowledged');
       res.status(200).json({ acknowledged: true, forwarded: false });

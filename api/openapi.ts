@@ -15,9 +15,21 @@ import { loginSchema, type ExtraFieldDefinition } from '../domain/member.js';
 import { orderProcedureSchema } from '../domain/order-procedure.js';
 import { tokyoDate } from '../domain/calendar.js';
 import { codecLoginSchema, codecRequestSchema } from './codec-server.js';
-import { memberRequestSchemas, passwordChangeSchema, resetConfirmSchema, resetRequestSchema, signInSchema } from './members/routes.js';
+import {
+  memberRequestSchemas,
+  passwordChangeSchema,
+  resetConfirmSchema,
+  resetRequestSchema,
+  signInSchema,
+} from './members/routes.js';
 import { bulkSchema, exportSchema, searchSchema } from './ops/members.js';
-import { cancelBodySchema, captureBodySchema, changeAmountBodySchema, listSchema, refundBodySchema } from './ops/orders.js';
+import {
+  cancelBodySchema,
+  captureBodySchema,
+  changeAmountBodySchema,
+  listSchema,
+  refundBodySchema,
+} from './ops/orders.js';
 import { amazonReturnSchema, checkoutSchema, emptyBodySchema, idempotencyKeySchema } from './orders/routes.js';
 import * as answers from './responses.js';
 
@@ -112,68 +124,432 @@ function operations(options: OpenApiOptions): Operation[] {
   const procedure = orderProcedureSchema({ isMember: false, today: tokyoDate(new Date()) });
   const order = (description: string) => ({ status: 200 as const, description, schema: answers.orderAnswer });
   return [
-    { method: 'get', path: '/healthz', tag: 'system', summary: 'Temporal and database reachability', security: 'none', ok: { status: 200, description: 'Both answer', schema: answers.healthResponse, example: { status: 'ok', checks: { temporal: 'up', database: 'up' } } }, unavailable: answers.healthResponse },
-    { method: 'get', path: '/metrics', tag: 'system', summary: 'Prometheus metrics (any ops credential)', security: 'ops', ok: { status: 200, description: 'Prometheus text format', contentType: 'text/plain' } },
-    { method: 'get', path: '/api/products', tag: 'storefront', summary: 'Active catalog', security: 'none', ok: { status: 200, description: 'The active products', schema: answers.productsResponse } },
-    { method: 'get', path: '/api/storefront/procedure-options', tag: 'storefront', summary: 'Choices of the order-procedure form (C3) and the fee table', security: 'none', ok: { status: 200, description: 'Choices and fees', schema: answers.procedureOptionsResponse } },
     {
-      method: 'post', path: '/api/checkouts', tag: 'orders', summary: 'Step 1: checkout from a cart (R2), Amazon Pay button config', security: 'session',
-      body: checkoutSchema, bodyExample: { items: [{ productId: 'tea-sencha', quantity: 1 }] },
-      headers: [{ name: 'Idempotency-Key', schema: jsonSchema(idempotencyKeySchema), description: 'Optional: a repeated request with the same key (and cart) answers the same order' }],
-      ok: { status: 201, description: 'The order, its token and the Amazon Pay button', schema: answers.checkoutResponse }, errors: [409, 422],
+      method: 'get',
+      path: '/healthz',
+      tag: 'system',
+      summary: 'Temporal and database reachability',
+      security: 'none',
+      ok: {
+        status: 200,
+        description: 'Both answer',
+        schema: answers.healthResponse,
+        example: { status: 'ok', checks: { temporal: 'up', database: 'up' } },
+      },
+      unavailable: answers.healthResponse,
     },
-    { method: 'get', path: '/api/orders/{orderId}', tag: 'orders', summary: 'The order as its buyer sees it', security: 'buyer', ok: order('The order') },
-    { method: 'post', path: '/api/orders/{orderId}/amazon-return', tag: 'orders', summary: 'Step 2: back from Amazon with the checkout session (R3, C7)', security: 'buyer', body: amazonReturnSchema, bodyExample: { amazonCheckoutSessionId: '3f5c2a9e-8b1d-4c7e-9f0a-2d6b8e4c1a7f' }, ok: order('The order with the chosen address'), errors: [409, 422, 503] },
-    { method: 'put', path: '/api/orders/{orderId}/procedure', tag: 'orders', summary: 'Step 3: the order-procedure form (C3–C6, C8; validated by the workflow: a refusal is a 422 listing the fields)', security: 'buyer', body: procedure, ok: order('The order with the procedure'), errors: [409, 422, 503] },
-    { method: 'post', path: '/api/orders/{orderId}/confirm', tag: 'orders', summary: 'Step 4: 「注文確定」, answers amazonPayRedirectUrl', security: 'buyer', bodyOptional: true, body: emptyBodySchema, bodyExample: {}, ok: { status: 200, description: 'Where to send the buyer', schema: answers.confirmAnswer }, errors: [409, 422, 503] },
-    { method: 'post', path: '/api/orders/{orderId}/complete', tag: 'orders', summary: 'Step 5: back from Amazon: authorization, placement', security: 'buyer', bodyOptional: true, body: emptyBodySchema, bodyExample: {}, ok: order('The placed (or pending) order'), errors: [409, 422, 503] },
     {
-      method: 'post', path: '/api/amazon-pay/notifications', tag: 'orders', summary: 'Amazon Pay notifications (signed SNS envelope, any content type)', security: 'none',
-      body: z.string(), bodyType: 'text/plain',
-      ok: { status: 200, description: 'Acknowledged (also for unknown charge permissions)', schema: answers.notificationResponse }, errors: [403],
+      method: 'get',
+      path: '/metrics',
+      tag: 'system',
+      summary: 'Prometheus metrics (any ops credential)',
+      security: 'ops',
+      ok: { status: 200, description: 'Prometheus text format', contentType: 'text/plain' },
     },
-    { method: 'get', path: '/api/auth/session', tag: 'members', summary: 'The shopper session: member, Amazon sign-in', security: 'session', ok: { status: 200, description: 'The session', schema: answers.sessionResponse } },
-    { method: 'post', path: '/api/members', tag: 'members', summary: 'Register with the form (L7, C6); logs in', security: 'session', body: members.registration, bodyExample: exampleMember, ok: { status: 201, description: 'The new member', schema: answers.memberAnswer }, errors: [409] },
-    { method: 'post', path: '/api/auth/login', tag: 'members', summary: 'Log in with e-mail and password', security: 'session', body: loginSchema, bodyExample: { email: 'taro.yamada@example.jp', password: 'member-password' }, ok: { status: 200, description: 'Logged in', schema: answers.loginResponse }, errors: [401, 409] },
-    { method: 'post', path: '/api/auth/logout', tag: 'members', summary: 'Log out (the Amazon sign-in too)', security: 'session', bodyOptional: true, body: emptyBodySchema, bodyExample: {}, ok: { status: 200, description: 'Logged out', schema: answers.logoutResponse } },
-    { method: 'get', path: '/api/auth/amazon/button-config', tag: 'members', summary: 'Sign in with Amazon button config', security: 'none', ok: { status: 200, description: 'The signed button config', schema: answers.buttonConfigResponse } },
-    { method: 'post', path: '/api/auth/amazon/sign-in', tag: 'members', summary: 'Sign in with Amazon (L1–L4)', security: 'session', body: signInSchema, bodyExample: { buyerToken: 'buyer-token-from-amazon' }, ok: { status: 200, description: 'Logged in, linked, or asked to link or register', schema: answers.signInResponse }, errors: [409, 422, 503] },
-    { method: 'post', path: '/api/auth/amazon/register', tag: 'members', summary: 'Register through Amazon (L8); needs the Amazon sign-in of this session', security: 'session', body: members.amazonRegister, bodyExample: { newsletter: true }, ok: { status: 201, description: 'The new member', schema: answers.memberAnswer }, errors: [403, 409] },
-    { method: 'get', path: '/api/members/me', tag: 'members', summary: 'The logged-in member', security: 'member', ok: { status: 200, description: 'The member', schema: answers.memberAnswer } },
-    { method: 'get', path: '/api/members/me/points', tag: 'members', summary: 'Point account: usable, held, pending', security: 'member', ok: { status: 200, description: 'The point account', schema: answers.pointsResponse } },
-    { method: 'get', path: '/api/members/me/orders', tag: 'members', summary: 'The member’s orders (newest 50)', security: 'member', ok: { status: 200, description: 'The orders', schema: answers.memberOrdersResponse } },
-    { method: 'post', path: '/api/members/me/additional-information', tag: 'members', summary: 'Additional member information (C6)', security: 'member', body: members.additionalInformation, ok: { status: 200, description: 'The member', schema: answers.memberAnswer } },
-    { method: 'post', path: '/api/members/me/password', tag: 'members', summary: 'Set or change the password (L8)', security: 'member', body: passwordChangeSchema, bodyExample: { currentPassword: 'member-password', newPassword: 'another-password' }, ok: { status: 200, description: 'Set', schema: answers.passwordSetResponse }, errors: [403, 422] },
-    { method: 'post', path: '/api/auth/password-reset', tag: 'members', summary: 'Request a password-reset mail (the same answer for unknown addresses)', security: 'none', body: resetRequestSchema, bodyExample: { email: 'taro.yamada@example.jp' }, ok: { status: 202, description: 'Accepted', schema: answers.acceptedResponse } },
-    { method: 'post', path: '/api/auth/password-reset/confirm', tag: 'members', summary: 'Set a new password with the mailed token', security: 'none', body: resetConfirmSchema, ok: { status: 200, description: 'Set', schema: answers.passwordSetResponse }, errors: [422] },
-    { method: 'get', path: '/ops/members', tag: 'ops', summary: 'Member search (L5)', security: 'ops', query: searchSchema, ok: { status: 200, description: 'One page of members', schema: answers.opsMembersResponse } },
-    { method: 'get', path: '/ops/members/export.csv', tag: 'ops', summary: 'CSV export of a search (L6)', security: 'ops', query: exportSchema, ok: { status: 200, description: 'CSV (UTF-8 or Shift_JIS)', contentType: 'text/csv' } },
-    { method: 'get', path: '/ops/members/bulk.csv', tag: 'ops', summary: 'CSV of every member (L6)', security: 'ops', query: bulkSchema, ok: { status: 200, description: 'CSV (UTF-8 or Shift_JIS)', contentType: 'text/csv' } },
-    { method: 'get', path: '/ops/orders', tag: 'ops', summary: 'Orders from the read model', security: 'ops', query: listSchema, ok: { status: 200, description: 'One page of orders', schema: answers.opsOrdersResponse } },
-    { method: 'get', path: '/ops/orders/{orderId}', tag: 'ops', summary: 'One order', security: 'ops', ok: { status: 200, description: 'The order', schema: answers.opsOrderResponse } },
-    { method: 'post', path: '/ops/orders/{orderId}/amount', tag: 'ops', summary: 'Change the amount (A2/A3; operator)', security: 'operator', body: changeAmountBodySchema, bodyExample: { amount: 3000 }, ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse }, errors: [409, 422, 503] },
-    { method: 'post', path: '/ops/orders/{orderId}/capture', tag: 'ops', summary: 'Capture (shipment; operator)', security: 'operator', bodyOptional: true, body: captureBodySchema, bodyExample: {}, ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse }, errors: [409, 422, 503] },
-    { method: 'post', path: '/ops/orders/{orderId}/cancel', tag: 'ops', summary: 'Cancel (operator)', security: 'operator', body: cancelBodySchema, bodyExample: { reason: '在庫切れ' }, ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse }, errors: [409, 422, 503] },
-    { method: 'post', path: '/ops/orders/{orderId}/refund', tag: 'ops', summary: 'Refund up to the captured amount (operator)', security: 'operator', body: refundBodySchema, bodyExample: { amount: 500, reason: '一部返品' }, ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse }, errors: [409, 422, 503] },
-    { method: 'get', path: '/ops/reconciliation', tag: 'ops', summary: 'The latest reconciliation reports (read model vs Amazon)', security: 'ops', ok: { status: 200, description: 'Newest 20 reports', schema: answers.reconciliationReportsResponse } },
-    { method: 'post', path: '/ops/reconciliation/run', tag: 'ops', summary: 'Run a reconciliation now and wait for its report (operator)', security: 'operator', ok: { status: 200, description: 'The report', schema: answers.reconciliationRunResponse } },
-    ...(['decode', 'encode'] as const).map(
-      (direction): Operation => ({
-        method: 'post', path: `/codec/${direction}`, tag: 'codec',
-        summary: direction === 'decode' ? 'Temporal remote codec: decrypt payloads (any ops credential or codec session)' : 'Temporal remote codec: encrypt payloads',
-        security: 'codec', body: codecRequestSchema, bodyExample: { payloads: [] },
-        headers: [{ name: 'X-Namespace', schema: { type: 'string', enum: [options.namespace] }, description: 'The Temporal namespace (only this one is served)' }],
-        ok: { status: 200, description: direction === 'decode' ? 'The payloads in clear' : 'The payloads encrypted', schema: answers.codecResponse },
-        errors: direction === 'decode' ? [403, 422] : [403],
-      }),
-    ),
-    { method: 'get', path: '/codec/login', tag: 'codec', summary: 'The codec sign-in page (staff paste an ops token once)', security: 'none', ok: { status: 200, description: 'HTML form', contentType: 'text/html' } },
-    { method: 'post', path: '/codec/login', tag: 'codec', summary: 'Sign in for the Temporal UI: sets the HttpOnly codec_session cookie (path /codec, 8 hours)', security: 'none', body: codecLoginSchema, bodyType: 'application/x-www-form-urlencoded', ok: { status: 200, description: 'Signed in (HTML)', contentType: 'text/html' }, errors: [401] },
+    {
+      method: 'get',
+      path: '/api/products',
+      tag: 'storefront',
+      summary: 'Active catalog',
+      security: 'none',
+      ok: { status: 200, description: 'The active products', schema: answers.productsResponse },
+    },
+    {
+      method: 'get',
+      path: '/api/storefront/procedure-options',
+      tag: 'storefront',
+      summary: 'Choices of the order-procedure form (C3) and the fee table',
+      security: 'none',
+      ok: { status: 200, description: 'Choices and fees', schema: answers.procedureOptionsResponse },
+    },
+    {
+      method: 'post',
+      path: '/api/checkouts',
+      tag: 'orders',
+      summary: 'Step 1: checkout from a cart (R2), Amazon Pay button config',
+      security: 'session',
+      body: checkoutSchema,
+      bodyExample: { items: [{ productId: 'tea-sencha', quantity: 1 }] },
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          schema: jsonSchema(idempotencyKeySchema),
+          description: 'Optional: a repeated request with the same key (and cart) answers the same order',
+        },
+      ],
+      ok: {
+        status: 201,
+        description: 'The order, its token and the Amazon Pay button',
+        schema: answers.checkoutResponse,
+      },
+      errors: [409, 422],
+    },
+    {
+      method: 'get',
+      path: '/api/orders/{orderId}',
+      tag: 'orders',
+      summary: 'The order as its buyer sees it',
+      security: 'buyer',
+      ok: order('The order'),
+    },
+    {
+      method: 'post',
+      path: '/api/orders/{orderId}/amazon-return',
+      tag: 'orders',
+      summary: 'Step 2: back from Amazon with the checkout session (R3, C7)',
+      security: 'buyer',
+      body: amazonReturnSchema,
+      bodyExample: { amazonCheckoutSessionId: '3f5c2a9e-8b1d-4c7e-9f0a-2d6b8e4c1a7f' },
+      ok: order('The order with the chosen address'),
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'put',
+      path: '/api/orders/{orderId}/procedure',
+      tag: 'orders',
+      summary:
+        'Step 3: the order-procedure form (C3–C6, C8; validated by the workflow: a refusal is a 422 listing the fields)',
+      security: 'buyer',
+      body: procedure,
+      ok: order('The order with the procedure'),
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/api/orders/{orderId}/confirm',
+      tag: 'orders',
+      summary: 'Step 4: 「注文確定」, answers amazonPayRedirectUrl',
+      security: 'buyer',
+      bodyOptional: true,
+      body: emptyBodySchema,
+      bodyExample: {},
+      ok: { status: 200, description: 'Where to send the buyer', schema: answers.confirmAnswer },
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/api/orders/{orderId}/complete',
+      tag: 'orders',
+      summary: 'Step 5: back from Amazon: authorization, placement',
+      security: 'buyer',
+      bodyOptional: true,
+      body: emptyBodySchema,
+      bodyExample: {},
+      ok: order('The placed (or pending) order'),
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/api/amazon-pay/notifications',
+      tag: 'orders',
+      summary: 'Amazon Pay notifications (signed SNS envelope, any content type)',
+      security: 'none',
+      body: z.string(),
+      bodyType: 'text/plain',
+      ok: {
+        status: 200,
+        description: 'Acknowledged (also for unknown charge permissions)',
+        schema: answers.notificationResponse,
+      },
+      errors: [403],
+    },
+    {
+      method: 'get',
+      path: '/api/auth/session',
+      tag: 'members',
+      summary: 'The shopper session: member, Amazon sign-in',
+      security: 'session',
+      ok: { status: 200, description: 'The session', schema: answers.sessionResponse },
+    },
+    {
+      method: 'post',
+      path: '/api/members',
+      tag: 'members',
+      summary: 'Register with the form (L7, C6); logs in',
+      security: 'session',
+      body: members.registration,
+      bodyExample: exampleMember,
+      ok: { status: 201, description: 'The new member', schema: answers.memberAnswer },
+      errors: [409],
+    },
+    {
+      method: 'post',
+      path: '/api/auth/login',
+      tag: 'members',
+      summary: 'Log in with e-mail and password',
+      security: 'session',
+      body: loginSchema,
+      bodyExample: { email: 'taro.yamada@example.jp', password: 'member-password' },
+      ok: { status: 200, description: 'Logged in', schema: answers.loginResponse },
+      errors: [401, 409],
+    },
+    {
+      method: 'post',
+      path: '/api/auth/logout',
+      tag: 'members',
+      summary: 'Log out (the Amazon sign-in too)',
+      security: 'session',
+      bodyOptional: true,
+      body: emptyBodySchema,
+      bodyExample: {},
+      ok: { status: 200, description: 'Logged out', schema: answers.logoutResponse },
+    },
+    {
+      method: 'get',
+      path: '/api/auth/amazon/button-config',
+      tag: 'members',
+      summary: 'Sign in with Amazon button config',
+      security: 'none',
+      ok: { status: 200, description: 'The signed button config', schema: answers.buttonConfigResponse },
+    },
+    {
+      method: 'post',
+      path: '/api/auth/amazon/sign-in',
+      tag: 'members',
+      summary: 'Sign in with Amazon (L1–L4)',
+      security: 'session',
+      body: signInSchema,
+      bodyExample: { buyerToken: 'buyer-token-from-amazon' },
+      ok: {
+        status: 200,
+        description: 'Logged in, linked, or asked to link or register',
+        schema: answers.signInResponse,
+      },
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/api/auth/amazon/register',
+      tag: 'members',
+      summary: 'Register through Amazon (L8); needs the Amazon sign-in of this session',
+      security: 'session',
+      body: members.amazonRegister,
+      bodyExample: { newsletter: true },
+      ok: { status: 201, description: 'The new member', schema: answers.memberAnswer },
+      errors: [403, 409],
+    },
+    {
+      method: 'get',
+      path: '/api/members/me',
+      tag: 'members',
+      summary: 'The logged-in member',
+      security: 'member',
+      ok: { status: 200, description: 'The member', schema: answers.memberAnswer },
+    },
+    {
+      method: 'get',
+      path: '/api/members/me/points',
+      tag: 'members',
+      summary: 'Point account: usable, held, pending',
+      security: 'member',
+      ok: { status: 200, description: 'The point account', schema: answers.pointsResponse },
+    },
+    {
+      method: 'get',
+      path: '/api/members/me/orders',
+      tag: 'members',
+      summary: 'The member’s orders (newest 50)',
+      security: 'member',
+      ok: { status: 200, description: 'The orders', schema: answers.memberOrdersResponse },
+    },
+    {
+      method: 'post',
+      path: '/api/members/me/additional-information',
+      tag: 'members',
+      summary: 'Additional member information (C6)',
+      security: 'member',
+      body: members.additionalInformation,
+      ok: { status: 200, description: 'The member', schema: answers.memberAnswer },
+    },
+    {
+      method: 'post',
+      path: '/api/members/me/password',
+      tag: 'members',
+      summary: 'Set or change the password (L8)',
+      security: 'member',
+      body: passwordChangeSchema,
+      bodyExample: { currentPassword: 'member-password', newPassword: 'another-password' },
+      ok: { status: 200, description: 'Set', schema: answers.passwordSetResponse },
+      errors: [403, 422],
+    },
+    {
+      method: 'post',
+      path: '/api/auth/password-reset',
+      tag: 'members',
+      summary: 'Request a password-reset mail (the same answer for unknown addresses)',
+      security: 'none',
+      body: resetRequestSchema,
+      bodyExample: { email: 'taro.yamada@example.jp' },
+      ok: { status: 202, description: 'Accepted', schema: answers.acceptedResponse },
+    },
+    {
+      method: 'post',
+      path: '/api/auth/password-reset/confirm',
+      tag: 'members',
+      summary: 'Set a new password with the mailed token',
+      security: 'none',
+      body: resetConfirmSchema,
+      ok: { status: 200, description: 'Set', schema: answers.passwordSetResponse },
+      errors: [422],
+    },
+    {
+      method: 'get',
+      path: '/ops/members',
+      tag: 'ops',
+      summary: 'Member search (L5)',
+      security: 'ops',
+      query: searchSchema,
+      ok: { status: 200, description: 'One page of members', schema: answers.opsMembersResponse },
+    },
+    {
+      method: 'get',
+      path: '/ops/members/export.csv',
+      tag: 'ops',
+      summary: 'CSV export of a search (L6)',
+      security: 'ops',
+      query: exportSchema,
+      ok: { status: 200, description: 'CSV (UTF-8 or Shift_JIS)', contentType: 'text/csv' },
+    },
+    {
+      method: 'get',
+      path: '/ops/members/bulk.csv',
+      tag: 'ops',
+      summary: 'CSV of every member (L6)',
+      security: 'ops',
+      query: bulkSchema,
+      ok: { status: 200, description: 'CSV (UTF-8 or Shift_JIS)', contentType: 'text/csv' },
+    },
+    {
+      method: 'get',
+      path: '/ops/orders',
+      tag: 'ops',
+      summary: 'Orders from the read model',
+      security: 'ops',
+      query: listSchema,
+      ok: { status: 200, description: 'One page of orders', schema: answers.opsOrdersResponse },
+    },
+    {
+      method: 'get',
+      path: '/ops/orders/{orderId}',
+      tag: 'ops',
+      summary: 'One order',
+      security: 'ops',
+      ok: { status: 200, description: 'The order', schema: answers.opsOrderResponse },
+    },
+    {
+      method: 'post',
+      path: '/ops/orders/{orderId}/amount',
+      tag: 'ops',
+      summary: 'Change the amount (A2/A3; operator)',
+      security: 'operator',
+      body: changeAmountBodySchema,
+      bodyExample: { amount: 3000 },
+      ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse },
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/ops/orders/{orderId}/capture',
+      tag: 'ops',
+      summary: 'Capture (shipment; operator)',
+      security: 'operator',
+      bodyOptional: true,
+      body: captureBodySchema,
+      bodyExample: {},
+      ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse },
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/ops/orders/{orderId}/cancel',
+      tag: 'ops',
+      summary: 'Cancel (operator)',
+      security: 'operator',
+      body: cancelBodySchema,
+      bodyExample: { reason: '在庫切れ' },
+      ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse },
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'post',
+      path: '/ops/orders/{orderId}/refund',
+      tag: 'ops',
+      summary: 'Refund up to the captured amount (operator)',
+      security: 'operator',
+      body: refundBodySchema,
+      bodyExample: { amount: 500, reason: '一部返品' },
+      ok: { status: 200, description: 'The order after', schema: answers.opsOrderResponse },
+      errors: [409, 422, 503],
+    },
+    {
+      method: 'get',
+      path: '/ops/reconciliation',
+      tag: 'ops',
+      summary: 'The latest reconciliation reports (read model vs Amazon)',
+      security: 'ops',
+      ok: { status: 200, description: 'Newest 20 reports', schema: answers.reconciliationReportsResponse },
+    },
+    {
+      method: 'post',
+      path: '/ops/reconciliation/run',
+      tag: 'ops',
+      summary: 'Run a reconciliation now and wait for its report (operator)',
+      security: 'operator',
+      ok: { status: 200, description: 'The report', schema: answers.reconciliationRunResponse },
+    },
+    ...(['decode', 'encode'] as const).map((direction): Operation => ({
+      method: 'post',
+      path: `/codec/${direction}`,
+      tag: 'codec',
+      summary:
+        direction === 'decode'
+          ? 'Temporal remote codec: decrypt payloads (any ops credential or codec session)'
+          : 'Temporal remote codec: encrypt payloads',
+      security: 'codec',
+      body: codecRequestSchema,
+      bodyExample: { payloads: [] },
+      headers: [
+        {
+          name: 'X-Namespace',
+          schema: { type: 'string', enum: [options.namespace] },
+          description: 'The Temporal namespace (only this one is served)',
+        },
+      ],
+      ok: {
+        status: 200,
+        description: direction === 'decode' ? 'The payloads in clear' : 'The payloads encrypted',
+        schema: answers.codecResponse,
+      },
+      errors: direction === 'decode' ? [403, 422] : [403],
+    })),
+    {
+      method: 'get',
+      path: '/codec/login',
+      tag: 'codec',
+      summary: 'The codec sign-in page (staff paste an ops token once)',
+      security: 'none',
+      ok: { status: 200, description: 'HTML form', contentType: 'text/html' },
+    },
+    {
+      method: 'post',
+      path: '/codec/login',
+      tag: 'codec',
+      summary: 'Sign in for the Temporal UI: sets the HttpOnly codec_session cookie (path /codec, 8 hours)',
+      security: 'none',
+      body: codecLoginSchema,
+      bodyType: 'application/x-www-form-urlencoded',
+      ok: { status: 200, description: 'Signed in (HTML)', contentType: 'text/html' },
+      errors: [401],
+    },
   ];
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as Record<string, unknown>;
   return rest;
 }
 
@@ -201,20 +577,44 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
         parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
       }
     }
-    for (const header of op.headers ?? []) parameters.push({ name: header.name, in: 'header', required: false, description: header.description, schema: header.schema });
+    for (const header of op.headers ?? [])
+      parameters.push({
+        name: header.name,
+        in: 'header',
+        required: false,
+        description: header.description,
+        schema: header.schema,
+      });
     const responses: Record<string, unknown> = {
       [String(op.ok.status)]: {
         description: op.ok.description,
         content: {
-          [op.ok.contentType ?? 'application/json']: op.ok.schema === undefined ? { schema: { type: 'string' } } : { schema: jsonSchema(op.ok.schema, 'output'), ...(op.ok.example === undefined ? {} : { example: op.ok.example }) },
+          [op.ok.contentType ?? 'application/json']:
+            op.ok.schema === undefined
+              ? { schema: { type: 'string' } }
+              : {
+                  schema: jsonSchema(op.ok.schema, 'output'),
+                  ...(op.ok.example === undefined ? {} : { example: op.ok.example }),
+                },
         },
       },
     };
     for (const status of errorStatuses(op)) {
-      responses[String(status)] = { description: ERROR_DESCRIPTIONS[status] ?? 'Refused', content: { 'application/json': { schema: errorRef } } };
+      responses[String(status)] = {
+        description: ERROR_DESCRIPTIONS[status] ?? 'Refused',
+        content: { 'application/json': { schema: errorRef } },
+      };
     }
     if (op.unavailable !== undefined) {
-      responses['503'] = { description: 'A dependency is down: the same body as 200, saying which', content: { 'application/json': { schema: jsonSchema(op.unavailable, 'output'), example: { status: 'unavailable', checks: { temporal: 'up', database: 'down' } } } } };
+      responses['503'] = {
+        description: 'A dependency is down: the same body as 200, saying which',
+        content: {
+          'application/json': {
+            schema: jsonSchema(op.unavailable, 'output'),
+            example: { status: 'unavailable', checks: { temporal: 'up', database: 'down' } },
+          },
+        },
+      };
     }
     const bodyType = op.bodyType ?? 'application/json';
     paths[op.path] ??= {};
@@ -226,7 +626,17 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.body === undefined
         ? {}
-        : { requestBody: { required: op.bodyOptional !== true, content: { [bodyType]: { schema: jsonSchema(op.body), ...(op.bodyExample === undefined ? {} : { example: op.bodyExample }) } } } }),
+        : {
+            requestBody: {
+              required: op.bodyOptional !== true,
+              content: {
+                [bodyType]: {
+                  schema: jsonSchema(op.body),
+                  ...(op.bodyExample === undefined ? {} : { example: op.bodyExample }),
+                },
+              },
+            },
+          }),
       responses,
     };
   }
@@ -246,11 +656,30 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
     components: {
       schemas: { Error: jsonSchema(answers.errorResponse, 'output') },
       securitySchemes: {
-        opsBearer: { type: 'http', scheme: 'bearer', description: 'An ops token (OPS_TOKENS): viewer reads, operator also acts' },
+        opsBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An ops token (OPS_TOKENS): viewer reads, operator also acts',
+        },
         codecSession: { type: 'apiKey', in: 'cookie', name: 'codec_session', description: 'Set by POST /codec/login' },
-        orderToken: { type: 'apiKey', in: 'header', name: 'X-Order-Token', description: 'The order token handed out at checkout' },
-        orderTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same order token in the query (Amazon’s return URLs carry it)' },
-        shopSession: { type: 'apiKey', in: 'cookie', name: 'shop.sid', description: 'The shopper session (members: after login)' },
+        orderToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Order-Token',
+          description: 'The order token handed out at checkout',
+        },
+        orderTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The same order token in the query (Amazon’s return URLs carry it)',
+        },
+        shopSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'shop.sid',
+          description: 'The shopper session (members: after login)',
+        },
       },
     },
   };

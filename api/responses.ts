@@ -13,12 +13,28 @@ const isoDateTime = z.string().meta({ format: 'date-time' });
 export const errorResponse = z
   .strictObject({
     error: z.strictObject({
-      code: z.string().regex(/^[a-z][a-z0-9_]*$/).meta({ description: 'snake_case, stable: what clients branch on' }),
+      code: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*$/)
+        .meta({ description: 'snake_case, stable: what clients branch on' }),
       message: z.string().meta({ description: 'For people: Japanese' }),
-      details: z.unknown().optional().meta({ description: 'Per code: e.g. `fields` (path, message) for invalid_request' }),
+      details: z
+        .unknown()
+        .optional()
+        .meta({ description: 'Per code: e.g. `fields` (path, message) for invalid_request' }),
     }),
   })
-  .meta({ examples: [{ error: { code: 'invalid_request', message: 'email: メールアドレスの形式が正しくありません', details: { fields: [{ path: 'email', message: 'メールアドレスの形式が正しくありません' }] } } }] });
+  .meta({
+    examples: [
+      {
+        error: {
+          code: 'invalid_request',
+          message: 'email: メールアドレスの形式が正しくありません',
+          details: { fields: [{ path: 'email', message: 'メールアドレスの形式が正しくありません' }] },
+        },
+      },
+    ],
+  });
 
 /** `/healthz` answers this for 200 and 503 alike: which dependency is down, never why. */
 export const healthResponse = z.strictObject({
@@ -29,7 +45,14 @@ export const healthResponse = z.strictObject({
 const salesType = z.enum(['normal', 'pre_order', 'subscription']);
 export const productsResponse = z.strictObject({
   products: z.array(
-    z.looseObject({ productId: z.string(), name: z.string(), description: z.string(), price: z.number().int().min(0), salesType, active: z.boolean() }),
+    z.looseObject({
+      productId: z.string(),
+      name: z.string(),
+      description: z.string(),
+      price: z.number().int().min(0),
+      salesType,
+      active: z.boolean(),
+    }),
   ),
 });
 
@@ -44,11 +67,17 @@ export const procedureOptionsResponse = z.strictObject({
 /** An order as the workflow shows it (`OrderView`): the stable keys; more may follow. */
 export const orderView = z.looseObject({
   orderId: z.string(),
-  status: z.string().meta({ description: 'CheckoutCreated, AddressSelected, … Placed, Failed, Abandoned, Captured, Canceled, Refunded' }),
+  status: z
+    .string()
+    .meta({
+      description: 'CheckoutCreated, AddressSelected, … Placed, Failed, Abandoned, Captured, Canceled, Refunded',
+    }),
   version: z.number().int(),
   memberId: z.string().nullable(),
   isGuest: z.boolean(),
-  items: z.array(z.looseObject({ productId: z.string(), name: z.string(), unitPrice: z.number(), quantity: z.number().int() })),
+  items: z.array(
+    z.looseObject({ productId: z.string(), name: z.string(), unitPrice: z.number(), quantity: z.number().int() }),
+  ),
   totals: z.looseObject({}),
   checkoutSessionId: z.string().nullable(),
   amazonPayRedirectUrl: z.string().nullable(),
@@ -58,15 +87,25 @@ export const orderView = z.looseObject({
 
 export const orderAnswer = z.strictObject({
   order: orderView,
-  changeAddressUrl: z.string().nullable().meta({ description: 'C7: where the buyer picks another address (emulator only; null with Amazon)' }),
+  changeAddressUrl: z
+    .string()
+    .nullable()
+    .meta({ description: 'C7: where the buyer picks another address (emulator only; null with Amazon)' }),
 });
 export const confirmAnswer = orderAnswer.extend({ amazonPayRedirectUrl: z.string().nullable() });
 
 export const checkoutResponse = z.strictObject({
   orderId: z.string(),
-  orderToken: z.string().meta({ description: 'The buyer’s credential for this order: X-Order-Token header or ?token=' }),
+  orderToken: z
+    .string()
+    .meta({ description: 'The buyer’s credential for this order: X-Order-Token header or ?token=' }),
   order: orderView,
-  amazonPayButton: z.looseObject({ merchantId: z.string(), publicKeyId: z.string(), payloadJSON: z.string(), signature: z.string() }),
+  amazonPayButton: z.looseObject({
+    merchantId: z.string(),
+    publicKeyId: z.string(),
+    payloadJSON: z.string(),
+    signature: z.string(),
+  }),
 });
 
 export const notificationResponse = z.strictObject({ acknowledged: z.literal(true), forwarded: z.boolean() });
@@ -100,10 +139,19 @@ export const logoutResponse = z.strictObject({ loggedOut: z.literal(true), amazo
 export const buttonConfigResponse = z.record(z.string(), z.unknown());
 export const signInResponse = z.union([
   z.strictObject({ status: z.enum(['linked', 'logged_in']), member: memberView }),
-  z.strictObject({ status: z.literal('link_or_register'), buyer: z.strictObject({ name: z.string(), email: z.string() }) }),
+  z.strictObject({
+    status: z.literal('link_or_register'),
+    buyer: z.strictObject({ name: z.string(), email: z.string() }),
+  }),
 ]);
 export const pointsResponse = z.strictObject({
-  points: z.looseObject({ memberId: z.string(), balance: z.number().int(), reserved: z.number().int(), available: z.number().int(), pending: z.number().int() }),
+  points: z.looseObject({
+    memberId: z.string(),
+    balance: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    pending: z.number().int(),
+  }),
 });
 export const memberOrdersResponse = z.strictObject({ orders: z.array(orderView) });
 export const passwordSetResponse = z.strictObject({ passwordSet: z.literal(true) });
@@ -113,13 +161,24 @@ const page = { total: z.number().int().min(0), page: z.number().int().min(1), pa
 export const opsMembersResponse = z.strictObject({
   ...page,
   members: z.array(
-    z.strictObject({ memberId: z.string(), email: z.string(), name: z.string(), registeredAt: isoDateTime, amazonLinked: z.boolean(), amazonLinkedAt: isoDateTime.nullable() }),
+    z.strictObject({
+      memberId: z.string(),
+      email: z.string(),
+      name: z.string(),
+      registeredAt: isoDateTime,
+      amazonLinked: z.boolean(),
+      amazonLinkedAt: isoDateTime.nullable(),
+    }),
   ),
 });
 export const opsOrdersResponse = z.strictObject({ ...page, orders: z.array(orderView) });
 export const opsOrderResponse = z.strictObject({ order: orderView });
 export const reconciliationReportsResponse = z.strictObject({ reports: z.array(z.looseObject({})) });
-export const reconciliationRunResponse = z.strictObject({ report: z.looseObject({ mismatches: z.array(z.unknown()) }) });
+export const reconciliationRunResponse = z.strictObject({
+  report: z.looseObject({ mismatches: z.array(z.unknown()) }),
+});
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
-export const codecResponse = z.strictObject({ payloads: z.array(z.strictObject({ metadata: z.record(z.string(), base64), data: base64 })) });
+export const codecResponse = z.strictObject({
+  payloads: z.array(z.strictObject({ metadata: z.record(z.string(), base64), data: base64 })),
+});

@@ -9,7 +9,12 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   if (result.success) return result.data;
   const fields = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const first = fields[0];
-  throw new HttpError(400, 'invalid_request', first === undefined ? 'invalid request' : `${first.path || 'body'}: ${first.message}`, { fields });
+  throw new HttpError(
+    400,
+    'invalid_request',
+    first === undefined ? 'invalid request' : `${first.path || 'body'}: ${first.message}`,
+    { fields },
+  );
 }
 
 /**
@@ -18,5 +23,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
  */
 export function orderIdParam(value: unknown): string {
   if (typeof value === 'string' && isOrderId(value)) return value;
-  throw new HttpError(400, 'invalid_request', INVALID_ORDER_ID_MESSAGE, { fields: [{ path: 'orderId', message: INVALID_ORDER_ID_MESSAGE }] });
+  throw new HttpError(400, 'invalid_request', INVALID_ORDER_ID_MESSAGE, {
+    fields: [{ path: 'orderId', message: INVALID_ORDER_ID_MESSAGE }],
+  });
 }

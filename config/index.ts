@@ -33,7 +33,10 @@ export const envSchema = z.object({
   /** An existing MongoDB-wire database. Unset: the dev stack starts its own. */
   MONGODB_URI: optionalString,
   MONGODB_PORT: port.default(27017),
-  MONGODB_DB_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('amazon_pay_orders'),
+  MONGODB_DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('amazon_pay_orders'),
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -67,20 +70,34 @@ export const envSchema = z.object({
 
   /** Signs the shop's session cookies. Required in production; the default is for development only. */
   SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
   /**
    * Ops API credentials: comma-separated `name:role:token` (role `viewer` reads, `operator` also acts).
    * Required in production; the defaults are for development only.
    */
-  OPS_TOKENS: z.string().default('ops:operator:dev-only-ops-token-change-me,viewer:viewer:dev-only-viewer-token-change-me'),
+  OPS_TOKENS: z
+    .string()
+    .default('ops:operator:dev-only-ops-token-change-me,viewer:viewer:dev-only-viewer-token-change-me'),
   /**
    * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
    * supply them, so members registered through Amazon are asked for the required ones later.
    */
   MEMBER_EXTRA_FIELDS: z
     .string()
-    .default('[{"key":"birthday","label":"生年月日","required":true},{"key":"occupation","label":"職業","required":false}]'),
-  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+    .default(
+      '[{"key":"birthday","label":"生年月日","required":true},{"key":"occupation","label":"職業","required":false}]',
+    ),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
 
   /**
    * Payload codec keys (AES-256-GCM): comma-separated `keyId:base64key` (32-byte keys). The first key
@@ -205,7 +222,12 @@ export interface PayloadCodecKey {
 
 const codecKeysSchema = z
   .string()
-  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
   .pipe(
     z
       .array(
@@ -234,7 +256,12 @@ export interface OpsCredential {
 
 const opsTokensSchema = z
   .string()
-  .transform((text) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
   .pipe(
     z
       .array(
@@ -242,10 +269,17 @@ const opsTokensSchema = z
           const [name = '', role = '', ...rest] = entry.split(':');
           const token = rest.join(':');
           const parsed = z
-            .object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/), role: z.enum(['viewer', 'operator']), token: z.string().min(16) })
+            .object({
+              name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/),
+              role: z.enum(['viewer', 'operator']),
+              token: z.string().min(16),
+            })
             .safeParse({ name, role, token });
           if (!parsed.success) {
-            ctx.addIssue({ code: 'custom', message: `"${name}": expected name:viewer|operator:token (token ≥ 16 characters)` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${name}": expected name:viewer|operator:token (token ≥ 16 characters)`,
+            });
             return z.NEVER;
           }
           return parsed.data as OpsCredential;
@@ -270,23 +304,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   if (e.NODE_ENV === 'production') {
     const defaults = DEV_ONLY_SECRETS.filter((key) => source[key] === undefined || source[key] === '');
-    if (defaults.length > 0) throw new ConfigError(`invalid configuration: ${defaults.join(', ')} must be set in production`);
+    if (defaults.length > 0)
+      throw new ConfigError(`invalid configuration: ${defaults.join(', ')} must be set in production`);
   }
   const opsCredentials = opsTokensSchema.safeParse(e.OPS_TOKENS);
   if (!opsCredentials.success) {
-    throw new ConfigError(`invalid configuration: OPS_TOKENS: ${opsCredentials.error.issues.map((issue) => issue.message).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: OPS_TOKENS: ${opsCredentials.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
   }
   const codecKeys = codecKeysSchema.safeParse(e.PAYLOAD_CODEC_KEYS);
   if (!codecKeys.success) {
-    throw new ConfigError(`invalid configuration: PAYLOAD_CODEC_KEYS: ${codecKeys.error.issues.map((issue) => issue.message).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: PAYLOAD_CODEC_KEYS: ${codecKeys.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
   }
-  const corsOrigins = (e.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`)
+  const corsOrigins = (
+    e.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT},http://localhost:${e.TEMPORAL_UI_PORT}`
+  )
     .split(',')
     .map((origin) => origin.trim().replace(/\/$/, ''))
     .filter((origin) => origin !== '');
   const extraFields = extraFieldsJson.safeParse(e.MEMBER_EXTRA_FIELDS);
   if (!extraFields.success) {
-    throw new ConfigError(`invalid configuration: MEMBER_EXTRA_FIELDS: ${extraFields.error.issues.map((issue) => issue.message).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: MEMBER_EXTRA_FIELDS: ${extraFields.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
   }
   return {
     env: e.NODE_ENV,

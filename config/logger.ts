@@ -51,8 +51,17 @@ export function serializeError(value: unknown): unknown {
 }
 
 /** One structured (JSON) logger per process, named after the component; personal data is redacted. */
-export function createLogger(config: Pick<AppConfig, 'logLevel'>, component: string, destination?: DestinationStream): Logger {
-  const options = { level: config.logLevel, base: { component }, redact: { paths: REDACT_PATHS, censor: '[Redacted]' }, serializers: { error: serializeError } };
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel'>,
+  component: string,
+  destination?: DestinationStream,
+): Logger {
+  const options = {
+    level: config.logLevel,
+    base: { component },
+    redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+    serializers: { error: serializeError },
+  };
   return destination === undefined ? pino(options) : pino(options, destination);
 }
 

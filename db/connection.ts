@@ -32,7 +32,10 @@ const PING_DEADLINE_MS = 10_000;
  * socket the server had just closed waited forever for a 'drain', and when that command was the
  * server monitor's heartbeat, the process saw the database as down for good.
  */
-export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {}): Database {
+export function openDatabase(
+  uri: string,
+  options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {},
+): Database {
   const connection = mongoose.createConnection();
   connection.set('bufferCommands', false);
   // Errors surface through ready()/ping(); an unhandled 'error' event would crash the process.
@@ -84,7 +87,10 @@ export function openDatabase(uri: string, options: { serverSelectionTimeoutMS?: 
           .finally(() => {
             pinging = undefined;
           });
-        await Promise.race([pinging, new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref())]);
+        await Promise.race([
+          pinging,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref()),
+        ]);
         return true;
       } catch (error) {
         lastPingError = (error as Error).message;

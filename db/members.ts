@@ -51,7 +51,10 @@ export function memberSearchFilter(search: MemberSearch): FilterQuery<MemberDoc>
   return filter;
 }
 
-export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLink'>, now: () => Date = () => new Date()) {
+export function createMemberRepository(
+  models: Pick<Models, 'Member' | 'AmazonLink'>,
+  now: () => Date = () => new Date(),
+) {
   const { Member, AmazonLink } = models;
 
   async function findById(memberId: string): Promise<Member | null> {
@@ -107,7 +110,10 @@ export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLi
 
   /** Finishes a registration an earlier attempt began with the same member id (see `register`). */
   async function resume(existing: Member, input: NewMember): Promise<Member> {
-    if (normalizeEmail(existing.email) !== normalizeEmail(input.email) || existing.registeredVia !== input.registeredVia) {
+    if (
+      normalizeEmail(existing.email) !== normalizeEmail(input.email) ||
+      existing.registeredVia !== input.registeredVia
+    ) {
       throw new Error(`member id ${existing.memberId} belongs to another registration`);
     }
     if (input.amazonBuyerId === undefined || existing.amazonBuyerId === input.amazonBuyerId) return existing;
@@ -160,7 +166,10 @@ export function createMemberRepository(models: Pick<Models, 'Member' | 'AmazonLi
       const set = Object.fromEntries(Object.entries(extra).map(([key, value]) => [`extra.${key}`, value]));
       return Member.findOneAndUpdate({ memberId }, { $set: set }, { new: true }).lean();
     },
-    async search(search: MemberSearch, page: { page: number; pageSize: number }): Promise<{ total: number; members: Member[] }> {
+    async search(
+      search: MemberSearch,
+      page: { page: number; pageSize: number },
+    ): Promise<{ total: number; members: Member[] }> {
       const filter = memberSearchFilter(search);
       const [total, members] = await Promise.all([
         Member.countDocuments(filter),

@@ -29,7 +29,8 @@ export type AmazonAddress = z.infer<typeof amazonAddressSchema>;
 
 // ---- Phone numbers ----------------------------------------------------------------------------
 
-export type PhoneNumberProblem = 'missing' | 'invalid_characters' | 'too_few_digits' | 'too_many_digits' | 'not_domestic';
+export type PhoneNumberProblem =
+  'missing' | 'invalid_characters' | 'too_few_digits' | 'too_many_digits' | 'not_domestic';
 
 export type PhoneNumberAnalysis = { ok: true; digits: string } | { ok: false; problem: PhoneNumberProblem };
 
@@ -171,7 +172,8 @@ export function checkShippingAddress(address: AmazonAddress): ShippingAddressChe
 
 // ---- R3: exactly one destination -------------------------------------------------------------
 
-export type ShippingAddressCount<T> = { ok: true; address: T } | { ok: false; reason: 'none' | 'multiple'; count: number };
+export type ShippingAddressCount<T> =
+  { ok: true; address: T } | { ok: false; reason: 'none' | 'multiple'; count: number };
 
 /** R3: the Amazon Pay checkout ships to exactly one address (no multiple destinations). */
 export function checkSingleShippingAddress<T>(list: readonly T[] | null | undefined): ShippingAddressCount<T> {
@@ -185,7 +187,11 @@ export function checkSingleShippingAddress<T>(list: readonly T[] | null | undefi
 export function assertSingleShippingAddress<T>(list: readonly T[] | null | undefined): T {
   const check = checkSingleShippingAddress(list);
   if (!check.ok) {
-    throw new DomainRuleError('R3', `shipping_address_${check.reason}`, `an Amazon Pay order ships to exactly one address, got ${check.count}`);
+    throw new DomainRuleError(
+      'R3',
+      `shipping_address_${check.reason}`,
+      `an Amazon Pay order ships to exactly one address, got ${check.count}`,
+    );
   }
   return check.address;
 }

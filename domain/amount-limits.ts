@@ -78,7 +78,10 @@ export function remainingIncrease(request: Omit<AmountChangeRequest, 'requestedA
 export function decideAmountChange(request: AmountChangeRequest): AmountChangeDecision {
   const { orderAmount, authorizedAmount, requestedAmount, amountBalance } = request;
   const numbersValid =
-    isYen(orderAmount) && isYen(authorizedAmount) && isYen(requestedAmount) && (amountBalance === undefined || isYen(amountBalance));
+    isYen(orderAmount) &&
+    isYen(authorizedAmount) &&
+    isYen(requestedAmount) &&
+    (amountBalance === undefined || isYen(amountBalance));
   if (!numbersValid) {
     return refuse('invalid_amount', '金額は0以上の整数（円）で指定してください。', AMOUNT_LIMIT_FLOOR, 0);
   }
@@ -86,10 +89,20 @@ export function decideAmountChange(request: AmountChangeRequest): AmountChangeDe
   const remaining = remainingIncrease(request);
 
   if (request.captured) {
-    return refuse('already_captured', '売上確定（キャプチャ）済みのため金額を変更できません。返金で対応してください。', limit, 0);
+    return refuse(
+      'already_captured',
+      '売上確定（キャプチャ）済みのため金額を変更できません。返金で対応してください。',
+      limit,
+      0,
+    );
   }
   if (requestedAmount < MINIMUM_CHARGE_AMOUNT) {
-    return refuse('below_minimum', `変更後の金額は${formatYen(MINIMUM_CHARGE_AMOUNT)}以上にしてください。`, limit, remaining);
+    return refuse(
+      'below_minimum',
+      `変更後の金額は${formatYen(MINIMUM_CHARGE_AMOUNT)}以上にしてください。`,
+      limit,
+      remaining,
+    );
   }
   if (requestedAmount <= authorizedAmount) {
     return {

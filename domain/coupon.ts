@@ -29,8 +29,14 @@ export const couponSchema = z
     validUntil: z.date(),
     membersOnly: z.boolean(),
   })
-  .refine((c) => c.type !== 'percent' || c.value <= 100, { message: 'a percent coupon is at most 100%', path: ['value'] })
-  .refine((c) => c.validFrom.getTime() < c.validUntil.getTime(), { message: 'validFrom must precede validUntil', path: ['validUntil'] });
+  .refine((c) => c.type !== 'percent' || c.value <= 100, {
+    message: 'a percent coupon is at most 100%',
+    path: ['value'],
+  })
+  .refine((c) => c.validFrom.getTime() < c.validUntil.getTime(), {
+    message: 'validFrom must precede validUntil',
+    path: ['validUntil'],
+  });
 export type Coupon = z.infer<typeof couponSchema>;
 
 /** What a successfully applied coupon contributes to the totals. */
@@ -48,9 +54,11 @@ export interface CouponContext {
   alreadyUsedByMember: boolean;
 }
 
-export type CouponRefusalReason = 'guest' | 'members_only' | 'not_yet_valid' | 'expired' | 'already_used' | 'below_minimum_purchase';
+export type CouponRefusalReason =
+  'guest' | 'members_only' | 'not_yet_valid' | 'expired' | 'already_used' | 'below_minimum_purchase';
 
-export type CouponDecision = { ok: true; applied: AppliedCoupon } | { ok: false; reason: CouponRefusalReason; message: string };
+export type CouponDecision =
+  { ok: true; applied: AppliedCoupon } | { ok: false; reason: CouponRefusalReason; message: string };
 
 /**
  * Whether a coupon applies and for how much. Guests are refused outright: C5 gives coupon choice
@@ -61,21 +69,32 @@ export type CouponDecision = { ok: true; applied: AppliedCoupon } | { ok: false;
 export function applyCoupon(coupon: Coupon, context: CouponContext): CouponDecision {
   if (!isYen(context.subtotal)) throw new RangeError(`subtotal must be whole yen: ${String(context.subtotal)}`);
   if (!context.isMember) {
-    return { ok: false, reason: coupon.membersOnly ? 'members_only' : 'guest', message: coupon.membersOnly ? COUPON_MEMBERS_ONLY_MESSAGE : GUEST_POINTS_COUPON_MESSAGE };
+    return {
+      ok: false,
+      reason: coupon.membersOnly ? 'members_only' : 'guest',
+      message: coupon.membersOnly ? COUPON_MEMBERS_ONLY_MESSAGE : GUEST_POINTS_COUPON_MESSAGE,
+    };
   }
   const now = context.now.getTime();
-  if (now < coupon.validFrom.getTime()) return { ok: false, reason: 'not_yet_valid', message: COUPON_NOT_YET_VALID_MESSAGE };
+  if (now < coupon.validFrom.getTime())
+    return { ok: false, reason: 'not_yet_valid', message: COUPON_NOT_YET_VALID_MESSAGE };
   if (now >= coupon.validUntil.getTime()) return { ok: false, reason: 'expired', message: COUPON_EXPIRED_MESSAGE };
   if (context.alreadyUsedByMember) return { ok: false, reason: 'already_used', message: COUPON_ALREADY_USED_MESSAGE };
   if (context.subtotal < coupon.minimumPurchase) {
-    return { ok: false, reason: 'below_minimum_purchase', message: couponMinimumPurchaseMessage(coupon.minimumPurchase) };
+    return {
+      ok: false,
+      reason: 'below_minimum_purchase',
+      message: couponMinimumPurchaseMessage(coupon.minimumPurchase),
+    };
   }
   const raw = coupon.type === 'fixed' ? coupon.value : Math.floor((context.subtotal * coupon.value) / 100);
   return { ok: true, applied: { code: coupon.code, discount: Math.min(raw, context.subtotal) } };
 }
 
 /** C5: one coupon per order. For inputs that carry a list (e.g. a storefront sending several codes). */
-export function checkOneCouponPerOrder(codes: readonly string[]): { ok: true; code: string | null } | { ok: false; message: string } {
+export function checkOneCouponPerOrder(
+  codes: readonly string[],
+): { ok: true; code: string | null } | { ok: false; message: string } {
   const distinct = [...new Set(codes.map((code) => code.trim()).filter((code) => code !== ''))];
   if (distinct.length > 1) return { ok: false, message: COUPON_ONE_PER_ORDER_MESSAGE };
   return { ok: true, code: distinct[0] ?? null };

@@ -78,5 +78,6 @@ export function amazonIdempotencyKey(orderId: string, step: AmazonIdempotentStep
 }
 
 function assertOrderId(orderId: string): void {
-  if (!isOrderId(orderId)) throw new DomainRuleError('ids', 'invalid_order_id', `not an order id (ORD-YYYYMMDD-XXXXXXXX): ${orderId}`);
+  if (!isOrderId(orderId))
+    throw new DomainRuleError('ids', 'invalid_order_id', `not an order id (ORD-YYYYMMDD-XXXXXXXX): ${orderId}`);
 }

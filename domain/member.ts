@@ -3,7 +3,12 @@
  * Preferences are tri-state on purpose: `null` means "never asked" (C8), which is not `false`.
  */
 import { z } from 'zod';
-import { normalizeJapanesePhoneNumber, normalizePostalCode, PHONE_NUMBER_PATTERN, POSTAL_CODE_PATTERN } from './address.js';
+import {
+  normalizeJapanesePhoneNumber,
+  normalizePostalCode,
+  PHONE_NUMBER_PATTERN,
+  POSTAL_CODE_PATTERN,
+} from './address.js';
 import { normalizePrefecture, PREFECTURES } from './prefectures.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -37,32 +42,41 @@ export const emailSchema = z
   // The API document states the address's rule (the input side of a pipe would show a bare string).
   .meta({ ...EMAIL_WIRE_FORMAT, examples: ['taro.yamada@example.jp'] });
 
-const postalCodeSchema = z.string().transform((value, ctx) => {
-  const digits = normalizePostalCode(value);
-  if (digits === undefined) {
-    ctx.addIssue({ code: 'custom', message: '郵便番号は7桁で入力してください' });
-    return z.NEVER;
-  }
-  return digits;
-}).meta({ pattern: POSTAL_CODE_PATTERN, examples: ['150-0041'] });
+const postalCodeSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const digits = normalizePostalCode(value);
+    if (digits === undefined) {
+      ctx.addIssue({ code: 'custom', message: '郵便番号は7桁で入力してください' });
+      return z.NEVER;
+    }
+    return digits;
+  })
+  .meta({ pattern: POSTAL_CODE_PATTERN, examples: ['150-0041'] });
 
-const phoneSchema = z.string().transform((value, ctx) => {
-  const digits = normalizeJapanesePhoneNumber(value);
-  if (digits === undefined) {
-    ctx.addIssue({ code: 'custom', message: '電話番号を正しく入力してください' });
-    return z.NEVER;
-  }
-  return digits;
-}).meta({ pattern: PHONE_NUMBER_PATTERN, examples: ['0312345678'] });
+const phoneSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const digits = normalizeJapanesePhoneNumber(value);
+    if (digits === undefined) {
+      ctx.addIssue({ code: 'custom', message: '電話番号を正しく入力してください' });
+      return z.NEVER;
+    }
+    return digits;
+  })
+  .meta({ pattern: PHONE_NUMBER_PATTERN, examples: ['0312345678'] });
 
-const prefectureSchema = z.string().transform((value, ctx) => {
-  const prefecture = normalizePrefecture(value);
-  if (prefecture === undefined) {
-    ctx.addIssue({ code: 'custom', message: '都道府県を正しく入力してください' });
-    return z.NEVER;
-  }
-  return prefecture;
-}).meta({ enum: [...PREFECTURES] });
+const prefectureSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const prefecture = normalizePrefecture(value);
+    if (prefecture === undefined) {
+      ctx.addIssue({ code: 'custom', message: '都道府県を正しく入力してください' });
+      return z.NEVER;
+    }
+    return prefecture;
+  })
+  .meta({ enum: [...PREFECTURES] });
 
 /** The contact part of a member (C6: the part Amazon can supply). */
 export const memberContactSchema = z.strictObject({
@@ -73,8 +87,6 @@ export const memberContactSchema = z.strictObject({
   phone: phoneSchema,
 });
 export type MemberContact = z.infer<typeof memberContactSchema>;
-
-
 
 const extraFieldKey = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/);
 
@@ -101,9 +113,11 @@ export type MemberRegistration = z.infer<typeof memberRegistrationSchema>;
 
 export const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(128) });
 
-
 /** Keeps only defined fields; reports unknown keys so a typo is refused rather than silently stored. */
-export function checkExtraValues(values: ExtraValues, definitions: readonly ExtraFieldDefinition[]): { unknown: string[] } {
+export function checkExtraValues(
+  values: ExtraValues,
+  definitions: readonly ExtraFieldDefinition[],
+): { unknown: string[] } {
   const known = new Set(definitions.map((field) => field.key));
   return { unknown: Object.keys(values).filter((key) => !known.has(key)) };
 }
@@ -112,7 +126,8 @@ export const MEMBER_MESSAGES = {
   emailTaken: 'このメールアドレスは既に登録されています',
   loginFailed: 'メールアドレスまたはパスワードが正しくありません',
   notLoggedIn: 'ログインしてください',
-  amazonBuyerLinkedElsewhere: 'このAmazonアカウントは既に別の会員と連携されています。連携済みの会員でログインしてください',
+  amazonBuyerLinkedElsewhere:
+    'このAmazonアカウントは既に別の会員と連携されています。連携済みの会員でログインしてください',
   memberLinkedToOtherAmazon: 'この会員は既に別のAmazonアカウントと連携されています',
   amazonSignInRequired: 'Amazonアカウントでログインしてからパスワードを設定してください',
   currentPasswordWrong: '現在のパスワードが正しくありません',

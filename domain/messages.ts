@@ -83,7 +83,8 @@ export function couponMinimumPurchaseMessage(minimum: number): string {
 }
 
 /** C3: consent is required to confirm, though the procedure may be saved without it. */
-export const PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE = '個人情報保護方針に同意してください。同意いただくとご注文を確定できます。';
+export const PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE =
+  '個人情報保護方針に同意してください。同意いただくとご注文を確定できます。';
 export const ALREADY_MEMBER_MESSAGE = 'すでに会員登録済みです。';
 export function deliveryDateOutOfWindowMessage(earliest: string, latest: string): string {
   return `お届け希望日は${earliest}から${latest}までの日付を指定してください。`;
@@ -101,13 +102,18 @@ function formatNumber(value: number): string {
 // ---- Checkout outcomes (the order workflow) ---------------------------------------------------
 
 /** R3: the Amazon Pay checkout ships to one address only. */
-export const SINGLE_DESTINATION_MESSAGE = 'Amazon Payでのご注文のお届け先は1か所のみ指定できます。お届け先を1か所選択してください。';
+export const SINGLE_DESTINATION_MESSAGE =
+  'Amazon Payでのご注文のお届け先は1か所のみ指定できます。お届け先を1か所選択してください。';
 export const COUPON_NOT_FOUND_MESSAGE = 'クーポンコードが正しくありません。';
-export const ADDITIONAL_INFORMATION_REQUIRED_MESSAGE = '会員情報の追加入力が必要です。追加情報をご入力のうえ、ご注文を確定してください。';
-export const PAYMENT_DECLINED_MESSAGE = 'Amazon Payでのお支払いが承認されませんでした。お支払い方法を変更して、もう一度ご注文ください。';
+export const ADDITIONAL_INFORMATION_REQUIRED_MESSAGE =
+  '会員情報の追加入力が必要です。追加情報をご入力のうえ、ご注文を確定してください。';
+export const PAYMENT_DECLINED_MESSAGE =
+  'Amazon Payでのお支払いが承認されませんでした。お支払い方法を変更して、もう一度ご注文ください。';
 export const CHECKOUT_CANCELED_MESSAGE = 'Amazon Payでのお手続きが中止されました。もう一度ご注文ください。';
-export const CHECKOUT_ABANDONED_MESSAGE = 'ご注文のお手続きが24時間以内に完了しなかったため、ご注文は無効になりました。';
-export const AMAZON_UNAVAILABLE_MESSAGE = 'ただいまAmazon Payに接続できません。しばらくしてからもう一度お試しください。';
+export const CHECKOUT_ABANDONED_MESSAGE =
+  'ご注文のお手続きが24時間以内に完了しなかったため、ご注文は無効になりました。';
+export const AMAZON_UNAVAILABLE_MESSAGE =
+  'ただいまAmazon Payに接続できません。しばらくしてからもう一度お試しください。';
 export const ORDER_STATE_MESSAGE = 'このご注文は現在この操作を受け付けていません。';
 /** An order that does not exist, or that the caller may not see (the same answer for both). */
 export const ORDER_NOT_FOUND_MESSAGE = 'ご注文が見つかりません。';
@@ -125,7 +131,10 @@ export const REGISTRATION_BUYER_LINKED_MESSAGE =
 /** P2: under commerce_creator the points depended on the registration. */
 export const REGISTRATION_POINTS_NOT_GRANTED_MESSAGE = 'このご注文の購入ポイントは付与されません。';
 
-export function registrationRefusedMessage(outcome: 'email_taken' | 'buyer_linked_elsewhere', pointsLost: boolean): string {
+export function registrationRefusedMessage(
+  outcome: 'email_taken' | 'buyer_linked_elsewhere',
+  pointsLost: boolean,
+): string {
   const base = outcome === 'email_taken' ? REGISTRATION_EMAIL_TAKEN_MESSAGE : REGISTRATION_BUYER_LINKED_MESSAGE;
   return pointsLost ? `${base}${REGISTRATION_POINTS_NOT_GRANTED_MESSAGE}` : base;
 }

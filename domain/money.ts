@@ -55,9 +55,11 @@ export function fromAmazonMoney(money: { amount: string; currencyCode: string })
 /** Amazon money as it appears in API responses (unknown keys ignored), parsed to yen. */
 export const amazonMoneySchema = z
   .object({
-    amount: z.string().refine((s) => AMAZON_AMOUNT.test(s) && Number.isSafeInteger(Number(AMAZON_AMOUNT.exec(s)?.[1])), {
-      message: 'not a whole-yen amount string',
-    }),
+    amount: z
+      .string()
+      .refine((s) => AMAZON_AMOUNT.test(s) && Number.isSafeInteger(Number(AMAZON_AMOUNT.exec(s)?.[1])), {
+        message: 'not a whole-yen amount string',
+      }),
     currencyCode: z.literal(CURRENCY_CODE),
   })
   .transform((money) => parseAmazonAmount(money.amount));

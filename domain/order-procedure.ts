@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import type { ExtraFieldDefinition } from './member.js';
 import type { UsableShippingAddress } from './address.js';
-import { analyzeJapanesePhoneNumber, normalizePostalCode, PHONE_NUMBER_PATTERN, POSTAL_CODE_PATTERN } from './address.js';
+import {
+  analyzeJapanesePhoneNumber,
+  normalizePostalCode,
+  PHONE_NUMBER_PATTERN,
+  POSTAL_CODE_PATTERN,
+} from './address.js';
 import { addDays, daysBetween, isIsoDate } from './calendar.js';
 import {
   ALREADY_MEMBER_MESSAGE,
@@ -40,7 +45,10 @@ export interface DeliveryDateWindow {
   earliestDaysAhead: number;
   latestDaysAhead: number;
 }
-export const DEFAULT_DELIVERY_DATE_WINDOW: Readonly<DeliveryDateWindow> = Object.freeze({ earliestDaysAhead: 3, latestDaysAhead: 30 });
+export const DEFAULT_DELIVERY_DATE_WINDOW: Readonly<DeliveryDateWindow> = Object.freeze({
+  earliestDaysAhead: 3,
+  latestDaysAhead: 30,
+});
 
 export const DELIVERY_DATE_UNSPECIFIED = 'unspecified';
 
@@ -54,11 +62,18 @@ const deliverySchema = z.strictObject({
 });
 
 /** The allowed delivery dates for a given JST `today`, both ends inclusive. */
-export function deliveryDateRange(today: string, window: DeliveryDateWindow = DEFAULT_DELIVERY_DATE_WINDOW): { earliest: string; latest: string } {
+export function deliveryDateRange(
+  today: string,
+  window: DeliveryDateWindow = DEFAULT_DELIVERY_DATE_WINDOW,
+): { earliest: string; latest: string } {
   return { earliest: addDays(today, window.earliestDaysAhead), latest: addDays(today, window.latestDaysAhead) };
 }
 
-export function isDeliveryDateAllowed(date: string, today: string, window: DeliveryDateWindow = DEFAULT_DELIVERY_DATE_WINDOW): boolean {
+export function isDeliveryDateAllowed(
+  date: string,
+  today: string,
+  window: DeliveryDateWindow = DEFAULT_DELIVERY_DATE_WINDOW,
+): boolean {
   if (date === DELIVERY_DATE_UNSPECIFIED) return true;
   if (!isIsoDate(date)) return false;
   const ahead = daysBetween(today, date);
@@ -88,7 +103,11 @@ const giftSchema = z.strictObject({
  * correct them here. Furigana is optional because Amazon never supplies it.
  */
 export const ordererSchema = z.strictObject({
-  name: z.string().trim().min(1, { message: 'お名前を入力してください。' }).max(60, { message: 'お名前は60文字以内で入力してください。' }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { message: 'お名前を入力してください。' })
+    .max(60, { message: 'お名前は60文字以内で入力してください。' }),
   furigana: z
     .string()
     .trim()
@@ -100,7 +119,9 @@ export const ordererSchema = z.strictObject({
   email: z.email({ message: 'メールアドレスの形式が正しくありません。' }),
   phoneNumber: z
     .string()
-    .refine((raw) => analyzeJapanesePhoneNumber(raw).ok, { message: '電話番号は市外局番から10桁または11桁で入力してください。' })
+    .refine((raw) => analyzeJapanesePhoneNumber(raw).ok, {
+      message: '電話番号は市外局番から10桁または11桁で入力してください。',
+    })
     .transform((raw) => {
       const analysis = analyzeJapanesePhoneNumber(raw);
       return analysis.ok ? analysis.digits : raw;
@@ -125,16 +146,23 @@ export type Orderer = z.output<typeof ordererSchema>;
 export type OrdererInput = z.input<typeof ordererSchema>;
 
 /** C6: the orderer prefilled from the Amazon buyer and the chosen (usable) address. */
-export function ordererFromAmazon(buyer: { name: string; email: string; phoneNumber?: string | null }, address: UsableShippingAddress): OrdererInput {
+export function ordererFromAmazon(
+  buyer: { name: string; email: string; phoneNumber?: string | null },
+  address: UsableShippingAddress,
+): OrdererInput {
   const [street, ...rest] = address.addressLines;
   return {
     name: buyer.name.trim() === '' ? address.name : buyer.name.trim(),
     email: buyer.email,
-    phoneNumber: buyer.phoneNumber && analyzeJapanesePhoneNumber(buyer.phoneNumber).ok ? buyer.phoneNumber : address.phoneNumber,
+    phoneNumber:
+      buyer.phoneNumber && analyzeJapanesePhoneNumber(buyer.phoneNumber).ok ? buyer.phoneNumber : address.phoneNumber,
     postalCode: address.postalCode,
     prefecture: address.prefecture,
     // Amazon JP addresses often repeat the city inside addressLine1; never write it twice.
-    address: street !== undefined && address.city !== '' && street.startsWith(address.city) ? street : `${address.city}${street ?? ''}`,
+    address:
+      street !== undefined && address.city !== '' && street.startsWith(address.city)
+        ? street
+        : `${address.city}${street ?? ''}`,
     ...(rest.length > 0 ? { building: rest.join(' ') } : {}),
   };
 }
@@ -152,7 +180,11 @@ const baseOrderProcedureSchema = z.strictObject({
   /** C4 (guests registering): subscribe to the newsletter. Ignored unless registering (C8). */
   newsletter: z.boolean().optional(),
   /** C5 (members): points to use, 1 point = ¥1. */
-  pointsToUse: z.number().int({ message: 'ご利用ポイントは0以上の整数で指定してください。' }).nonnegative({ message: 'ご利用ポイントは0以上の整数で指定してください。' }).optional(),
+  pointsToUse: z
+    .number()
+    .int({ message: 'ご利用ポイントは0以上の整数で指定してください。' })
+    .nonnegative({ message: 'ご利用ポイントは0以上の整数で指定してください。' })
+    .optional(),
   /** C5 (members): one coupon per order. */
   couponCode: z.string().trim().min(1).max(40).nullable().optional(),
 });
@@ -177,7 +209,11 @@ export function orderProcedureSchema(context: OrderProcedureContext) {
   return baseOrderProcedureSchema.superRefine((form, ctx) => {
     if (!isDeliveryDateAllowed(form.delivery.date, context.today, window)) {
       const { earliest, latest } = deliveryDateRange(context.today, window);
-      ctx.addIssue({ code: 'custom', path: ['delivery', 'date'], message: deliveryDateOutOfWindowMessage(earliest, latest) });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delivery', 'date'],
+        message: deliveryDateOutOfWindowMessage(earliest, latest),
+      });
     }
     if (!context.isMember) {
       if (form.pointsToUse !== undefined && form.pointsToUse > 0) {
@@ -193,19 +229,25 @@ export function orderProcedureSchema(context: OrderProcedureContext) {
 }
 
 export type OrderProcedureParse =
-  | { ok: true; value: OrderProcedure }
-  | { ok: false; issues: { path: string; message: string }[] };
+  { ok: true; value: OrderProcedure } | { ok: false; issues: { path: string; message: string }[] };
 
 /** Parses the form and flattens zod's issues to `{ path: "orderer.phoneNumber", message }`. */
 export function parseOrderProcedure(input: unknown, context: OrderProcedureContext): OrderProcedureParse {
   const result = orderProcedureSchema(context).safeParse(input, JAPANESE_PARSE_ERRORS);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  };
 }
 
 /** C3: 「注文確定」 needs the privacy-policy consent; everything else was checked when parsing. */
-export function canConfirm(procedure: Pick<OrderProcedure, 'privacyPolicyConsent'>): { ok: true } | { ok: false; message: string } {
-  return procedure.privacyPolicyConsent === true ? { ok: true } : { ok: false, message: PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE };
+export function canConfirm(
+  procedure: Pick<OrderProcedure, 'privacyPolicyConsent'>,
+): { ok: true } | { ok: false; message: string } {
+  return procedure.privacyPolicyConsent === true
+    ? { ok: true }
+    : { ok: false, message: PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE };
 }
 
 // ---- C8: newsletter / mobile-mail preferences stored on the order ----------------------------
@@ -238,7 +280,10 @@ export function orderPreferenceFields(input: OrderPreferenceInput): OrderPrefere
  * registered through Amazon Pay may lack the shop's own required fields; the next logged-in order
  * asks for these ("additional information" step). Missing = absent, null, blank text or empty list.
  */
-export function missingExtraFields(member: Readonly<Record<string, unknown>>, fieldDefinitions: readonly ExtraFieldDefinition[]): ExtraFieldDefinition[] {
+export function missingExtraFields(
+  member: Readonly<Record<string, unknown>>,
+  fieldDefinitions: readonly ExtraFieldDefinition[],
+): ExtraFieldDefinition[] {
   return fieldDefinitions.filter((field) => field.required && isMissingValue(member[field.key]));
 }
 

@@ -4,11 +4,7 @@
  * one function is the only place that reads the descriptor. It drives A3 (no increase for
  * gift-card-only orders), M1 (the shop memo text) and M2 (card brand and last digits in the memo).
  */
-import {
-  SHOP_MEMO_CARD_ONLY,
-  SHOP_MEMO_GIFT_CARD_AND_CARD,
-  SHOP_MEMO_GIFT_CARD_ONLY,
-} from './messages.js';
+import { SHOP_MEMO_CARD_ONLY, SHOP_MEMO_GIFT_CARD_AND_CARD, SHOP_MEMO_GIFT_CARD_ONLY } from './messages.js';
 
 export const PAYMENT_METHOD_KINDS = ['gift_card', 'gift_card_and_card', 'card'] as const;
 export type PaymentMethodKind = (typeof PAYMENT_METHOD_KINDS)[number];
@@ -90,7 +86,10 @@ function canonicalBrand(raw: string): string | undefined {
 export function shopMemoLine(classification: PaymentMethodClassification): string {
   const prefix = memoPrefix(classification.kind);
   if (classification.kind === 'gift_card') return prefix;
-  const details = [classification.cardBrand, classification.cardLast4 === undefined ? undefined : `****${classification.cardLast4}`]
+  const details = [
+    classification.cardBrand,
+    classification.cardLast4 === undefined ? undefined : `****${classification.cardLast4}`,
+  ]
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' ');
   return details === '' ? prefix : `${prefix}（${details}）`;

@@ -28,7 +28,11 @@ export interface PurchasePointsEligibilityInput {
  * registers while buying is not yet a member, so the first order earns none.
  * P2 (commerce_creator): ticking the registration box is enough.
  */
-export function purchasePointsEligible({ mode, wasMemberAtPurchase, registersAtPurchase }: PurchasePointsEligibilityInput): boolean {
+export function purchasePointsEligible({
+  mode,
+  wasMemberAtPurchase,
+  registersAtPurchase,
+}: PurchasePointsEligibilityInput): boolean {
   if (wasMemberAtPurchase) return true;
   return mode === 'commerce_creator' && registersAtPurchase;
 }
@@ -38,7 +42,15 @@ export function purchasePointsEligible({ mode, wasMemberAtPurchase, registersAtP
  * points used, never below 0. Shipping and gift/noshi fees earn nothing (they are not goods), and
  * points paid with points earn nothing (no points on points). Tax-included, like every amount here.
  */
-export function purchasePointsBase({ subtotal, couponDiscount, pointsDiscount }: { subtotal: Yen; couponDiscount: Yen; pointsDiscount: Yen }): Yen {
+export function purchasePointsBase({
+  subtotal,
+  couponDiscount,
+  pointsDiscount,
+}: {
+  subtotal: Yen;
+  couponDiscount: Yen;
+  pointsDiscount: Yen;
+}): Yen {
   return Math.max(0, subtotal - couponDiscount - pointsDiscount);
 }
 
@@ -48,13 +60,19 @@ export function purchasePointsBase({ subtotal, couponDiscount, pointsDiscount }:
  */
 export function purchasePoints(base: Yen, ratePercent: number): number {
   if (!isYen(base)) throw new RangeError(`points base must be whole yen: ${String(base)}`);
-  if (!isPointsRate(ratePercent)) throw new RangeError(`point rate must be 0..100 with at most two decimals: ${String(ratePercent)}`);
+  if (!isPointsRate(ratePercent))
+    throw new RangeError(`point rate must be 0..100 with at most two decimals: ${String(ratePercent)}`);
   return Math.floor((base * Math.round(ratePercent * 100)) / 10_000);
 }
 
 /** A shop's points rate: 0..100 percent with at most two decimals (configuration refuses others at start-up). */
 export function isPointsRate(ratePercent: number): boolean {
-  return Number.isFinite(ratePercent) && ratePercent >= 0 && ratePercent <= 100 && Math.abs(ratePercent * 100 - Math.round(ratePercent * 100)) <= 1e-6;
+  return (
+    Number.isFinite(ratePercent) &&
+    ratePercent >= 0 &&
+    ratePercent <= 100 &&
+    Math.abs(ratePercent * 100 - Math.round(ratePercent * 100)) <= 1e-6
+  );
 }
 
 /**
@@ -64,7 +82,17 @@ export function isPointsRate(ratePercent: number): boolean {
  * (never below 0; shipping and fees are taken to be unchanged). At placement `charged` equals the
  * order amount and this is `purchasePoints(base, rate)`.
  */
-export function purchasePointsForCharge({ base, orderAmount, charged, ratePercent }: { base: Yen; orderAmount: Yen; charged: Yen; ratePercent: number }): number {
+export function purchasePointsForCharge({
+  base,
+  orderAmount,
+  charged,
+  ratePercent,
+}: {
+  base: Yen;
+  orderAmount: Yen;
+  charged: Yen;
+  ratePercent: number;
+}): number {
   return purchasePoints(Math.max(0, base + charged - orderAmount), ratePercent);
 }
 
@@ -88,16 +116,23 @@ export interface PointsToUseInput {
 
 export type PointsToUseRefusalReason = 'guest' | 'not_whole_number' | 'exceeds_balance' | 'exceeds_order_amount';
 
-export type PointsToUseCheck = { ok: true; points: number } | { ok: false; reason: PointsToUseRefusalReason; message: string };
+export type PointsToUseCheck =
+  { ok: true; points: number } | { ok: false; reason: PointsToUseRefusalReason; message: string };
 
 /** C5: members only; a whole number within the balance and leaving at least ¥1 to charge. */
-export function checkPointsToUse({ pointsToUse, isMember, balance, amountBeforePoints }: PointsToUseInput): PointsToUseCheck {
+export function checkPointsToUse({
+  pointsToUse,
+  isMember,
+  balance,
+  amountBeforePoints,
+}: PointsToUseInput): PointsToUseCheck {
   if (!Number.isSafeInteger(pointsToUse) || pointsToUse < 0) {
     return { ok: false, reason: 'not_whole_number', message: POINTS_NOT_WHOLE_NUMBER_MESSAGE };
   }
   if (pointsToUse === 0) return { ok: true, points: 0 };
   if (!isMember) return { ok: false, reason: 'guest', message: GUEST_POINTS_COUPON_MESSAGE };
-  if (pointsToUse > balance) return { ok: false, reason: 'exceeds_balance', message: pointsExceedBalanceMessage(Math.max(0, balance)) };
+  if (pointsToUse > balance)
+    return { ok: false, reason: 'exceeds_balance', message: pointsExceedBalanceMessage(Math.max(0, balance)) };
   const max = maxUsablePoints(amountBeforePoints);
   if (pointsToUse > max) return { ok: false, reason: 'exceeds_order_amount', message: pointsExceedOrderMessage(max) };
   return { ok: true, points: pointsToUse };
@@ -134,7 +169,8 @@ export interface PointAdjustment {
  * decides how to record that shortfall, never this function.
  */
 export function refundPointAdjustment(input: RefundPointInput): PointAdjustment {
-  const fullyUndone = input.kind === 'cancel' || (input.capturedAmount > 0 && input.refundedTotal >= input.capturedAmount);
+  const fullyUndone =
+    input.kind === 'cancel' || (input.capturedAmount > 0 && input.refundedTotal >= input.capturedAmount);
   if (fullyUndone) {
     return {
       revokePurchasePoints: Math.max(0, input.purchasePointsGranted - input.purchasePointsRevokedSoFar),

@@ -93,10 +93,18 @@ export function computeTotals(input: TotalsInput): Totals {
 
   const pointsDiscount = input.pointsToUse ?? 0;
   if (!Number.isSafeInteger(pointsDiscount) || pointsDiscount < 0) {
-    throw new DomainRuleError('C5', 'points_not_whole_number', `points to use must be a whole number ≥ 0: ${String(pointsDiscount)}`);
+    throw new DomainRuleError(
+      'C5',
+      'points_not_whole_number',
+      `points to use must be a whole number ≥ 0: ${String(pointsDiscount)}`,
+    );
   }
   if (pointsDiscount > maxPoints) {
-    throw new DomainRuleError('C5', 'points_exceed_order_amount', `points ${pointsDiscount} exceed the usable ${maxPoints}`);
+    throw new DomainRuleError(
+      'C5',
+      'points_exceed_order_amount',
+      `points ${pointsDiscount} exceed the usable ${maxPoints}`,
+    );
   }
   return {
     subtotal,

@@ -69,7 +69,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const log = options.log ?? silentLog;
   const merchantId = options.merchantId ?? 'A3EMULATORMERCHANT';
   const keys = new KeyStore();
-  for (const k of options.publicKeys ?? [{ publicKeyId: SHIPPED_PUBLIC_KEY_ID, publicKeyPem: keyFile('merchant-public.pem') }]) keys.register(k.publicKeyId, k.publicKeyPem);
+  for (const k of options.publicKeys ?? [
+    { publicKeyId: SHIPPED_PUBLIC_KEY_ID, publicKeyPem: keyFile('merchant-public.pem') },
+  ])
+    keys.register(k.publicKeyId, k.publicKeyPem);
   const certPem = options.notificationCertPem ?? keyFile('emulator-notification-cert.pem');
   let faults: FaultSettings = faultSettingsSchema.parse({ ...DEFAULT_FAULTS, ...options.faults });
   let notificationUrl = options.notificationUrl;

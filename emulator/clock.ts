@@ -29,7 +29,10 @@ export function createClock(realNow: () => number = Date.now): Clock {
 
 /** Amazon's timestamp shape: `20220306T074611Z`. */
 export function amazonTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 export const SECOND = 1000;

@@ -5,7 +5,13 @@
  * become due (called when the clock moves, from pending timers, and before every read).
  */
 import { z } from 'zod';
-import { authorizationBehavior, findBuyer, TEST_BUYERS, type AuthorizationBehavior, type InstrumentKind } from './buyers.js';
+import {
+  authorizationBehavior,
+  findBuyer,
+  TEST_BUYERS,
+  type AuthorizationBehavior,
+  type InstrumentKind,
+} from './buyers.js';
 import { DAY, type Clock } from './clock.js';
 import { ApiError, badParam, notFound } from './errors.js';
 import { newChargeId, newChargePermissionId, newCheckoutSessionId, newRefundId } from './ids.js';
@@ -78,9 +84,17 @@ export function consumedBy(charge: Charge): number {
   }
 }
 
-const EMPTY_METADATA: MerchantMetadata = { merchantReferenceId: null, merchantStoreName: null, noteToBuyer: null, customInformation: null };
+const EMPTY_METADATA: MerchantMetadata = {
+  merchantReferenceId: null,
+  merchantStoreName: null,
+  noteToBuyer: null,
+  customInformation: null,
+};
 
-function mergeMetadata(base: MerchantMetadata, patch: Partial<Record<keyof MerchantMetadata, string | null | undefined>> | undefined): MerchantMetadata {
+function mergeMetadata(
+  base: MerchantMetadata,
+  patch: Partial<Record<keyof MerchantMetadata, string | null | undefined>> | undefined,
+): MerchantMetadata {
   if (patch === undefined) return base;
   const out = { ...base };
   for (const key of Object.keys(EMPTY_METADATA) as (keyof MerchantMetadata)[]) {
@@ -124,7 +138,13 @@ export class Engine {
     return this.o.clock.now();
   }
 
-  private setStatus<S extends string>(target: { status: Status<S> }, state: S, reasonCode: string | null, at: number, description?: string): void {
+  private setStatus<S extends string>(
+    target: { status: Status<S> },
+    state: S,
+    reasonCode: string | null,
+    at: number,
+    description?: string,
+  ): void {
     target.status = {
       state,
       reasonCode,
@@ -181,7 +201,11 @@ export class Engine {
   private openSession(id: string): CheckoutSession {
     const session = this.getSession(id);
     if (session.status.state !== 'Open') {
-      throw new ApiError(422, 'InvalidCheckoutSessionStatus', `The Checkout Session is ${session.status.state}; the operation needs it Open.`);
+      throw new ApiError(
+        422,
+        'InvalidCheckoutSessionStatus',
+        `The Checkout Session is ${session.status.state}; the operation needs it Open.`,
+      );
     }
     return session;
   }
@@ -191,11 +215,14 @@ export class Engine {
     const session = this.openSession(id);
     const pd = b.paymentDetails;
     if (pd?.chargeAmount !== undefined) this.checkChargeAmount(pd.chargeAmount, 'paymentDetails.chargeAmount');
-    if (b.webCheckoutDetails?.checkoutResultReturnUrl !== undefined) session.checkoutResultReturnUrl = b.webCheckoutDetails.checkoutResultReturnUrl;
-    if (b.webCheckoutDetails?.checkoutCancelUrl !== undefined) session.checkoutCancelUrl = b.webCheckoutDetails.checkoutCancelUrl;
+    if (b.webCheckoutDetails?.checkoutResultReturnUrl !== undefined)
+      session.checkoutResultReturnUrl = b.webCheckoutDetails.checkoutResultReturnUrl;
+    if (b.webCheckoutDetails?.checkoutCancelUrl !== undefined)
+      session.checkoutCancelUrl = b.webCheckoutDetails.checkoutCancelUrl;
     if (pd !== undefined) {
       if (pd.paymentIntent !== undefined) session.paymentIntent = pd.paymentIntent;
-      if (pd.canHandlePendingAuthorization !== undefined) session.canHandlePendingAuthorization = pd.canHandlePendingAuthorization;
+      if (pd.canHandlePendingAuthorization !== undefined)
+        session.canHandlePendingAuthorization = pd.canHandlePendingAuthorization;
       if (pd.chargeAmount !== undefined) session.chargeAmount = pd.chargeAmount;
       if (pd.totalOrderAmount !== undefined) session.totalOrderAmount = pd.totalOrderAmount;
       if (pd.softDescriptor !== undefined) session.softDescriptor = pd.softDescriptor;
@@ -208,7 +235,13 @@ export class Engine {
   /** What the buyer does on Amazon's page: sign in, pick an address and a payment instrument. */
   chooseForSession(
     id: string,
-    input: { buyer?: string | undefined; addressIndex?: number | undefined; instrument: InstrumentKind; cardIndex?: number | undefined; authorizationBehavior?: AuthorizationBehavior | undefined },
+    input: {
+      buyer?: string | undefined;
+      addressIndex?: number | undefined;
+      instrument: InstrumentKind;
+      cardIndex?: number | undefined;
+      authorizationBehavior?: AuthorizationBehavior | undefined;
+    },
   ): CheckoutSession {
     const session = this.openSession(id);
     session.choice = resolveChoice(input);
@@ -221,7 +254,11 @@ export class Engine {
     const session = this.openSession(id);
     const constraints = sessionConstraints(session);
     if (constraints.length > 0) {
-      throw new ApiError(422, 'InvalidCheckoutSessionStatus', `The Checkout Session has constraints: ${constraints.map((c) => c.constraintId).join(', ')}.`);
+      throw new ApiError(
+        422,
+        'InvalidCheckoutSessionStatus',
+        `The Checkout Session has constraints: ${constraints.map((c) => c.constraintId).join(', ')}.`,
+      );
     }
     session.buyerConfirmed = true;
     return session;
@@ -239,13 +276,25 @@ export class Engine {
     const session = this.openSession(id);
     const constraints = sessionConstraints(session);
     if (constraints.length > 0) {
-      throw new ApiError(422, 'InvalidCheckoutSessionStatus', `The Checkout Session has constraints: ${constraints.map((c) => c.constraintId).join(', ')}.`);
+      throw new ApiError(
+        422,
+        'InvalidCheckoutSessionStatus',
+        `The Checkout Session has constraints: ${constraints.map((c) => c.constraintId).join(', ')}.`,
+      );
     }
     if (!session.buyerConfirmed) {
-      throw new ApiError(422, 'InvalidCheckoutSessionStatus', 'The buyer has not confirmed the checkout at amazonPayRedirectUrl yet.');
+      throw new ApiError(
+        422,
+        'InvalidCheckoutSessionStatus',
+        'The buyer has not confirmed the checkout at amazonPayRedirectUrl yet.',
+      );
     }
     if (b.chargeAmount !== session.chargeAmount) {
-      throw new ApiError(400, 'AmountMismatch', `chargeAmount ${b.chargeAmount} does not match the Checkout Session's chargeAmount ${session.chargeAmount}.`);
+      throw new ApiError(
+        400,
+        'AmountMismatch',
+        `chargeAmount ${b.chargeAmount} does not match the Checkout Session's chargeAmount ${session.chargeAmount}.`,
+      );
     }
     const choice = session.choice;
     const intent = session.paymentIntent;
@@ -255,19 +304,35 @@ export class Engine {
 
     if (simulation === 'BuyerCanceled' || simulation === 'AmazonCanceled' || simulation === 'Declined') {
       this.setStatus(session, 'Canceled', simulation, now);
-      throw new ApiError(422, 'CheckoutSessionCanceled', `The checkout was canceled (${simulation}). Read the Checkout Session's statusDetails for the reason.`);
+      throw new ApiError(
+        422,
+        'CheckoutSessionCanceled',
+        `The checkout was canceled (${simulation}). Read the Checkout Session's statusDetails for the reason.`,
+      );
     }
     let behavior: AuthorizationBehavior = choice.behavior;
     if (simulation === 'AuthorizationInitiated') {
       if (intent !== 'Authorize' || !session.canHandlePendingAuthorization) {
-        throw new ApiError(400, 'InvalidSandboxSimulationSpecified', 'AuthorizationInitiated needs paymentIntent Authorize and canHandlePendingAuthorization true.');
+        throw new ApiError(
+          400,
+          'InvalidSandboxSimulationSpecified',
+          'AuthorizationInitiated needs paymentIntent Authorize and canHandlePendingAuthorization true.',
+        );
       }
       behavior = 'pending_then_authorized';
     }
     // Without canHandlePendingAuthorization a pending-then-declined instrument declines at once.
-    if (intent !== 'Confirm' && behavior === 'pending_then_declined' && !(intent === 'Authorize' && session.canHandlePendingAuthorization)) {
+    if (
+      intent !== 'Confirm' &&
+      behavior === 'pending_then_declined' &&
+      !(intent === 'Authorize' && session.canHandlePendingAuthorization)
+    ) {
       this.setStatus(session, 'Canceled', 'Declined', now);
-      throw new ApiError(422, 'CheckoutSessionCanceled', 'The checkout was canceled (Declined). Read the Checkout Session\'s statusDetails for the reason.');
+      throw new ApiError(
+        422,
+        'CheckoutSessionCanceled',
+        "The checkout was canceled (Declined). Read the Checkout Session's statusDetails for the reason.",
+      );
     }
 
     const permission: ChargePermission = {
@@ -325,7 +390,8 @@ export class Engine {
   updatePermission(id: string, body: unknown): ChargePermission {
     const b = parseBody(updatePermissionBody, body);
     const permission = this.getPermission(id);
-    if (permission.status.state === 'Closed') throw new ApiError(422, 'InvalidChargePermissionStatus', 'The Charge Permission is Closed.');
+    if (permission.status.state === 'Closed')
+      throw new ApiError(422, 'InvalidChargePermissionStatus', 'The Charge Permission is Closed.');
     permission.merchantMetadata = mergeMetadata(permission.merchantMetadata, b.merchantMetadata);
     return permission;
   }
@@ -336,7 +402,13 @@ export class Engine {
     if (permission.status.state === 'Closed') return permission;
     const now = this.now();
     if (b.cancelPendingCharges === true) this.cancelOpenCharges(permission, 'ChargePermissionCanceled', now);
-    this.setStatus(permission, 'Closed', simulation === 'AmazonClosed' ? 'AmazonClosed' : 'MerchantClosed', now, b.closureReason ?? undefined);
+    this.setStatus(
+      permission,
+      'Closed',
+      simulation === 'AmazonClosed' ? 'AmazonClosed' : 'MerchantClosed',
+      now,
+      b.closureReason ?? undefined,
+    );
     this.notify('CHARGE_PERMISSION', permission.id, permission.id);
     return permission;
   }
@@ -344,7 +416,10 @@ export class Engine {
   private cancelOpenCharges(permission: ChargePermission, reason: string, at: number): void {
     for (const chargeId of permission.chargeIds) {
       const charge = this.charges.get(chargeId);
-      if (charge !== undefined && (charge.status.state === 'Authorized' || charge.status.state === 'AuthorizationInitiated')) {
+      if (
+        charge !== undefined &&
+        (charge.status.state === 'Authorized' || charge.status.state === 'AuthorizationInitiated')
+      ) {
         charge.pending = null;
         this.setStatus(charge, 'Canceled', reason, at);
         this.notify('CHARGE', charge.id, permission.id);
@@ -356,13 +431,18 @@ export class Engine {
   private refreshPermission(permission: ChargePermission, at: number): void {
     if (permission.status.state === 'Closed') return;
     const balance = this.balanceOf(permission);
-    let next: { state: 'Chargeable' | 'NonChargeable' | 'Closed'; reason: string | null } = { state: 'Chargeable', reason: null };
+    let next: { state: 'Chargeable' | 'NonChargeable' | 'Closed'; reason: string | null } = {
+      state: 'Chargeable',
+      reason: null,
+    };
     if (balance <= 0) {
       const open = permission.chargeIds.some((cid) => {
         const s = this.charges.get(cid)?.status.state;
         return s === 'Authorized' || s === 'AuthorizationInitiated' || s === 'CaptureInitiated';
       });
-      next = open ? { state: 'NonChargeable', reason: 'ChargeInProgress' } : { state: 'Closed', reason: 'AmountLimitReached' };
+      next = open
+        ? { state: 'NonChargeable', reason: 'ChargeInProgress' }
+        : { state: 'Closed', reason: 'AmountLimitReached' };
     }
     if (next.state !== permission.status.state || next.reason !== permission.status.reasonCode) {
       this.setStatus(permission, next.state, next.reason, at);
@@ -374,13 +454,25 @@ export class Engine {
 
   private checkChargeAmount(amount: number, field: string): void {
     if (amount <= 0) throw badParam(`${field}: the amount must be positive`);
-    if (amount > MAX_CHARGE_AMOUNT) throw new ApiError(400, 'TransactionAmountExceeded', `${field}: a charge is at most ¥${MAX_CHARGE_AMOUNT.toLocaleString('en-US')}.`);
+    if (amount > MAX_CHARGE_AMOUNT)
+      throw new ApiError(
+        400,
+        'TransactionAmountExceeded',
+        `${field}: a charge is at most ¥${MAX_CHARGE_AMOUNT.toLocaleString('en-US')}.`,
+      );
   }
 
   private authorize(
     permission: ChargePermission,
     amount: number,
-    o: { captureNow: boolean; softDescriptor: string | null; merchantMetadata: MerchantMetadata; behavior: AuthorizationBehavior; declineWith?: string; captureInitiated?: boolean },
+    o: {
+      captureNow: boolean;
+      softDescriptor: string | null;
+      merchantMetadata: MerchantMetadata;
+      behavior: AuthorizationBehavior;
+      declineWith?: string;
+      captureInitiated?: boolean;
+    },
   ): Charge {
     const now = this.now();
     const charge: Charge = {
@@ -406,7 +498,10 @@ export class Engine {
     if (o.declineWith !== undefined) {
       this.setStatus(charge, 'Declined', o.declineWith, now);
     } else if (o.behavior === 'pending_then_authorized' || o.behavior === 'pending_then_declined') {
-      charge.pending = { at: now + this.o.pendingAuthDelayMs, outcome: o.behavior === 'pending_then_declined' ? 'HardDeclined' : 'Authorized' };
+      charge.pending = {
+        at: now + this.o.pendingAuthDelayMs,
+        outcome: o.behavior === 'pending_then_declined' ? 'HardDeclined' : 'Authorized',
+      };
       this.o.scheduleSweep(this.o.pendingAuthDelayMs);
     } else {
       this.markAuthorized(charge, now);
@@ -435,10 +530,18 @@ export class Engine {
     this.checkChargeAmount(b.chargeAmount, 'chargeAmount');
     const permission = this.getPermission(b.chargePermissionId);
     const refused = () =>
-      new ApiError(422, 'InvalidChargePermissionStatus', `The Charge Permission is ${permission.status.state}${permission.status.reasonCode === null ? '' : ` (${permission.status.reasonCode})`}.`);
+      new ApiError(
+        422,
+        'InvalidChargePermissionStatus',
+        `The Charge Permission is ${permission.status.state}${permission.status.reasonCode === null ? '' : ` (${permission.status.reasonCode})`}.`,
+      );
     if (permission.status.state === 'Closed') throw refused();
     if (permission.chargeIds.length >= MAX_CHARGES_PER_PERMISSION) {
-      throw new ApiError(400, 'TransactionCountExceeded', `A Charge Permission allows at most ${MAX_CHARGES_PER_PERMISSION} charges.`);
+      throw new ApiError(
+        400,
+        'TransactionCountExceeded',
+        `A Charge Permission allows at most ${MAX_CHARGES_PER_PERMISSION} charges.`,
+      );
     }
     // Checked before NonChargeable: a permission whose limit is held by open charges says why.
     const balance = this.balanceOf(permission);
@@ -453,7 +556,13 @@ export class Engine {
     if (simulation === 'CaptureInitiated' && b.captureNow !== true) {
       throw new ApiError(400, 'InvalidSandboxSimulationSpecified', 'CaptureInitiated needs captureNow true.');
     }
-    const declineWith = simulation === 'SoftDeclined' || simulation === 'HardDeclined' || simulation === 'AmazonRejected' || simulation === 'TransactionTimedOut' ? simulation : undefined;
+    const declineWith =
+      simulation === 'SoftDeclined' ||
+      simulation === 'HardDeclined' ||
+      simulation === 'AmazonRejected' ||
+      simulation === 'TransactionTimedOut'
+        ? simulation
+        : undefined;
     const canPend = b.canHandlePendingAuthorization === true;
     let behavior = permission.choice.behavior;
     if (!canPend) {
@@ -487,11 +596,19 @@ export class Engine {
     const charge = this.getCharge(id);
     if (charge.status.state === 'Captured' && charge.captureAmount === b.captureAmount) return charge;
     if (charge.status.state !== 'Authorized') {
-      throw new ApiError(422, 'InvalidChargeStatus', `The Charge is ${charge.status.state}; only an Authorized charge can be captured.`);
+      throw new ApiError(
+        422,
+        'InvalidChargeStatus',
+        `The Charge is ${charge.status.state}; only an Authorized charge can be captured.`,
+      );
     }
     if (b.captureAmount <= 0) throw badParam('captureAmount: the amount must be positive');
     if (b.captureAmount > charge.chargeAmount) {
-      throw new ApiError(400, 'TransactionAmountExceeded', `captureAmount ${b.captureAmount} exceeds the authorized chargeAmount ${charge.chargeAmount}.`);
+      throw new ApiError(
+        400,
+        'TransactionAmountExceeded',
+        `captureAmount ${b.captureAmount} exceeds the authorized chargeAmount ${charge.chargeAmount}.`,
+      );
     }
     const now = this.now();
     charge.captureAmount = b.captureAmount;
@@ -514,7 +631,11 @@ export class Engine {
     const b = parseBody(cancelChargeBody, body);
     const charge = this.getCharge(id);
     if (charge.status.state !== 'Authorized' && charge.status.state !== 'AuthorizationInitiated') {
-      throw new ApiError(422, 'InvalidChargeStatus', `The Charge is ${charge.status.state}; only an authorization can be canceled.`);
+      throw new ApiError(
+        422,
+        'InvalidChargeStatus',
+        `The Charge is ${charge.status.state}; only an authorization can be canceled.`,
+      );
     }
     const now = this.now();
     charge.pending = null;
@@ -531,13 +652,22 @@ export class Engine {
     const b = parseBody(createRefundBody, body);
     if (b.refundAmount <= 0) throw badParam('refundAmount: the amount must be positive');
     const charge = this.getCharge(b.chargeId);
-    if (charge.status.state !== 'Captured') throw new ApiError(422, 'InvalidChargeStatus', `The Charge is ${charge.status.state}; only a Captured charge can be refunded.`);
+    if (charge.status.state !== 'Captured')
+      throw new ApiError(
+        422,
+        'InvalidChargeStatus',
+        `The Charge is ${charge.status.state}; only a Captured charge can be refunded.`,
+      );
     const refunded = this.refundsOf(charge.id)
       .filter((r) => r.status.state !== 'Declined')
       .reduce((sum, r) => sum + r.amount, 0);
     const captured = charge.captureAmount ?? 0;
     if (refunded + b.refundAmount > captured) {
-      throw new ApiError(400, 'TransactionAmountExceeded', `refundAmount ${b.refundAmount} exceeds what remains refundable (${captured - refunded} of ${captured} captured).`);
+      throw new ApiError(
+        400,
+        'TransactionAmountExceeded',
+        `refundAmount ${b.refundAmount} exceeds what remains refundable (${captured - refunded} of ${captured} captured).`,
+      );
     }
     const permission = this.getPermission(charge.chargePermissionId);
     permission.refundSequence += 1;
@@ -585,7 +715,8 @@ export class Engine {
     const charge = this.getCharge(id);
     const now = this.now();
     charge.pending = null;
-    if ((state === 'Captured' || state === 'CaptureInitiated') && charge.captureAmount === null) charge.captureAmount = charge.chargeAmount;
+    if ((state === 'Captured' || state === 'CaptureInitiated') && charge.captureAmount === null)
+      charge.captureAmount = charge.chargeAmount;
     if (state === 'Authorized' && charge.authorizedAt === null) charge.authorizedAt = now;
     this.setStatus(charge, state, reasonCode, now);
     this.notify('CHARGE', charge.id, charge.chargePermissionId);
@@ -617,7 +748,13 @@ export class Engine {
     const now = this.now();
     for (const session of this.sessions.values()) {
       if (session.status.state === 'Open' && now >= session.createdAt + SESSION_TTL_MS) {
-        this.setStatus(session, 'Canceled', 'Expired', session.createdAt + SESSION_TTL_MS, 'The buyer did not complete checkout within 24 hours.');
+        this.setStatus(
+          session,
+          'Canceled',
+          'Expired',
+          session.createdAt + SESSION_TTL_MS,
+          'The buyer did not complete checkout within 24 hours.',
+        );
       }
     }
     const touched = new Set<ChargePermission>();
@@ -637,7 +774,11 @@ export class Engine {
         this.notify('CHARGE', charge.id, charge.chargePermissionId);
         if (permission !== undefined) touched.add(permission);
       }
-      if ((charge.status.state === 'Authorized' || charge.status.state === 'AuthorizationInitiated') && charge.pending === null && now >= charge.expiresAt) {
+      if (
+        (charge.status.state === 'Authorized' || charge.status.state === 'AuthorizationInitiated') &&
+        charge.pending === null &&
+        now >= charge.expiresAt
+      ) {
         this.setStatus(charge, 'Canceled', 'ExpiredUnused', charge.expiresAt);
         this.notify('CHARGE', charge.id, charge.chargePermissionId);
         if (permission !== undefined) touched.add(permission);
@@ -653,7 +794,13 @@ export class Engine {
     for (const permission of this.permissions.values()) {
       if (permission.status.state !== 'Closed' && now >= permission.expiresAt) {
         this.cancelOpenCharges(permission, 'ChargePermissionCanceled', permission.expiresAt);
-        this.setStatus(permission, 'Closed', 'Expired', permission.expiresAt, 'The Charge Permission expired 180 days after it was created.');
+        this.setStatus(
+          permission,
+          'Closed',
+          'Expired',
+          permission.expiresAt,
+          'The Charge Permission expired 180 days after it was created.',
+        );
         this.notify('CHARGE_PERMISSION', permission.id, permission.id);
         touched.delete(permission);
       }
@@ -674,7 +821,8 @@ export const chooseInputSchema = z.object({
 
 function resolveChoice(input: z.infer<typeof chooseInputSchema>): BuyerChoice {
   const buyer = findBuyer(input.buyer ?? 'taro');
-  if (buyer === undefined) throw badParam(`unknown test buyer ${input.buyer}; known: ${TEST_BUYERS.map((b) => b.key).join(', ')}`);
+  if (buyer === undefined)
+    throw badParam(`unknown test buyer ${input.buyer}; known: ${TEST_BUYERS.map((b) => b.key).join(', ')}`);
   const address = buyer.addresses[input.addressIndex ?? 0];
   if (address === undefined) throw badParam(`buyer ${buyer.key} has ${buyer.addresses.length} addresses`);
   let card = null;
@@ -688,5 +836,11 @@ function resolveChoice(input: z.infer<typeof chooseInputSchema>): BuyerChoice {
     return extra;
   });
   const instrument = { kind: input.instrument, card };
-  return { buyer, address, extraAddresses, instrument, behavior: input.authorizationBehavior ?? authorizationBehavior(instrument) };
+  return {
+    buyer,
+    address,
+    extraAddresses,
+    instrument,
+    behavior: input.authorizationBehavior ?? authorizationBehavior(instrument),
+  };
 }

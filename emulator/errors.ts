@@ -15,4 +15,5 @@ export class ApiError extends Error {
 }
 
 export const badParam = (message: string) => new ApiError(400, 'InvalidParameterValue', message);
-export const notFound = (what: string, id: string) => new ApiError(404, 'ResourceNotFound', `${what} ${id} was not found`);
+export const notFound = (what: string, id: string) =>
+  new ApiError(404, 'ResourceNotFound', `${what} ${id} was not found`);

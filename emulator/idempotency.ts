@@ -18,7 +18,11 @@ export class IdempotencyStore {
 
   static validate(key: string): void {
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new ApiError(400, 'InvalidParameterValue', 'x-amz-pay-idempotency-key must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -.');
+      throw new ApiError(
+        400,
+        'InvalidParameterValue',
+        'x-amz-pay-idempotency-key must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -.',
+      );
     }
   }
 
@@ -31,13 +35,20 @@ export class IdempotencyStore {
     const entry = this.entries.get(`${publicKeyId}\n${key}`);
     if (entry === undefined) return undefined;
     if (entry.fingerprint !== IdempotencyStore.fingerprint(method, path, body)) {
-      throw new ApiError(400, 'DuplicateIdempotencyKey', `The idempotency key ${key} was already used with a different request.`);
+      throw new ApiError(
+        400,
+        'DuplicateIdempotencyKey',
+        `The idempotency key ${key} was already used with a different request.`,
+      );
     }
     return entry.response;
   }
 
   store(publicKeyId: string, key: string, method: string, path: string, body: string, response: StoredResponse): void {
     if (response.status >= 500 || response.status === 429) return;
-    this.entries.set(`${publicKeyId}\n${key}`, { fingerprint: IdempotencyStore.fingerprint(method, path, body), response });
+    this.entries.set(`${publicKeyId}\n${key}`, {
+      fingerprint: IdempotencyStore.fingerprint(method, path, body),
+      response,
+    });
   }
 }

@@ -14,7 +14,12 @@ const emulator = createEmulator({
 });
 const running = await emulator.start(config.emulator.port, config.emulator.host);
 logger.info(
-  { url: running.url, controlApi: config.emulator.controlApi, notificationUrl: config.emulator.notificationUrl ?? null, pendingAuthDelayMs: config.emulator.pendingAuthDelayMs },
+  {
+    url: running.url,
+    controlApi: config.emulator.controlApi,
+    notificationUrl: config.emulator.notificationUrl ?? null,
+    pendingAuthDelayMs: config.emulator.pendingAuthDelayMs,
+  },
   'Amazon Pay emulator listening',
 );
 

@@ -1,7 +1,13 @@
 /** The emulator's in-memory objects (amounts are integer yen) and their Amazon JSON renderings. */
 import { createHash } from 'node:crypto';
 import { amazonTimestamp } from './clock.js';
-import { paymentDescriptor, type Address, type AuthorizationBehavior, type Instrument, type TestBuyer } from './buyers.js';
+import {
+  paymentDescriptor,
+  type Address,
+  type AuthorizationBehavior,
+  type Instrument,
+  type TestBuyer,
+} from './buyers.js';
 
 export type ReleaseEnvironment = 'Sandbox' | 'Live';
 export type PaymentIntent = 'Confirm' | 'Authorize' | 'AuthorizeWithCapture';
@@ -69,7 +75,8 @@ export interface ChargePermission {
   refundSequence: number;
 }
 
-export type ChargeState = 'AuthorizationInitiated' | 'Authorized' | 'CaptureInitiated' | 'Captured' | 'Declined' | 'Canceled';
+export type ChargeState =
+  'AuthorizationInitiated' | 'Authorized' | 'CaptureInitiated' | 'Captured' | 'Declined' | 'Canceled';
 
 export interface Charge {
   id: string;
@@ -103,7 +110,8 @@ export interface Refund {
   status: Status<'RefundInitiated' | 'Refunded' | 'Declined'>;
 }
 
-export const money = (amount: number | null) => (amount === null ? null : { amount: String(amount), currencyCode: 'JPY' as const });
+export const money = (amount: number | null) =>
+  amount === null ? null : { amount: String(amount), currencyCode: 'JPY' as const };
 const ts = (ms: number) => amazonTimestamp(ms);
 
 /** A buyer id is stable per merchant and differs between merchants, as on Amazon. */
@@ -148,11 +156,20 @@ export interface Constraint {
 
 export function sessionConstraints(s: CheckoutSession): Constraint[] {
   const out: Constraint[] = [];
-  if (s.choice === null) out.push({ constraintId: 'BuyerNotAssociated', description: 'The buyer has not been associated with the Checkout Session.' });
+  if (s.choice === null)
+    out.push({
+      constraintId: 'BuyerNotAssociated',
+      description: 'The buyer has not been associated with the Checkout Session.',
+    });
   if (s.checkoutResultReturnUrl === null)
-    out.push({ constraintId: 'CheckoutResultReturnUrlNotSet', description: 'checkoutResultReturnUrl is not set on the Checkout Session.' });
-  if (s.chargeAmount === null) out.push({ constraintId: 'ChargeAmountNotSet', description: 'chargeAmount is not set on the Checkout Session.' });
-  if (s.paymentIntent === null) out.push({ constraintId: 'PaymentIntentNotSet', description: 'paymentIntent is not set on the Checkout Session.' });
+    out.push({
+      constraintId: 'CheckoutResultReturnUrlNotSet',
+      description: 'checkoutResultReturnUrl is not set on the Checkout Session.',
+    });
+  if (s.chargeAmount === null)
+    out.push({ constraintId: 'ChargeAmountNotSet', description: 'chargeAmount is not set on the Checkout Session.' });
+  if (s.paymentIntent === null)
+    out.push({ constraintId: 'PaymentIntentNotSet', description: 'paymentIntent is not set on the Checkout Session.' });
   return out;
 }
 
@@ -199,7 +216,11 @@ export function renderSession(s: CheckoutSession, ctx: { merchantId: string; bas
     shippingAddress: s.choice?.address ?? null,
     // Amazon adds the key only once there is a list (never `null`), each element a JSON string the
     // SDK parses. Its place is not published; this one is where Amazon's .NET SDK declares it.
-    ...(s.choice === null ? {} : { shippingAddressList: [s.choice.address, ...s.choice.extraAddresses].map((address) => JSON.stringify(address)) }),
+    ...(s.choice === null
+      ? {}
+      : {
+          shippingAddressList: [s.choice.address, ...s.choice.extraAddresses].map((address) => JSON.stringify(address)),
+        }),
     platformId: s.platformId,
     chargePermissionId: s.chargePermissionId,
     chargeId: s.chargeId,
@@ -228,7 +249,10 @@ export function renderPermission(p: ChargePermission, balance: number, ctx: { me
     // Unlike the other objects, a charge permission gives its reasons as a list only.
     statusDetails: {
       state: p.status.state,
-      reasons: p.status.reasonCode === null ? null : [{ reasonCode: p.status.reasonCode, reasonDescription: p.status.reasonDescription }],
+      reasons:
+        p.status.reasonCode === null
+          ? null
+          : [{ reasonCode: p.status.reasonCode, reasonDescription: p.status.reasonDescription }],
       lastUpdatedTimestamp: ts(p.status.updatedAt),
     },
     creationTimestamp: ts(p.createdAt),

@@ -10,7 +10,10 @@ export const MAX_CHARGE_AMOUNT = 10_000_000;
  */
 export const moneySchema = z
   .object({
-    amount: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0).max(999_999_999)], 'amount must be a whole number of yen'),
+    amount: z.union(
+      [z.string().regex(/^\d{1,9}$/), z.number().int().min(0).max(999_999_999)],
+      'amount must be a whole number of yen',
+    ),
     currencyCode: z.literal('JPY', 'currencyCode must be JPY'),
   })
   .transform((m) => Number(m.amount));

@@ -38,7 +38,12 @@ function verifyPss(key: KeyObject, stringToSign: string, signatureB64: string, s
   const signature = Buffer.from(signatureB64, 'base64');
   if (signature.length === 0) return false;
   try {
-    return verify('sha256', Buffer.from(stringToSign, 'utf8'), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
+    return verify(
+      'sha256',
+      Buffer.from(stringToSign, 'utf8'),
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength },
+      signature,
+    );
   } catch {
     return false;
   }
@@ -75,8 +80,15 @@ function headerValue(headers: IncomingSignedRequest['headers'], name: string): s
 }
 
 /** Parses `ALG PublicKeyId=..., SignedHeaders=a;b, Signature=...`. */
-export function parseAuthorization(header: string): { algorithm: Algorithm; publicKeyId: string; signedHeaders: string[]; signature: string } {
-  const match = /^(\S+) PublicKeyId=([^,\s]+), SignedHeaders=([^,\s]+), Signature=([A-Za-z0-9+/=]+)$/.exec(header.trim());
+export function parseAuthorization(header: string): {
+  algorithm: Algorithm;
+  publicKeyId: string;
+  signedHeaders: string[];
+  signature: string;
+} {
+  const match = /^(\S+) PublicKeyId=([^,\s]+), SignedHeaders=([^,\s]+), Signature=([A-Za-z0-9+/=]+)$/.exec(
+    header.trim(),
+  );
   if (match === null) throw unauthorized('The authorization header is malformed.');
   const [, algorithm = '', publicKeyId = '', signedHeaders = '', signature = ''] = match;
   if (!(algorithm in ALGORITHMS)) throw unauthorized(`Unsupported signature algorithm ${algorithm}.`);
@@ -98,7 +110,8 @@ export function parseAmzDate(value: string): number | undefined {
  */
 export function verifyRequest(req: IncomingSignedRequest, keys: KeyStore, wallNow: number): VerifiedRequest {
   const authorization = headerValue(req.headers, 'authorization');
-  if (authorization === undefined || authorization === '') throw unauthorized('The request is not signed: the authorization header is missing.');
+  if (authorization === undefined || authorization === '')
+    throw unauthorized('The request is not signed: the authorization header is missing.');
   const auth = parseAuthorization(authorization);
   const key = keys.get(auth.publicKeyId);
   if (key === undefined) throw new ApiError(401, 'InvalidAuthentication', `Unknown public key id ${auth.publicKeyId}.`);
@@ -106,12 +119,14 @@ export function verifyRequest(req: IncomingSignedRequest, keys: KeyStore, wallNo
   const signedLower = auth.signedHeaders.map((name) => name.toLowerCase());
   if (!signedLower.includes('x-amz-pay-date')) throw unauthorized('x-amz-pay-date must be signed.');
   for (const name of Object.keys(req.headers)) {
-    if (name.startsWith('x-amz-pay-') && !signedLower.includes(name)) throw unauthorized(`Header ${name} is present but not signed.`);
+    if (name.startsWith('x-amz-pay-') && !signedLower.includes(name))
+      throw unauthorized(`Header ${name} is present but not signed.`);
   }
   const dateHeader = headerValue(req.headers, 'x-amz-pay-date') ?? '';
   const date = parseAmzDate(dateHeader);
   if (date === undefined) throw unauthorized(`x-amz-pay-date "${dateHeader}" is not a valid timestamp.`);
-  if (Math.abs(wallNow - date) > MAX_DATE_SKEW_MS) throw unauthorized('The request signature is stale: x-amz-pay-date is more than 15 minutes from the current time.');
+  if (Math.abs(wallNow - date) > MAX_DATE_SKEW_MS)
+    throw unauthorized('The request signature is stale: x-amz-pay-date is more than 15 minutes from the current time.');
 
   let canonical = `${req.method}\n${req.path}\n${canonicalQuery(req.rawQuery)}\n`;
   for (const name of signedLower) {
@@ -123,7 +138,9 @@ export function verifyRequest(req: IncomingSignedRequest, keys: KeyStore, wallNo
   canonical += `\n${auth.signedHeaders.join(';')}\n${sha256Hex(req.body)}`;
   const stringToSign = `${auth.algorithm}\n${sha256Hex(canonical)}`;
   if (!verifyPss(key.key, stringToSign, auth.signature, ALGORITHMS[auth.algorithm])) {
-    throw unauthorized('The request signature does not match. Check your private key, the signed headers and the body.');
+    throw unauthorized(
+      'The request signature does not match. Check your private key, the signed headers and the body.',
+    );
   }
   return { publicKeyId: auth.publicKeyId, algorithm: auth.algorithm };
 }

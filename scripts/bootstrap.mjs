@@ -26,7 +26,9 @@ const lockFile = path.join(root, 'package-lock.json');
 // patches/ holds fixes to dependencies, applied by the postinstall step: a new or changed patch
 // needs a fresh install just like a new lock file.
 const patchesDir = path.join(root, 'patches');
-const patchTimes = existsSync(patchesDir) ? readdirSync(patchesDir).map((name) => statSync(path.join(patchesDir, name)).mtimeMs) : [];
+const patchTimes = existsSync(patchesDir)
+  ? readdirSync(patchesDir).map((name) => statSync(path.join(patchesDir, name)).mtimeMs)
+  : [];
 const newestInput = Math.max(statSync(lockFile).mtimeMs, ...patchTimes);
 if (!existsSync(installedMarker) || newestInput > statSync(installedMarker).mtimeMs) {
   console.log('bootstrap: installing npm dependencies (npm ci) …');

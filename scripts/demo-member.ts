@@ -29,6 +29,10 @@ export async function ensureDemoMember(database: Database, client: Client, taskQ
       extra: { birthday: '1990-01-01' },
       registeredVia: 'form',
     }));
-  await updatePointAccount({ client, taskQueue }, member.memberId, adjustPoints, { key: 'demo-welcome-points', points: DEMO_MEMBER.points, reason: 'demo member' });
+  await updatePointAccount({ client, taskQueue }, member.memberId, adjustPoints, {
+    key: 'demo-welcome-points',
+    points: DEMO_MEMBER.points,
+    reason: 'demo member',
+  });
   return member.memberId;
 }

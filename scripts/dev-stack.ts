@@ -13,7 +13,15 @@ import { connectDatabase } from '../db/connection.js';
 import { seedCatalog } from '../db/seed.js';
 import { createDataConverter } from '../worker/data-converter.js';
 import { searchAttributeCliSpecs } from '../workflows/search-attributes.js';
-import { isPortOpen, spawnGroup, startDatabase, startTemporalDevServer, waitFor, type RunningService, type SpawnedProcess } from './services.js';
+import {
+  isPortOpen,
+  spawnGroup,
+  startDatabase,
+  startTemporalDevServer,
+  waitFor,
+  type RunningService,
+  type SpawnedProcess,
+} from './services.js';
 import { DEMO_MEMBER, ensureDemoMember } from './demo-member.js';
 import { redactUri, resolveTools } from './tools.js';
 
@@ -111,7 +119,9 @@ try {
     });
     started.push(temporal);
     checkpoint();
-    say(`Temporal dev server up at ${temporal.address} (data: ${path.join(config.dataDir, 'temporal', 'temporal.db')})`);
+    say(
+      `Temporal dev server up at ${temporal.address} (data: ${path.join(config.dataDir, 'temporal', 'temporal.db')})`,
+    );
   }
 
   if (config.mongo.externalUri === undefined) {
@@ -135,7 +145,8 @@ try {
   await refuseBusyPort(config.api.port, 'API', 'set API_PORT');
   await refuseBusyPort(config.emulator.port, 'Amazon Pay emulator', 'set EMULATOR_PORT (and AMAZON_PAY_EMULATOR_URL)');
   const workerMetricsPort = Number(config.worker.metricsAddress?.split(':').pop());
-  if (config.worker.metricsAddress !== undefined) await refuseBusyPort(workerMetricsPort, 'worker metrics', 'set WORKER_METRICS_ADDRESS (or off)');
+  if (config.worker.metricsAddress !== undefined)
+    await refuseBusyPort(workerMetricsPort, 'worker metrics', 'set WORKER_METRICS_ADDRESS (or off)');
   checkpoint();
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -164,7 +175,11 @@ try {
   checkpoint();
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: createDataConverter(config),
+    });
     const checkId = `startup-${Date.now()}`;
     const result = await client.workflow.execute('stackSelfCheck', {
       args: [checkId],
@@ -195,7 +210,8 @@ try {
   say(`  API docs          ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`);
   say(`  codec server      ${codecUrl}  (UI decryption: sign in at ${codecUrl}/login with an ops token)`);
   say(`  API metrics       ${apiUrl}/metrics  (ops bearer token)`);
-  if (config.worker.metricsAddress !== undefined) say(`  worker metrics    http://${config.worker.metricsAddress}/metrics`);
+  if (config.worker.metricsAddress !== undefined)
+    say(`  worker metrics    http://${config.worker.metricsAddress}/metrics`);
   say(`  Amazon Pay emulator ${config.amazonPay.emulatorUrl}`);
   say(`  database          ${redactUri(database.address)}`);
   say(`  logs              ${path.relative(process.cwd(), logDir)}/`);

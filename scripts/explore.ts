@@ -17,17 +17,23 @@ const seed = Math.floor(numberOption(options, 'seed', Date.now() % 1_000_000_000
 const report = path.resolve('.test-results', 'explore.json');
 rmSync(report, { force: true });
 
-console.log(`explore: ${runs} sequences, seed ${seed} (again: npm run explore -- --runs ${runs} --seed ${seed}${options.has('slow-faults') ? ' --slow-faults' : ''})`);
-const vitest = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/model/order-lifecycle.test.ts'], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    MODEL_RUNS: String(runs),
-    MODEL_SEED: String(seed),
-    MODEL_REPORT: report,
-    ...(options.has('slow-faults') ? { MODEL_SLOW_FAULTS: '1' } : {}),
+console.log(
+  `explore: ${runs} sequences, seed ${seed} (again: npm run explore -- --runs ${runs} --seed ${seed}${options.has('slow-faults') ? ' --slow-faults' : ''})`,
+);
+const vitest = spawnSync(
+  process.execPath,
+  ['node_modules/vitest/vitest.mjs', 'run', 'test/model/order-lifecycle.test.ts'],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      MODEL_RUNS: String(runs),
+      MODEL_SEED: String(seed),
+      MODEL_REPORT: report,
+      ...(options.has('slow-faults') ? { MODEL_SLOW_FAULTS: '1' } : {}),
+    },
   },
-});
+);
 
 let summary: { violations: number; counterexample: string | null } | undefined;
 try {

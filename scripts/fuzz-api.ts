@@ -39,7 +39,8 @@ const reportDir = path.resolve('.tools', 'fuzz-report');
 async function schemathesis(): Promise<string> {
   const config = loadConfig(process.env);
   const st = await ensureVenvTool({ config, childEnv: process.env, say }, 'schemathesis', SCHEMATHESIS_VERSION, 'st');
-  if (st === undefined) throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} is not installed and could not be (needs Python 3 and PyPI)`);
+  if (st === undefined)
+    throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} is not installed and could not be (needs Python 3 and PyPI)`);
   const { stdout } = await execFile(st, ['--version']);
   say(`${stdout.trim()} (${st})`);
   return st;
@@ -97,13 +98,18 @@ function run(st: string, config: string, apiUrl: string, label: string, headers:
     '--no-color',
     ...headers.flatMap((header) => ['--header', header]),
   ];
-  say(`${label}: st ${args.map((arg) => (/^(authorization|x-order-token):/i.test(arg) ? `${arg.split(':')[0] ?? ''}: [Redacted]` : arg)).join(' ')}`);
+  say(
+    `${label}: st ${args.map((arg) => (/^(authorization|x-order-token):/i.test(arg) ? `${arg.split(':')[0] ?? ''}: [Redacted]` : arg)).join(' ')}`,
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(st, args, { stdio: 'inherit' });
-    const budget = setTimeout(() => {
-      say(`${label}: still running after ${values.budget} s: stopped (a failure)`);
-      child.kill('SIGTERM');
-    }, Number(values.budget) * 1000);
+    const budget = setTimeout(
+      () => {
+        say(`${label}: still running after ${values.budget} s: stopped (a failure)`);
+        child.kill('SIGTERM');
+      },
+      Number(values.budget) * 1000,
+    );
     child.once('error', (error) => {
       clearTimeout(budget);
       reject(error);
@@ -137,7 +143,10 @@ try {
   const results: [string, number][] = [];
   results.push(['anonymous', await run(st, config, apiUrl, 'anonymous', [])]);
   results.push(['buyer', await run(st, config, apiUrl, 'buyer', [`X-Order-Token: ${order.orderToken}`])]);
-  results.push(['ops-operator', await run(st, config, apiUrl, 'ops-operator', [`Authorization: Bearer ${operatorToken}`])]);
+  results.push([
+    'ops-operator',
+    await run(st, config, apiUrl, 'ops-operator', [`Authorization: Bearer ${operatorToken}`]),
+  ]);
   for (const [label, code] of results) say(`${label}: ${code === 0 ? 'no failures' : `FAILED (exit ${code})`}`);
   say(`finished in ${Math.round((Date.now() - started) / 1000)} s; JUnit reports in ${reportDir}`);
   if (results.some(([, code]) => code !== 0)) process.exitCode = 1;

@@ -62,7 +62,12 @@ export async function isPortOpen(port: number, host = '127.0.0.1'): Promise<bool
   });
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child !== undefined && child.exitCode !== null) {
@@ -146,13 +151,31 @@ export interface TemporalDevServerOptions {
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningService> {
   const address = `127.0.0.1:${options.port}`;
   if (options.cliPath === undefined) return startDownloadedDevServer(options);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
+  ];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   if (options.uiCodecEndpoint !== undefined) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile !== undefined) {
     await mkdir(path.dirname(options.dbFile), { recursive: true });
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    args.push(
+      '--db-filename',
+      options.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   }
   for (const spec of options.searchAttributes) args.push('--search-attribute', spec);
   const proc = spawnGroup(options.cliPath, args, { logFile: options.logFile });
@@ -191,7 +214,7 @@ export async function temporalAnswers(address: string): Promise<boolean> {
   try {
     const connection = await Connection.connect({ address, connectTimeout: 1000 });
     try {
-      await connection.healthService.check({}, );
+      await connection.healthService.check({});
       return true;
     } finally {
       await connection.close();
@@ -238,7 +261,11 @@ export async function startDatabase(options: DatabaseOptions): Promise<RunningSe
         await proc.stop();
         throw error;
       }
-      return { name: 'database', address: `mongodb://127.0.0.1:${options.port}/${options.dbName}`, stop: () => proc.stop() };
+      return {
+        name: 'database',
+        address: `mongodb://127.0.0.1:${options.port}/${options.dbName}`,
+        stop: () => proc.stop(),
+      };
     }
     case 'mongod':
     case 'memory-server-download': {
@@ -246,7 +273,13 @@ export async function startDatabase(options: DatabaseOptions): Promise<RunningSe
       await mkdir(options.dataDir, { recursive: true });
       const server = await MongoMemoryServer.create({
         ...(tool.kind === 'mongod' ? { binary: { systemBinary: tool.path } } : {}),
-        instance: { ip: '127.0.0.1', port: options.port, dbPath: path.resolve(options.dataDir), dbName: options.dbName, storageEngine: 'wiredTiger' },
+        instance: {
+          ip: '127.0.0.1',
+          port: options.port,
+          dbPath: path.resolve(options.dataDir),
+          dbName: options.dbName,
+          storageEngine: 'wiredTiger',
+        },
       });
       return {
         name: 'database',

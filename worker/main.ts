@@ -25,7 +25,10 @@ const client = new Client({ connection: clientConnection, namespace: config.temp
 try {
   // The hourly reconciliation of the read model against Amazon (registered once, kept by Temporal).
   const schedule = await ensureReconciliationSchedule(client, config.temporal.taskQueue);
-  log.info({ scheduleId: RECONCILIATION_SCHEDULE_ID, every: RECONCILIATION_EVERY, schedule }, 'reconciliation schedule');
+  log.info(
+    { scheduleId: RECONCILIATION_SCHEDULE_ID, every: RECONCILIATION_EVERY, schedule },
+    'reconciliation schedule',
+  );
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -39,7 +42,11 @@ try {
     dataConverter,
   });
   log.info(
-    { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, metrics: config.worker.metricsAddress === undefined ? null : `http://${config.worker.metricsAddress}/metrics` },
+    {
+      taskQueue: config.temporal.taskQueue,
+      temporal: config.temporal.address,
+      metrics: config.worker.metricsAddress === undefined ? null : `http://${config.worker.metricsAddress}/metrics`,
+    },
     'worker started',
   );
   // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown.

@@ -22,7 +22,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
-const text = (bytes: Uint8Array | null | undefined) => (bytes == null ? undefined : Buffer.from(bytes).toString('utf8'));
+const text = (bytes: Uint8Array | null | undefined) =>
+  bytes == null ? undefined : Buffer.from(bytes).toString('utf8');
 
 export class PayloadDecryptionError extends Error {
   override readonly name = 'PayloadDecryptionError';
@@ -68,14 +69,21 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
     const keyId = text(payload.metadata?.[KEY_ID_METADATA]) ?? '';
     const key = this.byId.get(keyId);
-    if (key === undefined) throw new PayloadDecryptionError(`payload codec: unknown key id "${keyId}" (is PAYLOAD_CODEC_KEYS missing a retired key?)`);
+    if (key === undefined)
+      throw new PayloadDecryptionError(
+        `payload codec: unknown key id "${keyId}" (is PAYLOAD_CODEC_KEYS missing a retired key?)`,
+      );
     const data = Buffer.from(payload.data ?? new Uint8Array());
-    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError('payload codec: encrypted payload too short');
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new PayloadDecryptionError('payload codec: encrypted payload too short');
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(keyId));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       return PayloadProto.decode(plain);
     } catch {
       throw new PayloadDecryptionError(`payload codec: payload sealed with key "${keyId}" does not authenticate`);

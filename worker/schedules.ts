@@ -13,7 +13,13 @@ export async function ensureReconciliationSchedule(client: Client, taskQueue: st
     await client.schedule.create({
       scheduleId: RECONCILIATION_SCHEDULE_ID,
       spec: { intervals: [{ every: RECONCILIATION_EVERY }] },
-      action: { type: 'startWorkflow', workflowType: 'reconciliationWorkflow', taskQueue, args: [], workflowExecutionTimeout: '1 hour' },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'reconciliationWorkflow',
+        taskQueue,
+        args: [],
+        workflowExecutionTimeout: '1 hour',
+      },
       policies: { overlap: 'SKIP' },
     });
     return 'created';

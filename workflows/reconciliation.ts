@@ -17,6 +17,8 @@ export const RECONCILIATION_SCHEDULE_ID = 'reconciliation';
 export async function reconciliationWorkflow(): Promise<ReconciliationReport> {
   setCurrentDetails('Reading every known charge and refund back from Amazon Pay.');
   const report = await reconcileOrders({ runId: workflowInfo().workflowId });
-  setCurrentDetails(report.mismatches.length === 0 ? 'No mismatches.' : `${report.mismatches.length} mismatch(es) found.`);
+  setCurrentDetails(
+    report.mismatches.length === 0 ? 'No mismatches.' : `${report.mismatches.length} mismatch(es) found.`,
+  );
   return report;
 }

@@ -10,9 +10,19 @@ export const OrderTotal = defineSearchAttributeKey('OrderTotal', SearchAttribute
 export const PaymentMethod = defineSearchAttributeKey('PaymentMethod', SearchAttributeType.KEYWORD);
 export const MemberId = defineSearchAttributeKey('MemberId', SearchAttributeType.KEYWORD);
 export const IsGuest = defineSearchAttributeKey('IsGuest', SearchAttributeType.BOOL);
-export const AmazonChargePermissionId = defineSearchAttributeKey('AmazonChargePermissionId', SearchAttributeType.KEYWORD);
+export const AmazonChargePermissionId = defineSearchAttributeKey(
+  'AmazonChargePermissionId',
+  SearchAttributeType.KEYWORD,
+);
 
-export const orderSearchAttributes = [OrderStatus, OrderTotal, PaymentMethod, MemberId, IsGuest, AmazonChargePermissionId] as const;
+export const orderSearchAttributes = [
+  OrderStatus,
+  OrderTotal,
+  PaymentMethod,
+  MemberId,
+  IsGuest,
+  AmazonChargePermissionId,
+] as const;
 
 /** The `temporal server start-dev --search-attribute` spelling of a type. */
 const cliTypeNames: Record<SearchAttributeType, string> = {

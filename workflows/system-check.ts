@@ -10,7 +10,9 @@ const { recordSystemCheck } = proxyActivities<Pick<Activities, 'recordSystemChec
  * Proves the chain worker → activity → database: `npm start` runs it once the stack is up, and
  * the harness tests run it against both Temporal servers.
  */
-export async function stackSelfCheck(checkId: string): Promise<{ checkId: string; recordedBy: string; recordedAt: string }> {
+export async function stackSelfCheck(
+  checkId: string,
+): Promise<{ checkId: string; recordedBy: string; recordedAt: string }> {
   const result = await recordSystemCheck(checkId);
   if (result.workflowId !== workflowInfo().workflowId) {
     throw new Error(`self-check ${checkId} was recorded by ${result.workflowId}, not by this workflow`);

@@ -4,10 +4,19 @@ import { HttpError } from '../errors.js';
 import type { AmazonSignInGateway } from './routes.js';
 
 /** Sign in with Amazon (L1) through the project's Amazon Pay adapter. */
-export function createAmazonSignInGateway(client: AmazonPayClient, o: { merchantId: string; storeId: string; sandbox: boolean }): AmazonSignInGateway {
+export function createAmazonSignInGateway(
+  client: AmazonPayClient,
+  o: { merchantId: string; storeId: string; sandbox: boolean },
+): AmazonSignInGateway {
   return {
     signInButtonConfig(signInReturnUrl) {
-      return { ...signInButtonConfig(client, { ...o, signInReturnUrl, signInScopes: ['name', 'email', 'postalCode', 'shippingAddress', 'phoneNumber'] }) };
+      return {
+        ...signInButtonConfig(client, {
+          ...o,
+          signInReturnUrl,
+          signInScopes: ['name', 'email', 'postalCode', 'shippingAddress', 'phoneNumber'],
+        }),
+      };
     },
     async getBuyer(buyerToken) {
       let buyer;
@@ -16,15 +25,24 @@ export function createAmazonSignInGateway(client: AmazonPayClient, o: { merchant
       } catch (error) {
         if (error instanceof ApplicationFailure && error.nonRetryable) {
           const details = failureDetails(error);
-          throw new HttpError(422, 'amazon_sign_in_failed', 'Amazonアカウントでのログインに失敗しました。もう一度お試しください', {
-            reasonCode: details?.reasonCode,
-          });
+          throw new HttpError(
+            422,
+            'amazon_sign_in_failed',
+            'Amazonアカウントでのログインに失敗しました。もう一度お試しください',
+            {
+              reasonCode: details?.reasonCode,
+            },
+          );
         }
         throw new HttpError(503, 'amazon_unavailable', 'Amazon Payに接続できません。しばらくしてからお試しください');
       }
       // The button asks for the name and email scopes; a member cannot exist without them.
       if (!buyer.name || !buyer.email) {
-        throw new HttpError(422, 'amazon_sign_in_failed', 'Amazonアカウントの氏名とメールアドレスの提供に同意してください');
+        throw new HttpError(
+          422,
+          'amazon_sign_in_failed',
+          'Amazonアカウントの氏名とメールアドレスの提供に同意してください',
+        );
       }
       return { ...buyer, name: buyer.name, email: buyer.email };
     },

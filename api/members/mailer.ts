@@ -14,7 +14,10 @@ export interface Mailer {
 export function createLogMailer(log: Logger): Mailer {
   return {
     async send(mail) {
-      log.info({ mail: { to: mail.to, subject: mail.subject }, body: mail.text }, 'mail (not sent: development mailer)');
+      log.info(
+        { mail: { to: mail.to, subject: mail.subject }, body: mail.text },
+        'mail (not sent: development mailer)',
+      );
     },
   };
 }

@@ -81,7 +81,10 @@ export function memberView(member: Member, extraFields: readonly ExtraFieldDefin
     hasPassword: member.passwordHash !== null,
     extra: member.extra,
     // C6: asked at the next login or checkout.
-    additionalInformationRequired: missingExtraFields(member.extra, extraFields).map(({ key, label }) => ({ key, label })),
+    additionalInformationRequired: missingExtraFields(member.extra, extraFields).map(({ key, label }) => ({
+      key,
+      label,
+    })),
   };
 }
 
@@ -127,7 +130,10 @@ export const amazonRegisterSchema = z.strictObject({
   mobileMail: z.boolean().nullable().default(null),
   extra: extraValuesSchema.default({}),
 });
-export const passwordChangeSchema = z.strictObject({ currentPassword: z.string().max(128).optional(), newPassword: passwordSchema });
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().max(128).optional(),
+  newPassword: passwordSchema,
+});
 export const resetRequestSchema = z.strictObject({ email: emailSchema });
 export const resetConfirmSchema = z.strictObject({ token: z.string().min(20).max(200), newPassword: passwordSchema });
 export const additionalInformationSchema = z.strictObject({ extra: extraValuesSchema });
@@ -139,10 +145,9 @@ const emptyBodySchema = z.strictObject({});
  */
 export function extraValuesFor(fields: readonly ExtraFieldDefinition[]) {
   const value = extraValuesSchema.valueType;
-  return z.strictObject(Object.fromEntries(fields.map((field) => [field.key, value.optional().meta({ description: field.label })]))) as unknown as z.ZodType<
-    Record<string, string>,
-    Record<string, string>
-  >;
+  return z.strictObject(
+    Object.fromEntries(fields.map((field) => [field.key, value.optional().meta({ description: field.label })])),
+  ) as unknown as z.ZodType<Record<string, string>, Record<string, string>>;
 }
 
 /** The member request bodies with the configured extra fields: what the routes parse and the document states. */
@@ -192,7 +197,10 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     res.json({
       member: member === null ? null : view(member),
       amazon: { signedIn: req.session.amazon !== undefined, buyerId: req.session.amazon?.buyerId ?? null },
-      pendingAmazonBuyer: req.session.pendingAmazonBuyer === undefined ? null : { name: req.session.pendingAmazonBuyer.name, email: req.session.pendingAmazonBuyer.email },
+      pendingAmazonBuyer:
+        req.session.pendingAmazonBuyer === undefined
+          ? null
+          : { name: req.session.pendingAmazonBuyer.name, email: req.session.pendingAmazonBuyer.email },
     });
   });
 
@@ -221,7 +229,9 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
   router.post('/api/auth/logout', async (req, res) => {
     parse(emptyBodySchema, req.body ?? {});
     // L4: one session holds both the shop login and the Amazon sign-in; destroying it ends both.
-    await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error as Error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      req.session.destroy((error) => (error ? reject(error as Error) : resolve())),
+    );
     res.clearCookie('shop.sid');
     // The storefront also calls amazon.Pay.signout() so Amazon's own cookie goes too.
     res.json({ loggedOut: true, amazonSignOut: true });
@@ -300,9 +310,17 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const member = currentMember(res);
     const stillMissing = missingExtraFields({ ...member.extra, ...extra }, deps.extraFields);
     if (stillMissing.length > 0) {
-      throw new HttpError(400, 'invalid_request', `${stillMissing.map((field) => field.label).join('、')}を入力してください`, {
-        fields: stillMissing.map((field) => ({ path: `extra.${field.key}`, message: `${field.label}を入力してください` })),
-      });
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `${stillMissing.map((field) => field.label).join('、')}を入力してください`,
+        {
+          fields: stillMissing.map((field) => ({
+            path: `extra.${field.key}`,
+            message: `${field.label}を入力してください`,
+          })),
+        },
+      );
     }
     const updated = await deps.members.setExtra(member.memberId, extra);
     res.json({ member: view(updated ?? member) });
@@ -329,7 +347,11 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     if (member !== null) {
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now().getTime() + deps.passwordResetTtlMinutes * 60_000);
-      await deps.models.PasswordResetToken.create({ tokenHash: hashToken(token), memberId: member.memberId, expiresAt });
+      await deps.models.PasswordResetToken.create({
+        tokenHash: hashToken(token),
+        memberId: member.memberId,
+        expiresAt,
+      });
       await deps.mailer.send({
         to: member.email,
         subject: 'パスワード再設定のご案内',
@@ -346,7 +368,8 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const stored = await deps.models.PasswordResetToken.findOne({ tokenHash, expiresAt: { $gt: now() } }).lean();
     // Deleting is the consumption: of two concurrent uses only one deletes the row.
     const consumed = stored === null ? 0 : (await deps.models.PasswordResetToken.deleteOne({ tokenHash })).deletedCount;
-    if (stored === null || consumed !== 1) throw new HttpError(422, 'reset_token_invalid', MEMBER_MESSAGES.resetTokenInvalid);
+    if (stored === null || consumed !== 1)
+      throw new HttpError(422, 'reset_token_invalid', MEMBER_MESSAGES.resetTokenInvalid);
     await deps.members.setPasswordHash(stored.memberId, await hashPassword(newPassword));
     await deps.models.PasswordResetToken.deleteMany({ memberId: stored.memberId });
     res.json({ passwordSet: true });

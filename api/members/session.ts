@@ -84,13 +84,17 @@ export function sweepExpiredSessions(connection: Connection, everyMs = 15 * 60_0
 /** Regenerates the session id on every privilege change (login), keeping the Amazon sign-in. */
 async function regenerateSession(req: Request): Promise<void> {
   const { amazon, pendingAmazonBuyer } = req.session;
-  await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((error) => (error ? reject(error as Error) : resolve())),
+  );
   if (amazon !== undefined) req.session.amazon = amazon;
   if (pendingAmazonBuyer !== undefined) req.session.pendingAmazonBuyer = pendingAmazonBuyer;
 }
 
 export async function saveSession(req: Request): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.save((error) => (error ? reject(error as Error) : resolve())),
+  );
 }
 
 /** Logs a member in: a new session id, then the member (the Amazon sign-in stays). */

@@ -42,7 +42,10 @@ export function auditChange(res: Response, details: AuditDetails): void {
  * compared, so the time taken says nothing about which token or how much of it matched.
  */
 export function opsAuth(credentials: readonly OpsCredential[]): RequestHandler {
-  const known = credentials.map((credential) => ({ user: { name: credential.name, role: credential.role }, digest: digest(credential.token) }));
+  const known = credentials.map((credential) => ({
+    user: { name: credential.name, role: credential.role },
+    digest: digest(credential.token),
+  }));
   return (req, res, next) => {
     const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
     if (match === null) {
@@ -94,7 +97,9 @@ export function auditTrail(models: Pick<Models, 'Audit'>, log: Logger): RequestH
         at: new Date(),
         actor: user.name,
         role: user.role,
-        action: details?.action ?? `${req.method} ${req.baseUrl}${req.route ? String((req.route as { path: string }).path) : req.path}`,
+        action:
+          details?.action ??
+          `${req.method} ${req.baseUrl}${req.route ? String((req.route as { path: string }).path) : req.path}`,
         method: req.method,
         path: req.originalUrl.split('?')[0] ?? req.originalUrl,
         status: res.statusCode,

@@ -80,7 +80,12 @@ export async function writeMembersCsv(
       for await (const member of members) yield memberCsvRow(member, extraFields);
     })(),
   );
-  const csv = stringify({ header: true, columns: memberCsvHeader(extraFields), record_delimiter: 'windows', bom: encoding === 'utf-8' });
+  const csv = stringify({
+    header: true,
+    columns: memberCsvHeader(extraFields),
+    record_delimiter: 'windows',
+    bom: encoding === 'utf-8',
+  });
   // iconv-lite's encoder takes text, not the stringifier's UTF-8 bytes.
   if (encoding === 'shift_jis') await pipeline(rows, csv.setEncoding('utf8'), iconv.encodeStream('Shift_JIS'), out);
   else await pipeline(rows, csv, out);

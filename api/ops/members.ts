@@ -30,7 +30,10 @@ function csvHeaders(filename: string, encoding: 'utf-8' | 'shift_jis') {
   };
 }
 
-export function opsMemberRoutes(deps: { members: MemberRepository; extraFields: readonly ExtraFieldDefinition[] }): Router {
+export function opsMemberRoutes(deps: {
+  members: MemberRepository;
+  extraFields: readonly ExtraFieldDefinition[];
+}): Router {
   const router = Router();
 
   router.get('/ops/members', async (req, res) => {

@@ -9,13 +9,24 @@ import { z } from 'zod';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { ORDER_NOT_FOUND_MESSAGE, ORDER_STATE_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
-import { cancelOrder, captureOrder, changeAmount, getOrder, OrderFailureType, refundOrder, type OrderView } from '../../workflows/order/definitions.js';
+import {
+  cancelOrder,
+  captureOrder,
+  changeAmount,
+  getOrder,
+  OrderFailureType,
+  refundOrder,
+  type OrderView,
+} from '../../workflows/order/definitions.js';
 import { HttpError, refusalCode } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
 export const listSchema = z.strictObject({
-  status: z.string().regex(/^[A-Za-z]{1,30}$/).optional(),
+  status: z
+    .string()
+    .regex(/^[A-Za-z]{1,30}$/)
+    .optional(),
   memberId: z.string().min(1).max(64).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -58,20 +69,36 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   }
 
   /** Runs one ops Update, audited with the order before and after; refusals become 4xx. */
-  async function operate(req: Request, res: Response, action: string, run: (orderId: string) => Promise<OrderView>): Promise<void> {
+  async function operate(
+    req: Request,
+    res: Response,
+    action: string,
+    run: (orderId: string) => Promise<OrderView>,
+  ): Promise<void> {
     const orderId = orderIdParam(req.params['orderId']);
     const before = await currentView(orderId);
     try {
       const after = await run(orderId);
-      auditChange(res, { action, target: orderId, before: { status: before.status, payment: before.payment }, after: { status: after.status, payment: after.payment } });
+      auditChange(res, {
+        action,
+        target: orderId,
+        before: { status: before.status, payment: before.payment },
+        after: { status: after.status, payment: after.payment },
+      });
       res.json({ order: after });
     } catch (error) {
       auditChange(res, { action, target: orderId, before: { status: before.status, payment: before.payment } });
-      if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE, { status: before.status });
+      if (error instanceof WorkflowNotFoundError)
+        throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE, { status: before.status });
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const type = error.cause.type ?? '';
         // The workflow's refusal types (Order.RefundRefused) are mapped to the API's snake_case codes (refund_refused).
-        throw new HttpError(refusalStatus[type] ?? 400, type === '' ? 'refused' : refusalCode(type), error.cause.message, error.cause.details?.[0]);
+        throw new HttpError(
+          refusalStatus[type] ?? 400,
+          type === '' ? 'refused' : refusalCode(type),
+          error.cause.message,
+          error.cause.details?.[0],
+        );
       }
       throw error;
     }
@@ -79,7 +106,10 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
 
   // Reconciliation (read model vs Amazon): the latest reports, and a run on demand.
   router.get('/ops/reconciliation', async (_req, res) => {
-    const reports = await deps.models.ReconciliationReport.find({}, { _id: 0 }).sort({ startedAt: -1 }).limit(20).lean();
+    const reports = await deps.models.ReconciliationReport.find({}, { _id: 0 })
+      .sort({ startedAt: -1 })
+      .limit(20)
+      .lean();
     res.json({ reports });
   });
   router.post('/ops/reconciliation/run', requireOperator, async (_req, res) => {
@@ -89,7 +119,11 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
       args: [],
       workflowExecutionTimeout: '30 minutes',
     });
-    auditChange(res, { action: 'reconciliation.run', target: null, after: { mismatches: (report as { mismatches: unknown[] }).mismatches.length } });
+    auditChange(res, {
+      action: 'reconciliation.run',
+      target: null,
+      after: { mismatches: (report as { mismatches: unknown[] }).mismatches.length },
+    });
     res.json({ report });
   });
 
@@ -99,19 +133,29 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
 
   router.post('/ops/orders/:orderId/amount', requireOperator, async (req, res) => {
     const body = parse(changeAmountBodySchema, req.body);
-    await operate(req, res, 'order.change_amount', (orderId) => handleOf(orderId).executeUpdate(changeAmount, { args: [body] }));
+    await operate(req, res, 'order.change_amount', (orderId) =>
+      handleOf(orderId).executeUpdate(changeAmount, { args: [body] }),
+    );
   });
   router.post('/ops/orders/:orderId/capture', requireOperator, async (req, res) => {
     const body = parse(captureBodySchema, req.body ?? {});
-    await operate(req, res, 'order.capture', (orderId) => handleOf(orderId).executeUpdate(captureOrder, { args: [body] }));
+    await operate(req, res, 'order.capture', (orderId) =>
+      handleOf(orderId).executeUpdate(captureOrder, { args: [body] }),
+    );
   });
   router.post('/ops/orders/:orderId/cancel', requireOperator, async (req, res) => {
     const body = parse(cancelBodySchema, req.body);
-    await operate(req, res, 'order.cancel', (orderId) => handleOf(orderId).executeUpdate(cancelOrder, { args: [body] }));
+    await operate(req, res, 'order.cancel', (orderId) =>
+      handleOf(orderId).executeUpdate(cancelOrder, { args: [body] }),
+    );
   });
   router.post('/ops/orders/:orderId/refund', requireOperator, async (req, res) => {
     const body = parse(refundBodySchema, req.body);
-    await operate(req, res, 'order.refund', (orderId) => handleOf(orderId).executeUpdate(refundOrder, { args: [{ amount: body.amount, ...(body.reason === undefined ? {} : { reason: body.reason }) }] }));
+    await operate(req, res, 'order.refund', (orderId) =>
+      handleOf(orderId).executeUpdate(refundOrder, {
+        args: [{ amount: body.amount, ...(body.reason === undefined ? {} : { reason: body.reason }) }],
+      }),
+    );
   });
 
   router.get('/ops/orders', async (req, res) => {

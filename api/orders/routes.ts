@@ -6,7 +6,12 @@
  */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { checkoutButtonConfig, type AmazonPayClient } from '../../amazon-pay/index.js';
@@ -19,7 +24,16 @@ import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
 import { isDuplicateKey } from '../../db/errors.js';
 import { logIn, saveSession } from '../members/session.js';
 import type { Models } from '../../db/models/index.js';
-import { amazonReturn, completeOrder, confirmOrder, getOrder, OrderFailureType, submitProcedure, type OrderInput, type OrderView } from '../../workflows/order/definitions.js';
+import {
+  amazonReturn,
+  completeOrder,
+  confirmOrder,
+  getOrder,
+  OrderFailureType,
+  submitProcedure,
+  type OrderInput,
+  type OrderView,
+} from '../../workflows/order/definitions.js';
 import { HttpError, refusalCode } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 
@@ -32,12 +46,18 @@ export interface OrderRouteDeps {
 
 export const checkoutSchema = z.strictObject({
   items: z
-    .array(z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }))
+    .array(
+      z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }),
+    )
     .min(1, 'カートに商品が入っていません。')
     .max(50),
 });
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
-export const amazonReturnSchema = z.strictObject({ amazonCheckoutSessionId: z.uuid('Amazon PayのチェックアウトセッションIDではありません') });
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
+export const amazonReturnSchema = z.strictObject({
+  amazonCheckoutSessionId: z.uuid('Amazon PayのチェックアウトセッションIDではありません'),
+});
 export const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
 export const emptyBodySchema = z.strictObject({});
@@ -93,9 +113,15 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
   /** Only the order's own buyer: the member who started it, or whoever holds its token. */
   async function authorizedOrder(req: Request): Promise<string> {
     const orderId = orderIdParam(req.params['orderId']);
-    const presented = req.get('x-order-token') ?? (typeof req.query['token'] === 'string' ? req.query['token'] : undefined);
+    const presented =
+      req.get('x-order-token') ?? (typeof req.query['token'] === 'string' ? req.query['token'] : undefined);
     const expected = Buffer.from(tokenFor(orderId));
-    if (presented !== undefined && presented.length === expected.length && timingSafeEqual(Buffer.from(presented), expected)) return orderId;
+    if (
+      presented !== undefined &&
+      presented.length === expected.length &&
+      timingSafeEqual(Buffer.from(presented), expected)
+    )
+      return orderId;
     const memberId = req.session?.memberId;
     if (memberId !== undefined) {
       const order = await models.Order.findOne({ _id: orderId }, { memberId: 1 }).lean();
@@ -121,7 +147,8 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         // A finished order's workflow takes no more steps; one that never existed is not found.
-        if ((await models.Order.exists({ _id: orderId })) !== null) throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
+        if ((await models.Order.exists({ _id: orderId })) !== null)
+          throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
         throw new HttpError(404, 'order_not_found', ORDER_NOT_FOUND_MESSAGE);
       }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -170,12 +197,20 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     const items: CartItem[] = body.items.map((line) => {
       const product = byId.get(line.productId);
       if (product === undefined) throw new HttpError(422, 'unknown_product', `存在しない商品です: ${line.productId}`);
-      return { productId: product.productId, name: product.name, salesType: product.salesType, unitPrice: product.price, quantity: line.quantity };
+      return {
+        productId: product.productId,
+        name: product.name,
+        salesType: product.salesType,
+        unitPrice: product.price,
+        quantity: line.quantity,
+      };
     });
     const cart = checkAmazonPayCart(items);
     if (!cart.ok) {
       // R2: pre-order and subscription items, with where they can be ordered instead.
-      throw new HttpError(422, 'cart_refused', cart.problems.map((problem) => problem.message).join('\n'), { problems: cart.problems });
+      throw new HttpError(422, 'cart_refused', cart.problems.map((problem) => problem.message).join('\n'), {
+        problems: cart.problems,
+      });
     }
 
     let orderId = newOrderId(new Date(), () => randomInt(0, 2 ** 32) / 2 ** 32);
@@ -217,11 +252,20 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // The key's order has finished (placed, failed, abandoned): a new cart needs a new key.
-      throw new HttpError(409, 'idempotency_key_reused', 'この注文手続きは終了しています。カートからもう一度お手続きください。', { orderId });
+      throw new HttpError(
+        409,
+        'idempotency_key_reused',
+        'この注文手続きは終了しています。カートからもう一度お手続きください。',
+        { orderId },
+      );
     }
     const view = await handle.query(getOrder);
     if (JSON.stringify(view.items) !== JSON.stringify(items)) {
-      throw new HttpError(409, 'idempotency_key_reused', 'このIdempotency-Keyは別のカートの注文手続きに使われています。');
+      throw new HttpError(
+        409,
+        'idempotency_key_reused',
+        'このIdempotency-Keyは別のカートの注文手続きに使われています。',
+      );
     }
     const button = checkoutButtonConfig(deps.amazonPay, {
       merchantId: config.amazonPay.merchantId,
@@ -232,7 +276,12 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
         scopes: ['name', 'email', 'phoneNumber', 'billingAddress'],
         chargePermissionType: 'OneTime',
         // A2: increases later are only possible when allowed at creation.
-        paymentDetails: { paymentIntent: 'Authorize', canHandlePendingAuthorization: true, allowOvercharge: true, presentmentCurrency: 'JPY' },
+        paymentDetails: {
+          paymentIntent: 'Authorize',
+          canHandlePendingAuthorization: true,
+          allowOvercharge: true,
+          presentmentCurrency: 'JPY',
+        },
         merchantMetadata: { merchantReferenceId: orderId, merchantStoreName: config.orders.shopName },
       },
     });
@@ -245,13 +294,21 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     const orderId = await authorizedOrder(req);
     const { amazonCheckoutSessionId } = parse(amazonReturnSchema, req.body);
     try {
-      const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(amazonReturn, { args: [{ checkoutSessionId: amazonCheckoutSessionId }] }));
+      const view = await runUpdate(orderId, () =>
+        handleOf(orderId).executeUpdate(amazonReturn, { args: [{ checkoutSessionId: amazonCheckoutSessionId }] }),
+      );
       res.json(answer(view));
     } catch (error) {
       // C7: the buyer is sent to pick another address on the same session.
       if (error instanceof HttpError && error.code === 'address_unusable') {
-        const changeAddressUrl = deps.amazonPay.target.kind === 'emulator' ? `${deps.amazonPay.target.url}/checkout?amazonCheckoutSessionId=${amazonCheckoutSessionId}` : null;
-        throw new HttpError(error.status, error.code, error.message, { ...(error.details as object), changeAddressUrl });
+        const changeAddressUrl =
+          deps.amazonPay.target.kind === 'emulator'
+            ? `${deps.amazonPay.target.url}/checkout?amazonCheckoutSessionId=${amazonCheckoutSessionId}`
+            : null;
+        throw new HttpError(error.status, error.code, error.message, {
+          ...(error.details as object),
+          changeAddressUrl,
+        });
       }
       throw error;
     }
@@ -261,7 +318,9 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
   router.put('/api/orders/:orderId/procedure', async (req, res) => {
     const orderId = await authorizedOrder(req);
     const form = parse(procedureBodySchema, req.body);
-    const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(submitProcedure, { args: [form as never] }));
+    const view = await runUpdate(orderId, () =>
+      handleOf(orderId).executeUpdate(submitProcedure, { args: [form as never] }),
+    );
     res.json(answer(view));
   });
 

@@ -20,7 +20,10 @@ export function healthRoutes(probes: HealthProbes): Router {
     const ok = temporal && database;
     if (!ok && Date.now() - lastLogged >= LOG_EVERY_MS) {
       lastLogged = Date.now();
-      probes.log?.warn({ temporal, database, ...(database ? {} : { diagnosis: probes.databaseDiagnosis?.() }) }, 'health check failing');
+      probes.log?.warn(
+        { temporal, database, ...(database ? {} : { diagnosis: probes.databaseDiagnosis?.() }) },
+        'health check failing',
+      );
     }
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',

@@ -29,7 +29,12 @@ const memberSchema = new Schema<MemberDoc>(
   {
     memberId: { type: String, required: true, unique: true },
     // Normalized on every write (create, save, updates): the unique index then holds across case.
-    email: { type: String, required: true, unique: true, set: (value: unknown) => (typeof value === 'string' ? normalizeEmail(value) : value) },
+    email: {
+      type: String,
+      required: true,
+      unique: true,
+      set: (value: unknown) => (typeof value === 'string' ? normalizeEmail(value) : value),
+    },
     name: { type: String, required: true },
     postalCode: { type: String, default: null },
     prefecture: { type: String, default: null },

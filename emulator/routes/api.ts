@@ -11,7 +11,14 @@ import type { EmulatorContext } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 import { faultApplies, type CallType } from '../faults.js';
 import { IdempotencyStore } from '../idempotency.js';
-import { buyerIdFor, renderCharge, renderPermission, renderRefund, renderSession, type ReleaseEnvironment } from '../model.js';
+import {
+  buyerIdFor,
+  renderCharge,
+  renderPermission,
+  renderRefund,
+  renderSession,
+  type ReleaseEnvironment,
+} from '../model.js';
 import { verifyRequest } from '../signing.js';
 
 interface CallInput {
@@ -42,7 +49,8 @@ const SERVER_ERROR_CODES: Record<number, string> = {
 
 function routes(ctx: EmulatorContext): Route[] {
   const { engine } = ctx;
-  const sessionBody = (req: Request, id: string) => renderSession(engine.getSession(id), { merchantId: ctx.merchantId, baseUrl: ctx.baseUrl(req) });
+  const sessionBody = (req: Request, id: string) =>
+    renderSession(engine.getSession(id), { merchantId: ctx.merchantId, baseUrl: ctx.baseUrl(req) });
   const permissionBody = (id: string) => {
     const p = engine.getPermission(id);
     return renderPermission(p, engine.balanceOf(p), { merchantId: ctx.merchantId });
@@ -85,7 +93,12 @@ function routes(ctx: EmulatorContext): Route[] {
         return { status: 201, body: sessionBody(input.req, session.id) };
       },
     },
-    { method: 'GET', pattern: '/checkoutSessions/:id', call: 'getCheckoutSession', handle: (input) => ({ status: 200, body: sessionBody(input.req, p(input, 'id')) }) },
+    {
+      method: 'GET',
+      pattern: '/checkoutSessions/:id',
+      call: 'getCheckoutSession',
+      handle: (input) => ({ status: 200, body: sessionBody(input.req, p(input, 'id')) }),
+    },
     {
       method: 'PATCH',
       pattern: '/checkoutSessions/:id',
@@ -105,7 +118,12 @@ function routes(ctx: EmulatorContext): Route[] {
         return { status, body: sessionBody(input.req, p(input, 'id')) };
       },
     },
-    { method: 'GET', pattern: '/chargePermissions/:id', call: 'getChargePermission', handle: (input) => ({ status: 200, body: permissionBody(p(input, 'id')) }) },
+    {
+      method: 'GET',
+      pattern: '/chargePermissions/:id',
+      call: 'getChargePermission',
+      handle: (input) => ({ status: 200, body: permissionBody(p(input, 'id')) }),
+    },
     {
       method: 'PATCH',
       pattern: '/chargePermissions/:id',
@@ -136,7 +154,12 @@ function routes(ctx: EmulatorContext): Route[] {
         return { status, body: renderCharge(charge) };
       },
     },
-    { method: 'GET', pattern: '/charges/:id', call: 'getCharge', handle: (input) => ({ status: 200, body: renderCharge(engine.getCharge(p(input, 'id'))) }) },
+    {
+      method: 'GET',
+      pattern: '/charges/:id',
+      call: 'getCharge',
+      handle: (input) => ({ status: 200, body: renderCharge(engine.getCharge(p(input, 'id'))) }),
+    },
     {
       method: 'POST',
       pattern: '/charges/:id/capture',
@@ -157,7 +180,12 @@ function routes(ctx: EmulatorContext): Route[] {
       requiresIdempotencyKey: true,
       handle: (input) => ({ status: 201, body: renderRefund(engine.createRefund(input.body)) }),
     },
-    { method: 'GET', pattern: '/refunds/:id', call: 'getRefund', handle: (input) => ({ status: 200, body: renderRefund(engine.getRefund(p(input, 'id'))) }) },
+    {
+      method: 'GET',
+      pattern: '/refunds/:id',
+      call: 'getRefund',
+      handle: (input) => ({ status: 200, body: renderRefund(engine.getRefund(p(input, 'id'))) }),
+    },
   ];
 }
 
@@ -172,7 +200,11 @@ function environmentOf(publicKeyId: string, mount: string): ReleaseEnvironment {
   if (upper.startsWith('LIVE')) return 'Live';
   if (mount === '/sandbox/v2') return 'Sandbox';
   if (mount === '/live/v2') return 'Live';
-  throw new ApiError(400, 'InvalidRequest', 'A public key id without a SANDBOX-/LIVE- prefix must call /sandbox/v2/ or /live/v2/.');
+  throw new ApiError(
+    400,
+    'InvalidRequest',
+    'A public key id without a SANDBOX-/LIVE- prefix must call /sandbox/v2/ or /live/v2/.',
+  );
 }
 
 function send(res: Response, status: number, body: unknown): void {
@@ -189,18 +221,30 @@ export function apiRouter(ctx: EmulatorContext, mount: string): Router {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const [path = '', rawQuery = ''] = req.originalUrl.split('?', 2);
     try {
-      const verified = verifyRequest({ method: req.method, path, rawQuery, headers: req.headers, body: rawBody }, ctx.keys, Date.now());
+      const verified = verifyRequest(
+        { method: req.method, path, rawQuery, headers: req.headers, body: rawBody },
+        ctx.keys,
+        Date.now(),
+      );
       const env = environmentOf(verified.publicKeyId, mount);
 
       const faults = ctx.faults();
       if (faults.throttle !== 'off' && !ctx.throttle.admit(faults.throttle, verified.publicKeyId, route.call)) {
-        throw new ApiError(429, 'TooManyRequests', 'The request was throttled. Retry with exponential backoff and jitter.');
+        throw new ApiError(
+          429,
+          'TooManyRequests',
+          'The request was throttled. Retry with exponential backoff and jitter.',
+        );
       }
       if (faultApplies(faults, route.call)) {
         if (faults.latencyMs > 0 && Math.random() < faults.latencyRate) await sleep(faults.latencyMs);
         if (Math.random() < faults.serverErrorRate) {
           const status = faults.serverErrorStatus;
-          throw new ApiError(status, SERVER_ERROR_CODES[status] ?? 'InternalServerError', 'Injected server error (emulator fault knob).');
+          throw new ApiError(
+            status,
+            SERVER_ERROR_CODES[status] ?? 'InternalServerError',
+            'Injected server error (emulator fault knob).',
+          );
         }
       }
 
@@ -240,7 +284,8 @@ export function apiRouter(ctx: EmulatorContext, mount: string): Router {
         if (!(error instanceof ApiError)) throw error;
         result = { status: error.status, body: error.body() };
       }
-      if (idempotencyKey !== undefined) ctx.idempotency.store(verified.publicKeyId, idempotencyKey, req.method, path, rawBody, result);
+      if (idempotencyKey !== undefined)
+        ctx.idempotency.store(verified.publicKeyId, idempotencyKey, req.method, path, rawBody, result);
       send(res, result.status, result.body);
     } catch (error) {
       if (error instanceof ApiError) {
@@ -256,6 +301,11 @@ export function apiRouter(ctx: EmulatorContext, mount: string): Router {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
     router[method](route.pattern, (req, res) => handle(route, req, res));
   }
-  router.use((req, res) => send(res, 404, { reasonCode: 'InvalidRequest', message: `No Amazon Pay v2 operation ${req.method} ${req.originalUrl}.` }));
+  router.use((req, res) =>
+    send(res, 404, {
+      reasonCode: 'InvalidRequest',
+      message: `No Amazon Pay v2 operation ${req.method} ${req.originalUrl}.`,
+    }),
+  );
   return router;
 }

@@ -25,7 +25,8 @@ export function controlRouter(ctx: EmulatorContext): Router {
     const now = clock.now();
     return { now, iso: new Date(now).toISOString(), amazonTimestamp: amazonTimestamp(now), offsetMs: now - Date.now() };
   };
-  const session = (req: Request, id: string) => renderSession(engine.getSession(id), { merchantId: ctx.merchantId, baseUrl: ctx.baseUrl(req) });
+  const session = (req: Request, id: string) =>
+    renderSession(engine.getSession(id), { merchantId: ctx.merchantId, baseUrl: ctx.baseUrl(req) });
 
   router.post('/keys', (req, res) => {
     const b = parseBody(z.object({ publicKeyId: z.string().min(1), publicKeyPem: z.string().min(1) }), req.body);
@@ -54,8 +55,18 @@ export function controlRouter(ctx: EmulatorContext): Router {
         instruments: [
           { instrument: 'gift_card', paymentDescriptor: paymentDescriptor({ kind: 'gift_card', card: null }) },
           ...b.cards.flatMap((card, cardIndex) => [
-            { instrument: 'gift_card_and_card', cardIndex, paymentDescriptor: paymentDescriptor({ kind: 'gift_card_and_card', card }), behavior: card.behavior },
-            { instrument: 'card', cardIndex, paymentDescriptor: paymentDescriptor({ kind: 'card', card }), behavior: card.behavior },
+            {
+              instrument: 'gift_card_and_card',
+              cardIndex,
+              paymentDescriptor: paymentDescriptor({ kind: 'gift_card_and_card', card }),
+              behavior: card.behavior,
+            },
+            {
+              instrument: 'card',
+              cardIndex,
+              paymentDescriptor: paymentDescriptor({ kind: 'card', card }),
+              behavior: card.behavior,
+            },
           ]),
         ],
       })),
@@ -67,12 +78,21 @@ export function controlRouter(ctx: EmulatorContext): Router {
     engine.chooseForSession(req.params.id ?? '', b);
     const s = session(req, req.params.id ?? '');
     const review = engine.getSession(req.params.id ?? '').checkoutReviewReturnUrl;
-    res.json({ ...s, redirectUrl: review === null ? null : withQuery(review, 'amazonCheckoutSessionId', s.checkoutSessionId) });
+    res.json({
+      ...s,
+      redirectUrl: review === null ? null : withQuery(review, 'amazonCheckoutSessionId', s.checkoutSessionId),
+    });
   });
   router.post('/checkoutSessions/:id/confirm', (req, res) => {
     const confirmed = engine.confirmSession(req.params.id ?? '');
     const s = session(req, confirmed.id);
-    res.json({ ...s, redirectUrl: confirmed.checkoutResultReturnUrl === null ? null : withQuery(confirmed.checkoutResultReturnUrl, 'amazonCheckoutSessionId', confirmed.id) });
+    res.json({
+      ...s,
+      redirectUrl:
+        confirmed.checkoutResultReturnUrl === null
+          ? null
+          : withQuery(confirmed.checkoutResultReturnUrl, 'amazonCheckoutSessionId', confirmed.id),
+    });
   });
   router.post('/checkoutSessions/:id/cancel', (req, res) => {
     const canceled = engine.buyerCancelSession(req.params.id ?? '');
@@ -80,7 +100,10 @@ export function controlRouter(ctx: EmulatorContext): Router {
   });
 
   router.post('/signin', (req, res) => {
-    const b = parseBody(z.object({ buyer: z.string().optional(), scopes: z.array(z.enum(SCOPES)).optional() }), req.body);
+    const b = parseBody(
+      z.object({ buyer: z.string().optional(), scopes: z.array(z.enum(SCOPES)).optional() }),
+      req.body,
+    );
     const token = engine.issueBuyerToken(b.buyer ?? 'taro', b.scopes ?? [...SCOPES], newBuyerToken());
     res.json({ buyerToken: token });
   });
@@ -107,7 +130,9 @@ export function controlRouter(ctx: EmulatorContext): Router {
   router.get('/ledger', (_req, res) => {
     engine.sweep();
     res.json({
-      chargePermissions: [...engine.permissions.values()].map((p) => renderPermission(p, engine.balanceOf(p), { merchantId: ctx.merchantId })),
+      chargePermissions: [...engine.permissions.values()].map((p) =>
+        renderPermission(p, engine.balanceOf(p), { merchantId: ctx.merchantId }),
+      ),
       charges: [...engine.charges.values()].map(renderCharge),
       refunds: [...engine.refunds.values()].map(renderRefund),
     });
@@ -124,7 +149,13 @@ export function controlRouter(ctx: EmulatorContext): Router {
     res.json(renderCharge(engine.plantChargeState(req.params.id ?? '', b.state, b.reasonCode ?? null)));
   });
   router.post('/refunds/:id/state', (req, res) => {
-    const b = parseBody(z.object({ state: z.enum(['RefundInitiated', 'Refunded', 'Declined']), reasonCode: z.string().nullable().optional() }), req.body);
+    const b = parseBody(
+      z.object({
+        state: z.enum(['RefundInitiated', 'Refunded', 'Declined']),
+        reasonCode: z.string().nullable().optional(),
+      }),
+      req.body,
+    );
     res.json(renderRefund(engine.plantRefundState(req.params.id ?? '', b.state, b.reasonCode ?? null)));
   });
 

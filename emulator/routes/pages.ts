@@ -11,7 +11,8 @@ import { ApiError } from '../errors.js';
 import { verifyButtonSignature } from '../signing.js';
 import { newBuyerToken, withQuery } from './control.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 const yen = (n: number | null) => (n === null ? '—' : `¥${n.toLocaleString('ja-JP')}`);
 
 function page(title: string, body: string): string {
@@ -34,12 +35,26 @@ ${body}
 }
 
 function formatAddress(a: TestBuyer['addresses'][number]): string {
-  return [`〒${a.postalCode}`, a.stateOrRegion, a.city ?? '', a.addressLine1, a.addressLine2 ?? '', a.addressLine3 ?? '', `(${a.countryCode})`, a.name, `電話 ${a.phoneNumber}`]
+  return [
+    `〒${a.postalCode}`,
+    a.stateOrRegion,
+    a.city ?? '',
+    a.addressLine1,
+    a.addressLine2 ?? '',
+    a.addressLine3 ?? '',
+    `(${a.countryCode})`,
+    a.name,
+    `電話 ${a.phoneNumber}`,
+  ]
     .filter((s) => s !== '')
     .join(' ');
 }
 
-const BEHAVIOR_LABEL = { normal: '', pending_then_authorized: '(テスト: 保留→承認)', pending_then_declined: '(テスト: 保留→拒否)' } as const;
+const BEHAVIOR_LABEL = {
+  normal: '',
+  pending_then_authorized: '(テスト: 保留→承認)',
+  pending_then_declined: '(テスト: 保留→拒否)',
+} as const;
 
 interface SignInRequest {
   signInReturnUrl: string;
@@ -70,11 +85,14 @@ export function pagesRouter(ctx: EmulatorContext): Router {
 
   /** Checks a button payload signed with generateButtonSignature and returns the parsed JSON and key id. */
   const verifiedPayload = (req: Request): { payload: unknown; publicKeyId: string } => {
-    const q = z.object({ payload: z.string().min(1), signature: z.string().min(1), publicKeyId: z.string().min(1) }).safeParse(req.query);
+    const q = z
+      .object({ payload: z.string().min(1), signature: z.string().min(1), publicKeyId: z.string().min(1) })
+      .safeParse(req.query);
     if (!q.success) throw new PageError(400, 'payload, signature と publicKeyId が必要です。');
     const key = ctx.keys.get(q.data.publicKeyId);
     if (key === undefined) throw new PageError(401, `不明な公開鍵ID: ${q.data.publicKeyId}`);
-    if (verifyButtonSignature(q.data.payload, q.data.signature, key.key) === undefined) throw new PageError(401, 'ボタンの署名が一致しません。');
+    if (verifyButtonSignature(q.data.payload, q.data.signature, key.key) === undefined)
+      throw new PageError(401, 'ボタンの署名が一致しません。');
     try {
       return { payload: JSON.parse(q.data.payload) as unknown, publicKeyId: q.data.publicKeyId };
     } catch {
@@ -83,7 +101,8 @@ export function pagesRouter(ctx: EmulatorContext): Router {
   };
 
   router.get('/checkout', (req, res) => {
-    const existing = typeof req.query.amazonCheckoutSessionId === 'string' ? req.query.amazonCheckoutSessionId : undefined;
+    const existing =
+      typeof req.query.amazonCheckoutSessionId === 'string' ? req.query.amazonCheckoutSessionId : undefined;
     if (existing !== undefined) {
       engine.getSession(existing);
       res.redirect(303, `/checkout/${encodeURIComponent(existing)}`);
@@ -98,7 +117,8 @@ export function pagesRouter(ctx: EmulatorContext): Router {
   router.get('/checkout/:id', (req, res) => {
     const session = engine.getSession(req.params.id ?? '');
     const buyers = TEST_BUYERS.map(
-      (b) => `<label><input type="radio" name="buyer" value="${esc(b.key)}"${b.key === 'taro' ? ' checked' : ''}> ${esc(b.name)} &lt;${esc(b.email)}&gt; <span class="note">${esc(b.note)}</span></label>`,
+      (b) =>
+        `<label><input type="radio" name="buyer" value="${esc(b.key)}"${b.key === 'taro' ? ' checked' : ''}> ${esc(b.name)} &lt;${esc(b.email)}&gt; <span class="note">${esc(b.note)}</span></label>`,
     ).join('\n');
     res.type('html').send(
       page(
@@ -115,16 +135,27 @@ ${buyers}</fieldset><button type="submit">ログイン</button></form>`,
     const buyer = findBuyer(typeof req.query.buyer === 'string' ? req.query.buyer : 'taro');
     if (buyer === undefined) throw new PageError(400, '不明な購入者です。');
     const addresses = buyer.addresses
-      .map((a, i) => `<label><input type="radio" name="addressIndex" value="${i}"${i === 0 ? ' checked' : ''}> ${esc(formatAddress(a))}</label>`)
+      .map(
+        (a, i) =>
+          `<label><input type="radio" name="addressIndex" value="${i}"${i === 0 ? ' checked' : ''}> ${esc(formatAddress(a))}</label>`,
+      )
       .join('\n');
-    const options: { value: string; label: string }[] = [{ value: 'gift_card', label: paymentDescriptor({ kind: 'gift_card', card: null }) }];
+    const options: { value: string; label: string }[] = [
+      { value: 'gift_card', label: paymentDescriptor({ kind: 'gift_card', card: null }) },
+    ];
     buyer.cards.forEach((card, i) => {
       const note = BEHAVIOR_LABEL[card.behavior];
-      options.push({ value: `gift_card_and_card:${i}`, label: `${paymentDescriptor({ kind: 'gift_card_and_card', card })} ${note}` });
+      options.push({
+        value: `gift_card_and_card:${i}`,
+        label: `${paymentDescriptor({ kind: 'gift_card_and_card', card })} ${note}`,
+      });
       options.push({ value: `card:${i}`, label: `${paymentDescriptor({ kind: 'card', card })} ${note}` });
     });
     const instruments = options
-      .map((o) => `<label><input type="radio" name="instrument" value="${esc(o.value)}"${o.value === 'card:0' ? ' checked' : ''}> ${esc(o.label.trim())}</label>`)
+      .map(
+        (o) =>
+          `<label><input type="radio" name="instrument" value="${esc(o.value)}"${o.value === 'card:0' ? ' checked' : ''}> ${esc(o.label.trim())}</label>`,
+      )
       .join('\n');
     res.type('html').send(
       page(
@@ -141,10 +172,13 @@ ${instruments}</fieldset>
   });
 
   router.post('/checkout/:id/select', (req, res) => {
-    const form = z.object({ buyer: z.string(), addressIndex: z.coerce.number().int().min(0), instrument: z.string() }).safeParse(req.body);
+    const form = z
+      .object({ buyer: z.string(), addressIndex: z.coerce.number().int().min(0), instrument: z.string() })
+      .safeParse(req.body);
     if (!form.success) throw new PageError(400, '入力内容が正しくありません。');
     const [kind = '', cardIndex] = form.data.instrument.split(':');
-    if (!['gift_card', 'gift_card_and_card', 'card'].includes(kind)) throw new PageError(400, 'お支払い方法が正しくありません。');
+    if (!['gift_card', 'gift_card_and_card', 'card'].includes(kind))
+      throw new PageError(400, 'お支払い方法が正しくありません。');
     const session = engine.chooseForSession(req.params.id ?? '', {
       buyer: form.data.buyer,
       addressIndex: form.data.addressIndex,
@@ -158,7 +192,8 @@ ${instruments}</fieldset>
   router.get('/checkout/:id/confirm', (req, res) => {
     const session = engine.getSession(req.params.id ?? '');
     const choice = session.choice;
-    if (session.status.state !== 'Open' || choice === null) throw new PageError(409, 'この購入手続きは確認できません。');
+    if (session.status.state !== 'Open' || choice === null)
+      throw new PageError(409, 'この購入手続きは確認できません。');
     res.type('html').send(
       page(
         'ご注文の確認',
@@ -189,18 +224,28 @@ ${instruments}</fieldset>
     const parsed = signInPayload.safeParse(payload);
     if (!parsed.success) throw new PageError(400, 'サインインの payload には signInReturnUrl と storeId が必要です。');
     const id = randomUUID();
-    signIns.set(id, { signInReturnUrl: parsed.data.signInReturnUrl, storeId: parsed.data.storeId, scopes: parsed.data.signInScopes ?? ['name', 'email', 'postalCode'] });
+    signIns.set(id, {
+      signInReturnUrl: parsed.data.signInReturnUrl,
+      storeId: parsed.data.storeId,
+      scopes: parsed.data.signInScopes ?? ['name', 'email', 'postalCode'],
+    });
     res.redirect(303, `/signin/${id}`);
   });
 
   router.get('/signin/:rid', (req, res) => {
     if (!signIns.has(req.params.rid ?? '')) throw new PageError(404, 'サインイン要求が見つかりません。');
     const buyers = TEST_BUYERS.map(
-      (b, i) => `<label><input type="radio" name="buyer" value="${esc(b.key)}"${i === 0 ? ' checked' : ''}> ${esc(b.name)} &lt;${esc(b.email)}&gt;</label>`,
+      (b, i) =>
+        `<label><input type="radio" name="buyer" value="${esc(b.key)}"${i === 0 ? ' checked' : ''}> ${esc(b.name)} &lt;${esc(b.email)}&gt;</label>`,
     ).join('\n');
-    res.type('html').send(
-      page('Amazonアカウントでサインイン', `<form method="post" action="/signin/${esc(req.params.rid ?? '')}"><fieldset><legend>テスト購入者</legend>\n${buyers}</fieldset><button type="submit">サインイン</button></form>`),
-    );
+    res
+      .type('html')
+      .send(
+        page(
+          'Amazonアカウントでサインイン',
+          `<form method="post" action="/signin/${esc(req.params.rid ?? '')}"><fieldset><legend>テスト購入者</legend>\n${buyers}</fieldset><button type="submit">サインイン</button></form>`,
+        ),
+      );
   });
 
   router.post('/signin/:rid', (req, res) => {
@@ -215,7 +260,10 @@ ${instruments}</fieldset>
 
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (error instanceof PageError || error instanceof ApiError) {
-      res.status(error.status).type('html').send(page('エラー', `<p class="error">${esc(error.message)}</p>`));
+      res
+        .status(error.status)
+        .type('html')
+        .send(page('エラー', `<p class="error">${esc(error.message)}</p>`));
       return;
     }
     next(error);

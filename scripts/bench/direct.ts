@@ -54,7 +54,11 @@ export function createDirectOrders(deps: DirectDeps) {
     }
   };
   const control = async (path: string, body: unknown = {}) => {
-    const response = await fetch(`${deps.emulatorUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${deps.emulatorUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
     return response.json() as Promise<unknown>;
   };
@@ -92,7 +96,13 @@ export function createDirectOrders(deps: DirectDeps) {
     ].map((line) => {
       const product = byId.get(line.productId);
       if (product === undefined) throw new Error(`no product ${line.productId}`);
-      return { productId: product.productId, name: product.name, salesType: product.salesType, unitPrice: product.price, quantity: line.quantity };
+      return {
+        productId: product.productId,
+        name: product.name,
+        salesType: product.salesType,
+        unitPrice: product.price,
+        quantity: line.quantity,
+      };
     });
     if (!checkAmazonPayCart(items).ok) throw new Error('cart refused');
     const orderId = newOrderId(new Date(), () => randomInt(0, 2 ** 32) / 2 ** 32);
@@ -146,14 +156,21 @@ export function createDirectOrders(deps: DirectDeps) {
           storeId: cfg.amazonPay.storeId,
           scopes: ['name', 'email', 'phoneNumber', 'billingAddress'],
           chargePermissionType: 'OneTime',
-          paymentDetails: { paymentIntent: 'Authorize', canHandlePendingAuthorization: true, allowOvercharge: true, presentmentCurrency: 'JPY' },
+          paymentDetails: {
+            paymentIntent: 'Authorize',
+            canHandlePendingAuthorization: true,
+            allowOvercharge: true,
+            presentmentCurrency: 'JPY',
+          },
           merchantMetadata: { merchantReferenceId: orderId, merchantStoreName: cfg.orders.shopName },
         },
         { idempotencyKey: amazonIdempotencyKey(orderId, 'createCheckoutSession') },
       ),
     );
     const sessionId = session.checkoutSessionId;
-    await timed('emulator: choose buyer', () => control(`/__emulator/checkoutSessions/${sessionId}/buyer`, { instrument: 'card' }));
+    await timed('emulator: choose buyer', () =>
+      control(`/__emulator/checkoutSessions/${sessionId}/buyer`, { instrument: 'card' }),
+    );
 
     // Amazon return: read the session, R3/C7, payment descriptor, orderer defaults.
     const read = await timed('amazon: getCheckoutSession', () => checkout.readCheckoutSession(sessionId));
@@ -173,17 +190,34 @@ export function createDirectOrders(deps: DirectDeps) {
 
     // The procedure form.
     const parsed = parseOrderProcedure(
-      { orderer: defaults, delivery: { date: 'unspecified', timeSlot: 'unspecified' }, gift: { wrapping: false, noshi: null }, privacyPolicyConsent: true, ...(kind === 'points' ? { pointsToUse } : {}) },
+      {
+        orderer: defaults,
+        delivery: { date: 'unspecified', timeSlot: 'unspecified' },
+        gift: { wrapping: false, noshi: null },
+        privacyPolicyConsent: true,
+        ...(kind === 'points' ? { pointsToUse } : {}),
+      },
       { isMember: memberId !== null, today: tokyoDate(new Date()) },
     );
     if (!parsed.ok) throw new Error(`procedure refused: ${parsed.issues[0]?.message}`);
     const before = computeTotals({ items, giftWrapping: false, noshi: false, fees: DEFAULT_FEE_TABLE });
     const usePoints = kind === 'points' && memberId !== null ? pointsToUse : 0;
     if (usePoints > 0 && memberId !== null) {
-      const check = checkPointsToUse({ pointsToUse: usePoints, isMember: true, balance: pointBalances.get(memberId) ?? 0, amountBeforePoints: before.amountBeforePoints });
+      const check = checkPointsToUse({
+        pointsToUse: usePoints,
+        isMember: true,
+        balance: pointBalances.get(memberId) ?? 0,
+        amountBeforePoints: before.amountBeforePoints,
+      });
       if (!check.ok) throw new Error(check.message);
     }
-    view.totals = computeTotals({ items, giftWrapping: false, noshi: false, pointsToUse: usePoints, fees: DEFAULT_FEE_TABLE });
+    view.totals = computeTotals({
+      items,
+      giftWrapping: false,
+      noshi: false,
+      pointsToUse: usePoints,
+      fees: DEFAULT_FEE_TABLE,
+    });
     view.procedure = parsed.value;
     view.pointsUsed = usePoints;
     await save('ProcedureEntered');
@@ -208,19 +242,27 @@ export function createDirectOrders(deps: DirectDeps) {
     await timed('emulator: confirm (支払う)', () => control(`/__emulator/checkoutSessions/${sessionId}/confirm`));
 
     // Complete: the charge, then placement.
-    const completed = await timed('amazon: completeCheckoutSession', () => checkout.completeCheckout({ orderId, checkoutSessionId: sessionId, amount: view.totals.total }));
+    const completed = await timed('amazon: completeCheckoutSession', () =>
+      checkout.completeCheckout({ orderId, checkoutSessionId: sessionId, amount: view.totals.total }),
+    );
     if ('refused' in completed || completed.chargeId === null) throw new Error('complete refused');
     const chargeId = completed.chargeId;
     const charge = await timed('amazon: getCharge', () => checkout.readCharge(chargeId));
     if (charge.state !== 'Authorized') throw new Error(`charge ${charge.state}`);
     view.chargePermissionId = completed.chargePermissionId;
     view.chargeId = chargeId;
-    if (memberId !== null) view.purchasePoints = { points: purchasePoints(view.totals.purchasePointsBase, cfg.orders.pointsRatePercent), state: 'pending' };
+    if (memberId !== null)
+      view.purchasePoints = {
+        points: purchasePoints(view.totals.purchasePointsBase, cfg.orders.pointsRatePercent),
+        state: 'pending',
+      };
     view.placedAt = new Date().toISOString();
     await save('Placed');
 
     // Capture at shipment.
-    const captured = await timed('amazon: captureCharge', () => payments.captureCharge({ orderId, chargeId, amount: view.totals.total, seq: 0 }));
+    const captured = await timed('amazon: captureCharge', () =>
+      payments.captureCharge({ orderId, chargeId, amount: view.totals.total, seq: 0 }),
+    );
     if ('refused' in captured) throw new Error(`capture refused ${captured.reasonCode}`);
     view.payment = { capturedAmount: captured.capturedAmount, charges: [captured] };
     await save('Captured');

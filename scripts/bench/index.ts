@@ -30,7 +30,9 @@ if (name === 'members-export') {
 } else if (name === 'workflow-bundle') {
   const result = await benchWorkflowBundle(Math.max(1, Number(positional[0] ?? 3)));
   console.log(JSON.stringify(result, null, 2));
-  console.log(`| runs | wall s each | CPU s each | bundle KiB |\n|---|---|---|---|\n| ${result.runs} | ${result.secondsEach.join(', ')} | ${result.cpuSecondsEach.join(', ')} | ${Math.round(result.bytes / 1024)} |`);
+  console.log(
+    `| runs | wall s each | CPU s each | bundle KiB |\n|---|---|---|---|\n| ${result.runs} | ${result.secondsEach.join(', ')} | ${result.cpuSecondsEach.join(', ')} | ${Math.round(result.bytes / 1024)} |`,
+  );
 } else if (name === 'orders' || name.startsWith('--')) {
   // `npm run bench -- --concurrency 8` (options without a name) means the orders bench.
   const all = name.startsWith('--') ? parseOptions(process.argv.slice(2)).options : options;
@@ -44,7 +46,9 @@ if (name === 'members-export') {
   const appDir = all.get('app-dir');
   const report = await benchOrders({
     concurrency: Math.max(1, Math.floor(numberOption(all, 'concurrency', 4))),
-    ...(all.has('orders') ? { orders: Math.floor(numberOption(all, 'orders', 200)) } : { durationSeconds: numberOption(all, 'duration', 60) }),
+    ...(all.has('orders')
+      ? { orders: Math.floor(numberOption(all, 'orders', 200)) }
+      : { durationSeconds: numberOption(all, 'duration', 60) }),
     mix: parseMix(all.get('mix') ?? '6:3:1'),
     warmup: Math.floor(numberOption(all, 'warmup', 10)),
     direct: all.get('no-direct') !== 'true',

@@ -32,7 +32,12 @@ export async function benchMembersExport(count: number): Promise<ExportBenchResu
   const config = loadConfig(process.env);
   const tools = await resolveTools({ config, childEnv: process.env });
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-export-'));
-  const server = await startDatabase({ tool: tools.database, port: await freePort(), dataDir: scratch, dbName: 'bench' });
+  const server = await startDatabase({
+    tool: tools.database,
+    port: await freePort(),
+    dataDir: scratch,
+    dbName: 'bench',
+  });
   const database = await connectDatabase(server.address.replace(/\/[^/]*$/, '/bench_members_export'));
   try {
     const extraFields = config.members.extraFields;

@@ -123,18 +123,39 @@ class ErrorLog {
 
 interface Driver {
   /** Runs `count` orders (or until the deadline), `concurrency` at a time; answers done and failed. */
-  run(label: string, count: number | undefined, deadline: number | undefined, measure: boolean): Promise<{ done: number; failed: number }>;
+  run(
+    label: string,
+    count: number | undefined,
+    deadline: number | undefined,
+    measure: boolean,
+  ): Promise<{ done: number; failed: number }>;
 }
 
-function makeDriver(concurrency: number, cycle: ShopperKind[], order: (worker: number, kind: ShopperKind, measure: boolean) => Promise<void>, errors: ErrorLog): Driver {
+function makeDriver(
+  concurrency: number,
+  cycle: ShopperKind[],
+  order: (worker: number, kind: ShopperKind, measure: boolean) => Promise<void>,
+  errors: ErrorLog,
+): Driver {
   return {
     async run(label, count, deadline, measure) {
       let next = 0;
       let done = 0;
       let failed = 0;
-      const bar = new ProgressBar(label, count ?? Math.round(((deadline ?? Date.now()) - Date.now()) / 1000), count === undefined ? 's' : 'orders');
+      const bar = new ProgressBar(
+        label,
+        count ?? Math.round(((deadline ?? Date.now()) - Date.now()) / 1000),
+        count === undefined ? 's' : 'orders',
+      );
       const started = Date.now();
-      const tick = setInterval(() => bar.update(count === undefined ? Math.round((Date.now() - started) / 1000) : done + failed, `ok ${done} failed ${failed}`), 500);
+      const tick = setInterval(
+        () =>
+          bar.update(
+            count === undefined ? Math.round((Date.now() - started) / 1000) : done + failed,
+            `ok ${done} failed ${failed}`,
+          ),
+        500,
+      );
       const more = () => (count !== undefined ? next < count : Date.now() < (deadline ?? 0));
       try {
         await Promise.all(
@@ -194,7 +215,9 @@ function cpuPerOrder(before: CpuSnapshot, after: CpuSnapshot, orders: number): R
 export async function dataConverterOf(appDir: string, config: AppConfig): Promise<DataConverter | undefined> {
   const file = path.resolve(appDir, 'worker', 'data-converter.ts');
   if (!existsSync(file)) return undefined;
-  const loaded = (await import(pathToFileURL(file).href)) as { createDataConverter?: (config: AppConfig) => DataConverter };
+  const loaded = (await import(pathToFileURL(file).href)) as {
+    createDataConverter?: (config: AppConfig) => DataConverter;
+  };
   return loaded.createDataConverter?.(config);
 }
 
@@ -203,12 +226,18 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBenchReport> {
   const startedAt = new Date().toISOString();
   const load1AtStart = loadAverage();
-  if (load1AtStart > 0.7) process.stderr.write(`bench: load average is ${load1AtStart} — other work is running; the figures will be lower than on a quiet machine\n`);
+  if (load1AtStart > 0.7)
+    process.stderr.write(
+      `bench: load average is ${load1AtStart} — other work is running; the figures will be lower than on a quiet machine\n`,
+    );
   const cycle = kindCycle(options.mix);
   const needsMembers = options.mix.member + options.mix.points > 0;
 
   process.stderr.write('bench: starting a stack of its own (scratch data, free ports) …\n');
-  const stack = await startBenchStack({ ...(options.appDir === undefined ? {} : { appDir: options.appDir }), ...(options.stackEnv === undefined ? {} : { env: options.stackEnv }) });
+  const stack = await startBenchStack({
+    ...(options.appDir === undefined ? {} : { appDir: options.appDir }),
+    ...(options.stackEnv === undefined ? {} : { env: options.stackEnv }),
+  });
   try {
     const config = loadConfig(stack.env);
     const operator = config.ops.credentials.find((c) => c.role === 'operator');
@@ -220,13 +249,21 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
     const errors = new ErrorLog();
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const dataConverter = await dataConverterOf(options.appDir ?? '.', config);
-    const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter === undefined ? {} : { dataConverter }) });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      ...(dataConverter === undefined ? {} : { dataConverter }),
+    });
     const members: ({ session: HttpSession; memberId: string } | undefined)[] = [];
     if (needsMembers) {
       process.stderr.write(`bench: registering ${options.concurrency} members with ${POINTS_GRANT} points each …\n`);
       for (let i = 0; i < options.concurrency; i += 1) {
         const member = await registerMember({ apiUrl: stack.apiUrl, record: ignore }, `bench${i}`);
-        await updatePointAccount({ client, taskQueue: config.temporal.taskQueue }, member.memberId, adjustPoints, { key: `bench-grant:${member.memberId}`, points: POINTS_GRANT, reason: 'bench' });
+        await updatePointAccount({ client, taskQueue: config.temporal.taskQueue }, member.memberId, adjustPoints, {
+          key: `bench-grant:${member.memberId}`,
+          points: POINTS_GRANT,
+          reason: 'bench',
+        });
         members[i] = member;
       }
     }
@@ -243,7 +280,8 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
         },
         session,
       );
-      if (result.status !== 'Captured') throw new StepError('final state', null, `order ${result.orderId} ended ${result.status}`);
+      if (result.status !== 'Captured')
+        throw new StepError('final state', null, `order ${result.orderId} ended ${result.status}`);
     };
     const http = makeDriver(options.concurrency, cycle, httpOrder, errors);
     if (options.warmup > 0) await http.run('warm-up', options.warmup, undefined, false);
@@ -282,7 +320,9 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
           },
         });
         const directMembers: string[] = [];
-        if (needsMembers) for (let i = 0; i < options.concurrency; i += 1) directMembers.push(await direct.addMember(`d${i}`, POINTS_GRANT));
+        if (needsMembers)
+          for (let i = 0; i < options.concurrency; i += 1)
+            directMembers.push(await direct.addMember(`d${i}`, POINTS_GRANT));
         const driver = makeDriver(
           options.concurrency,
           cycle,
@@ -319,11 +359,20 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
       bench: 'orders',
       label: options.label ?? null,
       startedAt,
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, load1AtStart, load1AtEnd: loadAverage() },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        load1AtStart,
+        load1AtEnd: loadAverage(),
+      },
       options,
       http: httpResult,
       direct: directResult,
-      directToHttpRatio: directResult === null || httpResult.ordersPerSecond === 0 ? null : round(directResult.ordersPerSecond / httpResult.ordersPerSecond, 1),
+      directToHttpRatio:
+        directResult === null || httpResult.ordersPerSecond === 0
+          ? null
+          : round(directResult.ordersPerSecond / httpResult.ordersPerSecond, 1),
     };
   } finally {
     process.stderr.write('bench: stopping the stack …\n');
@@ -344,9 +393,15 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   lines.push('');
   lines.push('| path | orders | failed | seconds | orders/s | CPU s/order (total) |');
   lines.push('|---|---|---|---|---|---|');
-  lines.push(`| HTTP → Temporal → worker | ${http.orders} | ${http.failed} | ${http.seconds} | **${http.ordersPerSecond}** | ${http.cpuPerOrder['total']} |`);
-  if (direct !== null) lines.push(`| direct calls (baseline) | ${direct.orders} | ${direct.failed} | ${direct.seconds} | **${direct.ordersPerSecond}** | ${direct.cpuPerOrder['total']} |`);
-  if (report.directToHttpRatio !== null) lines.push(`\nThe direct calls are **${report.directToHttpRatio}×** the HTTP path's orders/s.`);
+  lines.push(
+    `| HTTP → Temporal → worker | ${http.orders} | ${http.failed} | ${http.seconds} | **${http.ordersPerSecond}** | ${http.cpuPerOrder['total']} |`,
+  );
+  if (direct !== null)
+    lines.push(
+      `| direct calls (baseline) | ${direct.orders} | ${direct.failed} | ${direct.seconds} | **${direct.ordersPerSecond}** | ${direct.cpuPerOrder['total']} |`,
+    );
+  if (report.directToHttpRatio !== null)
+    lines.push(`\nThe direct calls are **${report.directToHttpRatio}×** the HTTP path's orders/s.`);
   lines.push('');
   lines.push('CPU seconds per order, by process:');
   lines.push('');
@@ -360,16 +415,21 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   lines.push('');
   lines.push('| call | count | errors | p50 | p95 | p99 | max |');
   lines.push('|---|---|---|---|---|---|---|');
-  for (const s of http.steps) lines.push(`| ${s.step} | ${s.count} | ${s.errors} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`);
+  for (const s of http.steps)
+    lines.push(`| ${s.step} | ${s.count} | ${s.errors} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`);
   if (direct !== null) {
     lines.push('');
     lines.push('Latency per call, ms (direct baseline):');
     lines.push('');
     lines.push('| call | count | errors | p50 | p95 | p99 | max |');
     lines.push('|---|---|---|---|---|---|---|');
-    for (const s of direct.steps) lines.push(`| ${s.step} | ${s.count} | ${s.errors} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`);
+    for (const s of direct.steps)
+      lines.push(`| ${s.step} | ${s.count} | ${s.errors} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`);
   }
-  const allErrors = [...http.errors.map((e) => ({ ...e, path: 'HTTP' })), ...(direct?.errors ?? []).map((e) => ({ ...e, path: 'direct' }))];
+  const allErrors = [
+    ...http.errors.map((e) => ({ ...e, path: 'HTTP' })),
+    ...(direct?.errors ?? []).map((e) => ({ ...e, path: 'direct' })),
+  ];
   lines.push('');
   if (allErrors.length === 0) lines.push('Errors: none.');
   else {
@@ -377,7 +437,10 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
     lines.push('');
     lines.push('| path | step | status | count | message |');
     lines.push('|---|---|---|---|---|');
-    for (const e of allErrors) lines.push(`| ${e.path} | ${e.step} | ${e.status ?? 'network'} | ${e.count} | ${e.message.replace(/\|/g, '\\|')} |`);
+    for (const e of allErrors)
+      lines.push(
+        `| ${e.path} | ${e.step} | ${e.status ?? 'network'} | ${e.count} | ${e.message.replace(/\|/g, '\\|')} |`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

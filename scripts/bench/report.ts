@@ -2,7 +2,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export async function writeReport(kind: string, json: unknown, markdown: string, label?: string): Promise<{ json: string; markdown: string }> {
+export async function writeReport(
+  kind: string,
+  json: unknown,
+  markdown: string,
+  label?: string,
+): Promise<{ json: string; markdown: string }> {
   const dir = path.resolve('reports');
   await mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -25,7 +25,13 @@ export class HttpSession {
 
   constructor(private readonly baseUrl: string) {}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<HttpAnswer> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    timeoutMs = 60_000,
+  ): Promise<HttpAnswer> {
     const response = await fetch(path.startsWith('http') ? path : `${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -109,7 +115,8 @@ async function call(
     }
     const status = bad?.status ?? null;
     const message = bad !== undefined ? JSON.stringify(bad.body).slice(0, 300) : String(failure?.reason).slice(0, 300);
-    if (options.retry === undefined || !transient(status) || Date.now() + wait > options.retry.deadline) throw new StepError(step, status, message);
+    if (options.retry === undefined || !transient(status) || Date.now() + wait > options.retry.deadline)
+      throw new StepError(step, status, message);
     await sleep(wait);
     wait = Math.min(wait * 2, 4000);
   }
@@ -123,22 +130,28 @@ export interface RegisteredMember {
 let memberSerial = 0;
 
 /** A member registered through the shop's form (with the required extra field), signed in. */
-export async function registerMember(options: Pick<FlowOptions, 'apiUrl' | 'record' | 'retry'>, label: string): Promise<RegisteredMember> {
+export async function registerMember(
+  options: Pick<FlowOptions, 'apiUrl' | 'record' | 'retry'>,
+  label: string,
+): Promise<RegisteredMember> {
   const session = new HttpSession(options.apiUrl);
   memberSerial += 1;
   const email = `${label}.${process.pid}.${memberSerial}.${Date.now().toString(36)}@example.jp`;
-  const answer = await call('POST /api/members', { ...options, emulatorUrl: '', opsToken: '' }, () =>
-    session.request('POST', '/api/members', {
-      email,
-      password: 'bench-password-1',
-      name: 'ベンチ 太郎',
-      postalCode: '150-0041',
-      prefecture: '東京都',
-      address: '渋谷区神南1-2-3',
-      phone: '03-1234-5678',
-      newsletter: false,
-      extra: { birthday: '1980-04-01' },
-    }),
+  const answer = await call(
+    'POST /api/members',
+    { ...options, emulatorUrl: '', opsToken: '' },
+    () =>
+      session.request('POST', '/api/members', {
+        email,
+        password: 'bench-password-1',
+        name: 'ベンチ 太郎',
+        postalCode: '150-0041',
+        prefecture: '東京都',
+        address: '渋谷区神南1-2-3',
+        phone: '03-1234-5678',
+        newsletter: false,
+        extra: { birthday: '1980-04-01' },
+      }),
     (a) => a.status === 201,
   );
   return { session, memberId: answer.body.member.memberId as string };
@@ -154,16 +167,26 @@ export interface OrderResult {
 /** The whole order; throws StepError at the first refused step. */
 export async function runOrder(options: FlowOptions, session: HttpSession): Promise<OrderResult> {
   const emulator = (path: string, body: unknown = {}) => session.request('POST', `${options.emulatorUrl}${path}`, body);
-  const items = options.items ?? [{ productId: 'tea-sencha', quantity: 1 }, { productId: 'wagashi', quantity: 1 }];
+  const items = options.items ?? [
+    { productId: 'tea-sencha', quantity: 1 },
+    { productId: 'wagashi', quantity: 1 },
+  ];
   const created = await call(
     'POST /api/checkouts',
     options,
-    () => session.request('POST', '/api/checkouts', { items }, options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey }),
+    () =>
+      session.request(
+        'POST',
+        '/api/checkouts',
+        { items },
+        options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey },
+      ),
     (a) => a.status === 201,
     (answers) => {
       // The same Idempotency-Key sent several times at once must name one order.
       const ids = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.orderId as string));
-      if (ids.size > 1) throw new StepError('POST /api/checkouts', 201, `one key, ${ids.size} orders: ${[...ids].join(', ')}`);
+      if (ids.size > 1)
+        throw new StepError('POST /api/checkouts', 201, `one key, ${ids.size} orders: ${[...ids].join(', ')}`);
     },
   );
   const orderId = created.body.orderId as string;
@@ -172,15 +195,27 @@ export async function runOrder(options: FlowOptions, session: HttpSession): Prom
 
   // The Amazon Pay button: the hosted page creates the session and redirects to the sign-in page.
   const redirectUrl = created.body.amazonPayButton.redirectUrl as string;
-  const button = await call('emulator: button → session', { ...options, duplicates: undefined }, () => session.request('GET', redirectUrl), (a) => a.status === 303);
+  const button = await call(
+    'emulator: button → session',
+    { ...options, duplicates: undefined },
+    () => session.request('GET', redirectUrl),
+    (a) => a.status === 303,
+  );
   const sessionId = /\/checkout\/([0-9a-f-]{36})$/.exec(button.headers.get('location') ?? '')?.[1];
-  if (sessionId === undefined) throw new StepError('emulator: button → session', button.status, `no session in ${button.headers.get('location')}`);
-  await call('emulator: choose buyer', { ...options, duplicates: undefined }, () => emulator(`/__emulator/checkoutSessions/${sessionId}/buyer`, { instrument: 'card' }), (a) => a.status === 200);
+  if (sessionId === undefined)
+    throw new StepError('emulator: button → session', button.status, `no session in ${button.headers.get('location')}`);
+  await call(
+    'emulator: choose buyer',
+    { ...options, duplicates: undefined },
+    () => emulator(`/__emulator/checkoutSessions/${sessionId}/buyer`, { instrument: 'card' }),
+    (a) => a.status === 200,
+  );
 
   const back = await call(
     'POST amazon-return',
     options,
-    () => session.request('POST', `/api/orders/${orderId}/amazon-return`, { amazonCheckoutSessionId: sessionId }, headers),
+    () =>
+      session.request('POST', `/api/orders/${orderId}/amazon-return`, { amazonCheckoutSessionId: sessionId }, headers),
     (a) => a.status === 200,
   );
   options.onStep?.(orderId, 'returned');
@@ -191,11 +226,26 @@ export async function runOrder(options: FlowOptions, session: HttpSession): Prom
     privacyPolicyConsent: true,
     ...(options.pointsToUse === undefined ? {} : { pointsToUse: options.pointsToUse }),
   };
-  await call('PUT procedure', options, () => session.request('PUT', `/api/orders/${orderId}/procedure`, form, headers), (a) => a.status === 200);
+  await call(
+    'PUT procedure',
+    options,
+    () => session.request('PUT', `/api/orders/${orderId}/procedure`, form, headers),
+    (a) => a.status === 200,
+  );
   options.onStep?.(orderId, 'procedure');
-  await call('POST confirm', options, () => session.request('POST', `/api/orders/${orderId}/confirm`, {}, headers), (a) => a.status === 200);
+  await call(
+    'POST confirm',
+    options,
+    () => session.request('POST', `/api/orders/${orderId}/confirm`, {}, headers),
+    (a) => a.status === 200,
+  );
   options.onStep?.(orderId, 'confirmed');
-  await call('emulator: confirm (支払う)', { ...options, duplicates: undefined }, () => emulator(`/__emulator/checkoutSessions/${sessionId}/confirm`), (a) => a.status === 200);
+  await call(
+    'emulator: confirm (支払う)',
+    { ...options, duplicates: undefined },
+    () => emulator(`/__emulator/checkoutSessions/${sessionId}/confirm`),
+    (a) => a.status === 200,
+  );
   options.onStep?.(orderId, 'completing');
   const completed = await call(
     'POST complete',
@@ -205,18 +255,30 @@ export async function runOrder(options: FlowOptions, session: HttpSession): Prom
   );
   let status = completed.body.order.status as string;
   options.onStep?.(orderId, status);
-  if (status !== 'Placed') return { orderId, total: completed.body.order.totals.total as number, status, chargeId: completed.body.order.chargeId as string | null };
+  if (status !== 'Placed')
+    return {
+      orderId,
+      total: completed.body.order.totals.total as number,
+      status,
+      chargeId: completed.body.order.chargeId as string | null,
+    };
   if (options.capture !== false) {
     options.onStep?.(orderId, 'capturing');
     const captured = await call(
       'POST ops capture',
       options,
-      () => session.request('POST', `/ops/orders/${orderId}/capture`, {}, { authorization: `Bearer ${options.opsToken}` }),
+      () =>
+        session.request('POST', `/ops/orders/${orderId}/capture`, {}, { authorization: `Bearer ${options.opsToken}` }),
       // A concurrent or repeated capture of an already captured order answers 409 (invalid state): fine.
       (a) => a.status === 200 || (a.status === 409 && options.duplicates !== undefined),
     );
     status = captured.status === 200 ? (captured.body.order.status as string) : 'Captured';
     options.onStep?.(orderId, status);
   }
-  return { orderId, total: completed.body.order.totals.total as number, status, chargeId: completed.body.order.chargeId as string | null };
+  return {
+    orderId,
+    total: completed.body.order.totals.total as number,
+    status,
+    chargeId: completed.body.order.chargeId as string | null,
+  };
 }

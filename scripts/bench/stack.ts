@@ -48,7 +48,14 @@ function classify(cmd: string[]): ServerName | undefined {
 export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
   const appDir = path.resolve(options.appDir ?? '.');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-stack-'));
-  const port = { temporal: await freePort(), ui: await freePort(), mongo: await freePort(), api: await freePort(), emulator: await freePort(), metrics: await freePort() };
+  const port = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    mongo: await freePort(),
+    api: await freePort(),
+    emulator: await freePort(),
+    metrics: await freePort(),
+  };
   const apiUrl = `http://127.0.0.1:${port.api}`;
   const emulatorUrl = `http://127.0.0.1:${port.emulator}`;
   const env: NodeJS.ProcessEnv = {
@@ -73,7 +80,11 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-stack.ts'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-stack.ts'], {
+    cwd: appDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -92,7 +103,9 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   while (!output.includes('the stack is up')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`the bench stack did not come up (${child.exitCode === null ? 'timeout' : `exit ${child.exitCode}`}):\n${output.slice(-4000)}`);
+      throw new Error(
+        `the bench stack did not come up (${child.exitCode === null ? 'timeout' : `exit ${child.exitCode}`}):\n${output.slice(-4000)}`,
+      );
     }
     await sleep(200);
   }
@@ -105,7 +118,8 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     if (name !== undefined) groups.set(name, stat.pgrp);
   }
   const missing = SERVER_NAMES.filter((name) => !groups.has(name));
-  if (missing.length > 0) process.stderr.write(`bench: could not find the process of ${missing.join(', ')}; its CPU is not reported\n`);
+  if (missing.length > 0)
+    process.stderr.write(`bench: could not find the process of ${missing.join(', ')}; its CPU is not reported\n`);
 
   return {
     env,

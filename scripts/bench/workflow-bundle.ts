@@ -25,7 +25,18 @@ export async function benchWorkflowBundle(runs: number): Promise<BundleBenchResu
   for (let i = 0; i < runs; i += 1) {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const bundle = await bundleWorkflowCode({ workflowsPath, ...(existsSync(failureConverterFile) ? { failureConverterPath: failureConverterFile } : {}), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath,
+      ...(existsSync(failureConverterFile) ? { failureConverterPath: failureConverterFile } : {}),
+      logger: {
+        log: () => undefined,
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    });
     secondsEach.push(Math.round((performance.now() - started) / 10) / 100);
     const used = process.cpuUsage(cpu);
     cpuSecondsEach.push(Math.round((used.user + used.system) / 1e4) / 100);

@@ -15,11 +15,24 @@ import { connectDatabase, type Database } from '../../db/connection.js';
 import { seedCatalog } from '../../db/seed.js';
 import { searchAttributeCliSpecs } from '../../workflows/search-attributes.js';
 import { dataConverterOf } from '../bench/orders.js';
-import { freePort, isPortOpen, spawnGroup, startDatabase, startTemporalDevServer, waitFor, type RunningService, type SpawnedProcess } from '../services.js';
+import {
+  freePort,
+  isPortOpen,
+  spawnGroup,
+  startDatabase,
+  startTemporalDevServer,
+  waitFor,
+  type RunningService,
+  type SpawnedProcess,
+} from '../services.js';
 import { resolveTools, type Tools } from '../tools.js';
 
 export type AppProcess = 'emulator' | 'worker' | 'api';
-const ENTRIES: Record<AppProcess, string> = { emulator: 'emulator/main.ts', worker: 'worker/main.ts', api: 'api/main.ts' };
+const ENTRIES: Record<AppProcess, string> = {
+  emulator: 'emulator/main.ts',
+  worker: 'worker/main.ts',
+  api: 'api/main.ts',
+};
 
 export interface ClusterOptions {
   appDir?: string;
@@ -59,7 +72,12 @@ export class Cluster {
   async start(): Promise<void> {
     this.dataDir = await mkdtemp(path.join(os.tmpdir(), 'chaos-stack-'));
     await mkdir(this.logDir, { recursive: true });
-    this.ports = { temporal: await freePort(), mongo: await freePort(), api: await freePort(), emulator: await freePort() };
+    this.ports = {
+      temporal: await freePort(),
+      mongo: await freePort(),
+      api: await freePort(),
+      emulator: await freePort(),
+    };
     this.apiUrl = `http://127.0.0.1:${this.ports.api}`;
     this.emulatorUrl = `http://127.0.0.1:${this.ports.emulator}`;
     this.env = {
@@ -80,7 +98,11 @@ export class Cluster {
       API_RATE_LIMIT_PER_MINUTE: '1000000',
     };
     this.config = loadConfig(this.env);
-    this.tools = await resolveTools({ config: loadConfig({ ...this.env, TEMPORAL_ADDRESS: '', MONGODB_URI: '' }), childEnv: process.env, install: false });
+    this.tools = await resolveTools({
+      config: loadConfig({ ...this.env, TEMPORAL_ADDRESS: '', MONGODB_URI: '' }),
+      childEnv: process.env,
+      install: false,
+    });
     await this.startTemporal();
     await this.startDatabase();
     this.database = await connectDatabase(this.config.mongo.uri);
@@ -91,7 +113,11 @@ export class Cluster {
     await this.waitApi(120_000);
     this.connection = await Connection.connect({ address: this.config.temporal.address });
     const dataConverter = await dataConverterOf(this.appDir, this.config);
-    this.client = new Client({ connection: this.connection, namespace: this.config.temporal.namespace, ...(dataConverter === undefined ? {} : { dataConverter }) });
+    this.client = new Client({
+      connection: this.connection,
+      namespace: this.config.temporal.namespace,
+      ...(dataConverter === undefined ? {} : { dataConverter }),
+    });
     await this.selfCheck();
   }
 
@@ -215,19 +241,35 @@ export class Cluster {
   }
 
   async setFaults(faults: Record<string, unknown>): Promise<void> {
-    const response = await fetch(`${this.emulatorUrl}/__emulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const response = await fetch(`${this.emulatorUrl}/__emulator/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
     if (!response.ok) throw new Error(`emulator faults: ${response.status} ${await response.text()}`);
   }
 
   async clearFaults(): Promise<void> {
-    await this.setFaults({ throttle: 'off', serverErrorRate: 0, latencyRate: 0, latencyMs: 0, calls: [], duplicateNotifications: false });
+    await this.setFaults({
+      throttle: 'off',
+      serverErrorRate: 0,
+      latencyRate: 0,
+      latencyMs: 0,
+      calls: [],
+      duplicateNotifications: false,
+    });
   }
 
   /** The last lines of a process's log (for failure reports). */
   async logTail(name: string, lines = 15): Promise<string> {
     try {
       const text = await readFile(path.join(this.logDir, `${name}.log`), 'utf8');
-      return text.trimEnd().split('\n').slice(-lines).map((line) => `  ${name}.log| ${line}`).join('\n');
+      return text
+        .trimEnd()
+        .split('\n')
+        .slice(-lines)
+        .map((line) => `  ${name}.log| ${line}`)
+        .join('\n');
     } catch {
       return `  ${name}.log| (none)`;
     }

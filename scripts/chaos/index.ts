@@ -14,7 +14,10 @@ import { runChaos } from './run.js';
 
 const { options } = parseOptions(process.argv.slice(2));
 const short = options.get('short') === 'true';
-const only = options.get('only')?.split(',').filter((s) => s !== '');
+const only = options
+  .get('only')
+  ?.split(',')
+  .filter((s) => s !== '');
 const appDir = options.get('app-dir');
 const result = await runChaos({
   orders: Math.floor(numberOption(options, 'orders', short ? 6 : 20)),

@@ -27,7 +27,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
   const unknown = (options.only ?? []).filter((name) => !SCENARIOS.some((s) => s.name === name));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const scenarios = SCENARIOS.filter((s) => options.only === undefined || options.only.includes(s.name));
   const cluster = new Cluster({ ...(options.appDir === undefined ? {} : { appDir: options.appDir }), say });
   const results: ScenarioResult[] = [];
@@ -58,5 +59,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   await cluster.close(options.keep === true || failed);
   const { say: _say, ...printable } = options;
   const markdown = chaosMarkdown(results, options.command ?? 'npm run chaos', startedAt);
-  return { startedAt, seconds: Math.round((Date.now() - t0) / 1000), options: printable, results, ok: !failed && results.every((r) => r.completed > 0), markdown };
+  return {
+    startedAt,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    options: printable,
+    results,
+    ok: !failed && results.every((r) => r.completed > 0),
+    markdown,
+  };
 }

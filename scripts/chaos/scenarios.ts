@@ -40,12 +40,22 @@ interface Scenario {
   /** Keep starting orders until the fault says stop (time-window faults). */
   continuous?: boolean;
   /** Injects the fault while the load runs; answers when the fault ended (ms epoch) and notes. */
-  fault(cluster: Cluster, load: Load, size: Size, stopLoad: () => void): Promise<{ faultEnd: number | null; notes: string[] }>;
+  fault(
+    cluster: Cluster,
+    load: Load,
+    size: Size,
+    stopLoad: () => void,
+  ): Promise<{ faultEnd: number | null; notes: string[] }>;
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-async function killWorkerDuring(cluster: Cluster, load: Load, call: string, step: string): Promise<{ faultEnd: number; notes: string[] }> {
+async function killWorkerDuring(
+  cluster: Cluster,
+  load: Load,
+  call: string,
+  step: string,
+): Promise<{ faultEnd: number; notes: string[] }> {
   // Slow the Amazon call down so the kill lands while it is in flight.
   await cluster.setFaults({ latencyRate: 1, latencyMs: 1500, calls: [call] });
   await load.reached(step);
@@ -56,7 +66,10 @@ async function killWorkerDuring(cluster: Cluster, load: Load, call: string, step
   await sleep(1000);
   cluster.startApp('worker');
   await cluster.clearFaults();
-  return { faultEnd: killedAt + 1000, notes: [`worker SIGKILLed with ${inFlight} order(s) in ${call}, restarted 1 s later`] };
+  return {
+    faultEnd: killedAt + 1000,
+    notes: [`worker SIGKILLed with ${inFlight} order(s) in ${call}, restarted 1 s later`],
+  };
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -70,22 +83,20 @@ export const SCENARIOS: Scenario[] = [
     description: 'worker SIGKILLed during captureCharge, restarted',
     fault: (cluster, load) => killWorkerDuring(cluster, load, 'captureCharge', 'capturing'),
   },
-  ...[5, 30].map(
-    (outage): Scenario => ({
-      name: `database-down-${outage}s`,
-      description: `FerretDB stopped for ${outage} s mid-run, restarted on the same data`,
-      // Orders keep starting during the outage, so it always finds some in flight.
-      continuous: true,
-      async fault(cluster, load, _size, stopLoad) {
-        await load.reached('returned');
-        await cluster.stopDatabase();
-        await sleep(outage * 1000);
-        await cluster.startDatabase();
-        stopLoad();
-        return { faultEnd: Date.now(), notes: [] };
-      },
-    }),
-  ),
+  ...[5, 30].map((outage): Scenario => ({
+    name: `database-down-${outage}s`,
+    description: `FerretDB stopped for ${outage} s mid-run, restarted on the same data`,
+    // Orders keep starting during the outage, so it always finds some in flight.
+    continuous: true,
+    async fault(cluster, load, _size, stopLoad) {
+      await load.reached('returned');
+      await cluster.stopDatabase();
+      await sleep(outage * 1000);
+      await cluster.startDatabase();
+      stopLoad();
+      return { faultEnd: Date.now(), notes: [] };
+    },
+  })),
   {
     name: 'emulator-5xx-50pct',
     description: 'Amazon answers 503 to 50 % of API calls (60 s; 15 s with --short)',
@@ -99,25 +110,23 @@ export const SCENARIOS: Scenario[] = [
       return { faultEnd: Date.now(), notes: [] };
     },
   },
-  ...(['production', 'sandbox'] as const).map(
-    (profile): Scenario => ({
-      name: `throttle-${profile}`,
-      description: `Amazon's ${profile} quotas enforced (429 TooManyRequests${profile === 'sandbox' ? ', writes 2/1 s' : ', writes 10/4 s, reads 20/4 s'})`,
-      continuous: true,
-      async fault(cluster, load, size, stopLoad) {
-        const before = await cluster.countInLog('worker', 'TooManyRequests');
-        await cluster.setFaults({ throttle: profile });
-        await load.reached('created');
-        await sleep((size.short ? 10 : 30) * 1000);
-        stopLoad();
-        // Keep the quotas on until the orders in flight are through.
-        await load.reached('__drained__', 300_000).catch(() => undefined);
-        await cluster.clearFaults();
-        const throttled = (await cluster.countInLog('worker', 'TooManyRequests')) - before;
-        return { faultEnd: Date.now(), notes: [`${throttled} TooManyRequests in the worker log`] };
-      },
-    }),
-  ),
+  ...(['production', 'sandbox'] as const).map((profile): Scenario => ({
+    name: `throttle-${profile}`,
+    description: `Amazon's ${profile} quotas enforced (429 TooManyRequests${profile === 'sandbox' ? ', writes 2/1 s' : ', writes 10/4 s, reads 20/4 s'})`,
+    continuous: true,
+    async fault(cluster, load, size, stopLoad) {
+      const before = await cluster.countInLog('worker', 'TooManyRequests');
+      await cluster.setFaults({ throttle: profile });
+      await load.reached('created');
+      await sleep((size.short ? 10 : 30) * 1000);
+      stopLoad();
+      // Keep the quotas on until the orders in flight are through.
+      await load.reached('__drained__', 300_000).catch(() => undefined);
+      await cluster.clearFaults();
+      const throttled = (await cluster.countInLog('worker', 'TooManyRequests')) - before;
+      return { faultEnd: Date.now(), notes: [`${throttled} TooManyRequests in the worker log`] };
+    },
+  })),
   {
     name: 'duplicate-requests',
     description: 'every storefront and ops request sent 2–10 times at once (same Idempotency-Key for the checkout)',
@@ -142,11 +151,16 @@ export async function prepareMembers(cluster: Cluster, count: number): Promise<R
   const members: RegisteredMember[] = [];
   for (let i = 0; i < count; i += 1) {
     const member = await registerMember({ apiUrl: cluster.apiUrl, record: () => undefined }, `chaos${i}`);
-    await updatePointAccount({ client: cluster.client, taskQueue: cluster.config.temporal.taskQueue }, member.memberId, adjustPoints, {
-      key: `chaos-grant:${member.memberId}`,
-      points: 1_000_000,
-      reason: 'chaos',
-    });
+    await updatePointAccount(
+      { client: cluster.client, taskQueue: cluster.config.temporal.taskQueue },
+      member.memberId,
+      adjustPoints,
+      {
+        key: `chaos-grant:${member.memberId}`,
+        points: 1_000_000,
+        reason: 'chaos',
+      },
+    );
     members.push(member);
   }
   return members;
@@ -160,7 +174,13 @@ async function healthy(cluster: Cluster): Promise<void> {
   await cluster.selfCheck();
 }
 
-export async function runScenario(cluster: Cluster, scenario: Scenario, size: Size, members: RegisteredMember[], say: (line: string) => void): Promise<ScenarioResult> {
+export async function runScenario(
+  cluster: Cluster,
+  scenario: Scenario,
+  size: Size,
+  members: RegisteredMember[],
+  say: (line: string) => void,
+): Promise<ScenarioResult> {
   await healthy(cluster);
   const restartsBefore = { ...cluster.restarts };
   const started = Date.now();
@@ -181,7 +201,10 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Si
     steps,
     reached(step, timeoutMs = 120_000) {
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${scenario.name}: no order reached "${step}" in ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${scenario.name}: no order reached "${step}" in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           step,
           resolve: () => {
@@ -215,7 +238,9 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Si
             record: () => undefined,
             retry: { deadline: Date.now() + retryWindowMs },
             ...(withPoints ? { pointsToUse: 100 } : {}),
-            ...(scenario.duplicates === true ? { duplicates: 2 + (n % 9), idempotencyKey: `chaos-${started}-${n}` } : {}),
+            ...(scenario.duplicates === true
+              ? { duplicates: 2 + (n % 9), idempotencyKey: `chaos-${started}-${n}` }
+              : {}),
             onStep: (orderId, step) => {
               if (current === undefined) {
                 current = { orderId, toldPlaced: false, error: null };
@@ -267,13 +292,25 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Si
   const recoveryMs = faultEnd === null ? null : Math.max(0, Math.min(settledAt, lastShopperEnd) - faultEnd);
   say(`${scenario.name}: ${tracked.length} orders, verifying …`);
   const verdict = await verify(cluster, tracked);
-  const restarts = Object.fromEntries(Object.entries(cluster.restarts).map(([k, v]) => [k, v - (restartsBefore[k as keyof typeof restartsBefore] ?? 0)]));
-  return { scenario: scenario.name, description: scenario.description, ...verdict, recoveryMs, seconds: seconds(Date.now() - started), restarts, notes };
+  const restarts = Object.fromEntries(
+    Object.entries(cluster.restarts).map(([k, v]) => [k, v - (restartsBefore[k as keyof typeof restartsBefore] ?? 0)]),
+  );
+  return {
+    scenario: scenario.name,
+    description: scenario.description,
+    ...verdict,
+    recoveryMs,
+    seconds: seconds(Date.now() - started),
+    restarts,
+    notes,
+  };
 }
 
 export function chaosMarkdown(results: ScenarioResult[], command: string, startedAt: string): string {
   const lines = [`### Chaos run (${startedAt})`, '', `Command: \`${command}\``, ''];
-  lines.push('| scenario | orders | completed | lost | duplicates | mismatches | unfinished (no money) | recovery s | restarts | notes |');
+  lines.push(
+    '| scenario | orders | completed | lost | duplicates | mismatches | unfinished (no money) | recovery s | restarts | notes |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const restarts = Object.entries(r.restarts)

@@ -60,7 +60,10 @@ const yen = (money: { amount: string } | null | undefined) => (money == null ? 0
 
 async function opsGet(cluster: Cluster, path: string): Promise<{ status: number; body: unknown }> {
   const token = cluster.config.ops.credentials.find((c) => c.role === 'operator')?.token ?? '';
-  const response = await fetch(`${cluster.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(`${cluster.apiUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(30_000),
+  });
   return { status: response.status, body: await response.json().catch(() => null) };
 }
 
@@ -88,10 +91,18 @@ export async function settle(cluster: Cluster, orders: TrackedOrder[], deadline:
       const view = await workflowView(cluster, order.orderId).catch(() => null);
       if (view === null || SETTLED.has(view.status)) continue;
       // Not yet paid and the buyer has gone: nothing will move it before the 24-hour abandonment.
-      if (['CheckoutCreated', 'AddressSelected', 'ProcedureEntered', 'Confirmed'].includes(view.status) && order.error !== null) continue;
+      if (
+        ['CheckoutCreated', 'AddressSelected', 'ProcedureEntered', 'Confirmed'].includes(view.status) &&
+        order.error !== null
+      )
+        continue;
       open += 1;
       if (view.status === 'Placed') {
-        await fetch(`${cluster.apiUrl}/ops/orders/${order.orderId}/capture`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+        await fetch(`${cluster.apiUrl}/ops/orders/${order.orderId}/capture`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{}',
+        }).catch(() => undefined);
       }
     }
     if (open === 0) return last;
@@ -101,12 +112,22 @@ export async function settle(cluster: Cluster, orders: TrackedOrder[], deadline:
   }
 }
 
-export async function reconcile(cluster: Cluster): Promise<{ mismatches: { orderId: string; object: string; field: string }[] }> {
+export async function reconcile(
+  cluster: Cluster,
+): Promise<{ mismatches: { orderId: string; object: string; field: string }[] }> {
   const token = cluster.config.ops.credentials.find((c) => c.role === 'operator')?.token ?? '';
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const response = await fetch(`${cluster.apiUrl}/ops/reconciliation/run`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(120_000) });
-      if (response.ok) return ((await response.json()) as { report: { mismatches: { orderId: string; object: string; field: string }[] } }).report;
+      const response = await fetch(`${cluster.apiUrl}/ops/reconciliation/run`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(120_000),
+      });
+      if (response.ok)
+        return (
+          (await response.json()) as { report: { mismatches: { orderId: string; object: string; field: string }[] } }
+        ).report;
       if (attempt >= 5) throw new Error(`reconciliation: ${response.status} ${await response.text()}`);
     } catch (error) {
       if (attempt >= 5) throw error;
@@ -149,7 +170,9 @@ export async function verify(cluster: Cluster, orders: TrackedOrder[]): Promise<
     if (view === null) {
       if (live.length > 0 || order.toldPlaced) {
         lost += 1;
-        problems.push(`lost: ${id} has no workflow/read model but ${live.length} live charge(s) at Amazon${order.toldPlaced ? ', and the buyer was told it was placed' : ''}`);
+        problems.push(
+          `lost: ${id} has no workflow/read model but ${live.length} live charge(s) at Amazon${order.toldPlaced ? ', and the buyer was told it was placed' : ''}`,
+        );
       } else abandoned += 1;
       continue;
     }
@@ -163,15 +186,21 @@ export async function verify(cluster: Cluster, orders: TrackedOrder[]): Promise<
     if (unknown.length > 0) {
       if (['Placed', 'Captured', 'Refunded', 'Canceled'].includes(view.status)) {
         duplicates += 1;
-        problems.push(`duplicate: ${id} has charge(s) at Amazon the order does not know: ${unknown.map((c) => `${c.chargeId} ${c.statusDetails.state}`).join(', ')}`);
+        problems.push(
+          `duplicate: ${id} has charge(s) at Amazon the order does not know: ${unknown.map((c) => `${c.chargeId} ${c.statusDetails.state}`).join(', ')}`,
+        );
       } else if (unknown.some((c) => !['Declined', 'Canceled'].includes(c.statusDetails.state))) {
         lost += 1;
-        problems.push(`lost: ${id} is ${view.status} but Amazon holds ${unknown.map((c) => `${c.chargeId} ${c.statusDetails.state}`).join(', ')}`);
+        problems.push(
+          `lost: ${id} is ${view.status} but Amazon holds ${unknown.map((c) => `${c.chargeId} ${c.statusDetails.state}`).join(', ')}`,
+        );
       }
     }
     if (captured.length > 1 || capturedSum > view.totals.total) {
       duplicates += 1;
-      problems.push(`duplicate: ${id} captured ${captured.length} times, ¥${capturedSum} for a total of ¥${view.totals.total}`);
+      problems.push(
+        `duplicate: ${id} captured ${captured.length} times, ¥${capturedSum} for a total of ¥${view.totals.total}`,
+      );
     }
     const differ = (what: string, a: unknown, b: unknown) => {
       if (a !== b) {
@@ -185,18 +214,34 @@ export async function verify(cluster: Cluster, orders: TrackedOrder[]): Promise<
       differ('captured (workflow) vs Amazon', view.payment?.capturedAmount ?? 0, capturedSum);
       differ('captured vs order total', capturedSum, view.totals.total);
       const charge = charges.find((c) => c.chargeId === view.chargeId);
-      differ('charge amount (Amazon) vs order total', charge === undefined ? null : yen(charge.chargeAmount), view.totals.total);
+      differ(
+        'charge amount (Amazon) vs order total',
+        charge === undefined ? null : yen(charge.chargeAmount),
+        view.totals.total,
+      );
       completed += stored?.status === 'Captured' && capturedSum === view.totals.total ? 1 : 0;
     } else if (['Placed', 'Authorizing'].includes(view.status) || order.toldPlaced) {
       lost += 1;
-      problems.push(`lost: ${id} ended ${view.status}${order.toldPlaced ? ' although the buyer was told it was placed' : ''} (not captured after recovery)`);
+      problems.push(
+        `lost: ${id} ended ${view.status}${order.toldPlaced ? ' although the buyer was told it was placed' : ''} (not captured after recovery)`,
+      );
     } else if (live.length > 0 && !['Captured', 'Placed'].includes(view.status)) {
       lost += 1;
       problems.push(`lost: ${id} is ${view.status} while Amazon holds a live charge`);
     } else {
       abandoned += 1;
-      if (order.error !== null) problems.push(`unfinished (no money moved): ${id} ${view.status}: ${order.error.slice(0, 160)}`);
+      if (order.error !== null)
+        problems.push(`unfinished (no money moved): ${id} ${view.status}: ${order.error.slice(0, 160)}`);
     }
   }
-  return { orders: orders.length, completed, lost, duplicates, mismatches, abandoned, reconciliationMismatches: reconciliationMismatches.length, problems };
+  return {
+    orders: orders.length,
+    completed,
+    lost,
+    duplicates,
+    mismatches,
+    abandoned,
+    reconciliationMismatches: reconciliationMismatches.length,
+    problems,
+  };
 }

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { failureDetails, isRetryableStatus, toAmazonPayFailure } from '../../amazon-pay/errors.js';
 import { idempotencyKey } from '../../amazon-pay/idempotency.js';
 
-const httpError = (status: number, data: unknown) => Object.assign(new Error(`Request failed with status code ${status}`), { isAxiosError: true, response: { status, data } });
+const httpError = (status: number, data: unknown) =>
+  Object.assign(new Error(`Request failed with status code ${status}`), {
+    isAxiosError: true,
+    response: { status, data },
+  });
 
 describe('adapter: error classification', () => {
   it.each([408, 425, 429, 500, 502, 503, 504])('HTTP %i is retryable', (status) => {
@@ -34,12 +38,18 @@ describe('adapter: error classification', () => {
   });
 
   it('network errors (no response) are retryable', () => {
-    const f = toAmazonPayFailure('getCharge', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', isAxiosError: true }));
+    const f = toAmazonPayFailure(
+      'getCharge',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', isAxiosError: true }),
+    );
     expect(f).toMatchObject({ type: 'AmazonPay.NetworkError', nonRetryable: false });
   });
 
   it('anything else (a bug, a bad key) is non-retryable', () => {
-    expect(toAmazonPayFailure('sign', 'Not a valid algorithm')).toMatchObject({ type: 'AmazonPay.ClientError', nonRetryable: true });
+    expect(toAmazonPayFailure('sign', 'Not a valid algorithm')).toMatchObject({
+      type: 'AmazonPay.ClientError',
+      nonRetryable: true,
+    });
   });
 });
 

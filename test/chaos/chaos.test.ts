@@ -14,10 +14,22 @@ describe('chaos (CI size)', () => {
     'loses no order, charges and captures once, and agrees with Amazon after every fault',
     async () => {
       const appDir = process.env['CHAOS_APP_DIR'];
-      const result = await runChaos({ orders: 6, concurrency: 3, short: true, ...(appDir === undefined || appDir === '' ? {} : { appDir }), say: (line) => console.log(`chaos: ${line}`) });
+      const result = await runChaos({
+        orders: 6,
+        concurrency: 3,
+        short: true,
+        ...(appDir === undefined || appDir === '' ? {} : { appDir }),
+        say: (line) => console.log(`chaos: ${line}`),
+      });
       console.log(result.markdown);
       for (const r of result.results) {
-        expect({ scenario: r.scenario, lost: r.lost, duplicates: r.duplicates, mismatches: r.mismatches, problems: r.problems.filter((p) => !p.startsWith('unfinished')) }).toEqual({
+        expect({
+          scenario: r.scenario,
+          lost: r.lost,
+          duplicates: r.duplicates,
+          mismatches: r.mismatches,
+          problems: r.problems.filter((p) => !p.startsWith('unfinished')),
+        }).toEqual({
           scenario: r.scenario,
           lost: 0,
           duplicates: 0,

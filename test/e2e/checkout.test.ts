@@ -44,7 +44,10 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     await screenshot(page, 'products');
 
     // C1: the cart offers the shop's own order form and the Amazon Pay button side by side.
-    await page.getByRole('navigation').getByRole('link', { name: /^カート/ }).click();
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^カート/ })
+      .click();
     await expect.poll(() => page.getByRole('link', { name: 'このサイトでお支払い' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('button', { name: 'Amazon Pay' }).isVisible()).toBe(true);
     // The cart shows the shop's fee table, the same one the order is totalled with.
@@ -74,7 +77,9 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
 
     // C3: delivery slot, gift wrapping and noshi; the totals follow.
     await page.getByLabel('お届け時間帯').selectOption({ label: '午前中' });
-    expect(await page.getByLabel('ギフト包装をする').evaluate((input) => input.closest('label')?.textContent?.trim())).toBe('ギフト包装をする（¥330）');
+    expect(
+      await page.getByLabel('ギフト包装をする').evaluate((input) => input.closest('label')?.textContent?.trim()),
+    ).toBe('ギフト包装をする（¥330）');
     await page.getByLabel('ギフト包装をする').check();
     await page.getByLabel('のし', { exact: true }).selectOption('御礼');
     await page.getByLabel('のしの名入れ').fill('山田');
@@ -87,7 +92,9 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
 
     // C3: consent to the privacy policy is required; the refusal is shown at the checkbox.
     await page.getByRole('button', { name: '注文確定' }).click();
-    await expect.poll(() => page.locator('[data-path="privacyPolicyConsent"] .field-error').textContent()).toBe(CONSENT_REQUIRED);
+    await expect
+      .poll(() => page.locator('[data-path="privacyPolicyConsent"] .field-error').textContent())
+      .toBe(CONSENT_REQUIRED);
     await confirmOrder(page);
 
     // The amount-confirmation hop at Amazon, then the order completes on the shop's own site.
@@ -96,7 +103,9 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     const orderId = (await page.locator('#order-number').textContent()) ?? '';
     expect(orderId).toMatch(/^ORD-\d{8}-[0-9A-Z]{8}$/);
     // M1: the shop memo names how it was paid.
-    expect(await page.getByTestId('shop-memo').textContent()).toBe('Amazonアカウントで指定したお支払い方法（Visa ****1234）');
+    expect(await page.getByTestId('shop-memo').textContent()).toBe(
+      'Amazonアカウントで指定したお支払い方法（Visa ****1234）',
+    );
     expect(await page.getByTestId('purchase-points').textContent()).toMatch(/^0ポイント/);
     expect(await totalsOf(page)).toMatchObject({ 'gift-fee': '¥330', total: '¥3,330' });
     await screenshot(page, 'guest-checkout-complete');
@@ -187,7 +196,9 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     expect(message).toContain(
       '予約販売の商品（【予約】新茶 2027 初摘み）はAmazon Payではご注文いただけません。カートの「このサイトでお支払い」から通常のご注文フォームでご注文ください。',
     );
-    expect(message).toContain('定期・頒布会の商品（【定期便】毎月のお茶セット）はAmazon Payではご注文いただけません。定期・頒布会商品専用ショッピングカートからご注文ください。');
+    expect(message).toContain(
+      '定期・頒布会の商品（【定期便】毎月のお茶セット）はAmazon Payではご注文いただけません。定期・頒布会商品専用ショッピングカートからご注文ください。',
+    );
     expect(new URL(page.url()).pathname).toBe('/cart');
     expect(await page.locator('tr.refused').count()).toBe(2);
     await screenshot(page, 'cart-refused');

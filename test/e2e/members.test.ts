@@ -77,7 +77,9 @@ describe.skipIf(!hasChromium)('storefront members in Chromium', () => {
 
     await page.getByLabel('クーポンコード').fill('EXPIRED2025');
     await page.getByRole('button', { name: '金額を再計算' }).click();
-    await expect.poll(() => page.locator('[data-path="couponCode"] .field-error').textContent()).toBe('このクーポンはご利用期限を過ぎています。');
+    await expect
+      .poll(() => page.locator('[data-path="couponCode"] .field-error').textContent())
+      .toBe('このクーポンはご利用期限を過ぎています。');
 
     await page.getByLabel('クーポンコード').fill('WELCOME500');
     await page.getByLabel('ご利用ポイント').fill('300');
@@ -128,7 +130,9 @@ describe.skipIf(!hasChromium)('storefront members in Chromium', () => {
     await confirmOrder(page);
     // 生年月日 is required by the shop and Amazon does not supply it.
     await page.locator('#additional-information').waitFor();
-    expect(await page.locator('#additional-notice').textContent()).toBe('会員情報の追加入力が必要です。追加情報をご入力のうえ、ご注文を確定してください。');
+    expect(await page.locator('#additional-notice').textContent()).toBe(
+      '会員情報の追加入力が必要です。追加情報をご入力のうえ、ご注文を確定してください。',
+    );
     await screenshot(page, 'additional-information');
     await page.getByLabel('生年月日').fill('1980-01-23');
     await page.getByRole('button', { name: '登録して注文確定へ進む' }).click();

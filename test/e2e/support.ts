@@ -18,7 +18,9 @@ export const SCREENSHOT_DIR = path.resolve('test-artifacts', 'e2e');
 /** Says once, clearly, why the browser tests of a file are skipped. */
 export function reportMissingChromium(file: string): void {
   if (!hasChromium) {
-    console.log(`e2e: ${file} skipped: ${CHROMIUM_PATH} is missing (install Debian's chromium: apt-get install chromium; .ci/run does this)`);
+    console.log(
+      `e2e: ${file} skipped: ${CHROMIUM_PATH} is missing (install Debian's chromium: apt-get install chromium; .ci/run does this)`,
+    );
   }
 }
 
@@ -62,7 +64,12 @@ export async function startE2eApi(label: string): Promise<TestApi> {
 
 /** A fresh shopper: own cookies, localStorage and sessionStorage. */
 export async function newShopper(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    viewport: { width: 1200, height: 900 },
+  });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   const page = await context.newPage();
@@ -106,7 +113,10 @@ export async function payWithAmazon(page: Page, emulatorUrl: string): Promise<vo
 // ---- Amazon's pages (served by the emulator) ------------------------------------------------------
 
 /** Signs in as a test buyer, picks an address and a payment method, and returns to the review page. */
-export async function chooseAtAmazon(page: Page, choice: { buyer: string; address?: string; payment?: string }): Promise<void> {
+export async function chooseAtAmazon(
+  page: Page,
+  choice: { buyer: string; address?: string; payment?: string },
+): Promise<void> {
   await page.getByLabel(choice.buyer).check();
   await page.getByRole('button', { name: 'ログイン' }).click();
   await page.waitForURL(/\/select/);
@@ -130,5 +140,9 @@ export async function confirmOrder(page: Page): Promise<void> {
 }
 
 export async function totalsOf(page: Page): Promise<Record<string, string>> {
-  return page.locator('[data-total]').evaluateAll((cells) => Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-total') ?? '', cell.textContent ?? ''])));
+  return page
+    .locator('[data-total]')
+    .evaluateAll((cells) =>
+      Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-total') ?? '', cell.textContent ?? ''])),
+    );
 }

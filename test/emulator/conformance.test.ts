@@ -25,7 +25,15 @@
 import type { SdkResponse, WebStoreClient } from '@amazonpay/amazon-pay-api-sdk-nodejs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutSessionSchema, jpy } from '../../amazon-pay/schemas.js';
-import { completeCheckout, key, openConfirmedSession, signedRequest, STORE_ID, startTestEmulator, type TestEmulator } from './support.js';
+import {
+  completeCheckout,
+  key,
+  openConfirmedSession,
+  signedRequest,
+  STORE_ID,
+  startTestEmulator,
+  type TestEmulator,
+} from './support.js';
 
 type Body = Record<string, unknown>;
 interface Answer {
@@ -74,7 +82,9 @@ const SESSION_KEYS = [
  * place. Chosen: right after shippingAddress, where [dotnet-model] CheckoutSessionResponse
  * declares it.
  */
-const SESSION_KEYS_WITH_LIST = SESSION_KEYS.flatMap((k) => (k === 'shippingAddress' ? [k, 'shippingAddressList'] : [k]));
+const SESSION_KEYS_WITH_LIST = SESSION_KEYS.flatMap((k) =>
+  k === 'shippingAddress' ? [k, 'shippingAddressList'] : [k],
+);
 
 /**
  * [node] lists these keys (presence only, and misspells one as 'chargePermissionReferenceId:';
@@ -127,7 +137,15 @@ const CHARGE_KEYS = [
  * [node] and [dotnet-refund] agree on the set but not the order ([node] is presence only, the .NET
  * body is an in-store refund): the set is held, not the order.
  */
-const REFUND_KEYS = ['refundId', 'chargeId', 'creationTimestamp', 'refundAmount', 'statusDetails', 'softDescriptor', 'releaseEnvironment'];
+const REFUND_KEYS = [
+  'refundId',
+  'chargeId',
+  'creationTimestamp',
+  'refundAmount',
+  'statusDetails',
+  'softDescriptor',
+  'releaseEnvironment',
+];
 
 /** [dotnet-refund]: session, charge and refund statusDetails. */
 const STATUS_KEYS = ['state', 'reasonCode', 'reasonDescription', 'lastUpdatedTimestamp'];
@@ -135,10 +153,28 @@ const STATUS_KEYS = ['state', 'reasonCode', 'reasonDescription', 'lastUpdatedTim
 const PERMISSION_STATUS_KEYS = ['state', 'reasons', 'lastUpdatedTimestamp'];
 /** [dotnet-cp] */
 const BUYER_KEYS = ['buyerId', 'name', 'email', 'phoneNumber', 'primeMembershipTypes'];
-const ADDRESS_KEYS = ['name', 'addressLine1', 'addressLine2', 'addressLine3', 'city', 'county', 'district', 'stateOrRegion', 'postalCode', 'countryCode', 'phoneNumber'];
+const ADDRESS_KEYS = [
+  'name',
+  'addressLine1',
+  'addressLine2',
+  'addressLine3',
+  'city',
+  'county',
+  'district',
+  'stateOrRegion',
+  'postalCode',
+  'countryCode',
+  'phoneNumber',
+];
 const MERCHANT_METADATA_KEYS = ['merchantReferenceId', 'merchantStoreName', 'noteToBuyer', 'customInformation'];
 /** [dotnet-model] WebCheckoutDetails and Constraint. */
-const WEB_CHECKOUT_KEYS = ['checkoutReviewReturnUrl', 'checkoutResultReturnUrl', 'checkoutCancelUrl', 'amazonPayRedirectUrl', 'checkoutMode'];
+const WEB_CHECKOUT_KEYS = [
+  'checkoutReviewReturnUrl',
+  'checkoutResultReturnUrl',
+  'checkoutCancelUrl',
+  'amazonPayRedirectUrl',
+  'checkoutMode',
+];
 const CONSTRAINT_KEYS = ['constraintId', 'description'];
 
 const sorted = (keys: readonly string[]) => [...keys].sort();
@@ -168,7 +204,8 @@ describe('emulator conformance with Amazon Pay', () => {
       const r = await t.client.run(() => fn(t.client.sdk));
       return { status: r.status, data: r.data as Body, contentType: r.headers['content-type'] };
     } catch (error) {
-      const response = (error as { response?: { status: number; data: unknown; headers: Record<string, string> } }).response;
+      const response = (error as { response?: { status: number; data: unknown; headers: Record<string, string> } })
+        .response;
       if (response === undefined) throw error;
       return { status: response.status, data: response.data as Body, contentType: response.headers['content-type'] };
     }
@@ -177,7 +214,13 @@ describe('emulator conformance with Amazon Pay', () => {
   const createSession = () =>
     call((sdk) =>
       sdk.createCheckoutSession(
-        { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review', checkoutResultReturnUrl: 'https://shop.test/result' }, storeId: STORE_ID },
+        {
+          webCheckoutDetails: {
+            checkoutReviewReturnUrl: 'https://shop.test/review',
+            checkoutResultReturnUrl: 'https://shop.test/result',
+          },
+          storeId: STORE_ID,
+        },
         { 'x-amz-pay-idempotency-key': key('conf') },
       ),
     );
@@ -191,7 +234,11 @@ describe('emulator conformance with Amazon Pay', () => {
       const updated = await call((sdk) =>
         sdk.updateCheckoutSession(id, {
           paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount: '1980', currencyCode: 'JPY' } },
-          merchantMetadata: { merchantReferenceId: 'conformance-1', merchantStoreName: 'テスト商店', noteToBuyer: 'ご注文ありがとうございます' },
+          merchantMetadata: {
+            merchantReferenceId: 'conformance-1',
+            merchantStoreName: 'テスト商店',
+            noteToBuyer: 'ご注文ありがとうございます',
+          },
         }),
       );
       return [created, got, updated];
@@ -217,9 +264,14 @@ describe('emulator conformance with Amazon Pay', () => {
       // [node] sends a number to updateCheckoutSession and expects 200.
       const { data } = await createSession();
       const updated = await call((sdk) =>
-        sdk.updateCheckoutSession(data.checkoutSessionId as string, { paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount: 1980, currencyCode: 'JPY' } } }),
+        sdk.updateCheckoutSession(data.checkoutSessionId as string, {
+          paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount: 1980, currencyCode: 'JPY' } },
+        }),
       );
-      expect({ status: updated.status, reasonCode: updated.data.reasonCode }).toStrictEqual({ status: 200, reasonCode: undefined });
+      expect({ status: updated.status, reasonCode: updated.data.reasonCode }).toStrictEqual({
+        status: 200,
+        reasonCode: undefined,
+      });
       expectPrice(obj(updated.data.paymentDetails).chargeAmount, '1980');
     });
 
@@ -239,7 +291,8 @@ describe('emulator conformance with Amazon Pay', () => {
       expect(got.status).toBe(200);
       expect(keysOf(got.data)).toStrictEqual(SESSION_KEYS_WITH_LIST);
       // The SDK JSON.parses each element (it would throw on anything but a JSON string) into an address.
-      for (const address of got.data.shippingAddressList as unknown[]) expect(sorted(keysOf(address))).toStrictEqual(sorted(ADDRESS_KEYS));
+      for (const address of got.data.shippingAddressList as unknown[])
+        expect(sorted(keysOf(address))).toStrictEqual(sorted(ADDRESS_KEYS));
       expect(sorted(keysOf(got.data.buyer))).toStrictEqual(sorted(BUYER_KEYS));
       expect(sorted(keysOf(got.data.shippingAddress))).toStrictEqual(sorted(ADDRESS_KEYS));
       expect(sorted(keysOf(got.data.billingAddress))).toStrictEqual(sorted(ADDRESS_KEYS));
@@ -250,7 +303,11 @@ describe('emulator conformance with Amazon Pay', () => {
     it('complete 200: the same keys as get [node]', async () => {
       const created = await openConfirmedSession(t, { amount: 2400 });
       const completed = await call((sdk) =>
-        sdk.completeCheckoutSession(created.checkoutSessionId, { chargeAmount: { amount: '2400', currencyCode: 'JPY' } }, { 'x-amz-pay-idempotency-key': key('conf') }),
+        sdk.completeCheckoutSession(
+          created.checkoutSessionId,
+          { chargeAmount: { amount: '2400', currencyCode: 'JPY' } },
+          { 'x-amz-pay-idempotency-key': key('conf') },
+        ),
       );
       expect(completed.status).toBe(200);
       expect(keysOf(completed.data)).toStrictEqual(SESSION_KEYS_WITH_LIST);
@@ -260,7 +317,11 @@ describe('emulator conformance with Amazon Pay', () => {
     it('complete accepts a JSON number amount too (the payload [node] prepares for its complete test has one)', async () => {
       const created = await openConfirmedSession(t, { amount: 2400 });
       const completed = await call((sdk) =>
-        sdk.completeCheckoutSession(created.checkoutSessionId, { chargeAmount: { amount: 2400, currencyCode: 'JPY' } }, { 'x-amz-pay-idempotency-key': key('conf') }),
+        sdk.completeCheckoutSession(
+          created.checkoutSessionId,
+          { chargeAmount: { amount: 2400, currencyCode: 'JPY' } },
+          { 'x-amz-pay-idempotency-key': key('conf') },
+        ),
       );
       expect(completed.status).toBe(200);
     });
@@ -274,11 +335,17 @@ describe('emulator conformance with Amazon Pay', () => {
       expect(got.status).toBe(200);
       expect(keysOf(got.data)).toStrictEqual(PERMISSION_KEYS);
 
-      const updated = await call((sdk) => sdk.updateChargePermission(id, { merchantMetadata: { merchantReferenceId: 'conformance-2', customInformation: 'memo' } }));
+      const updated = await call((sdk) =>
+        sdk.updateChargePermission(id, {
+          merchantMetadata: { merchantReferenceId: 'conformance-2', customInformation: 'memo' },
+        }),
+      );
       expect(updated.status).toBe(200);
       expect(keysOf(updated.data)).toStrictEqual(PERMISSION_KEYS);
 
-      const closed = await call((sdk) => sdk.closeChargePermission(id, { closureReason: '注文取消', cancelPendingCharges: true }));
+      const closed = await call((sdk) =>
+        sdk.closeChargePermission(id, { closureReason: '注文取消', cancelPendingCharges: true }),
+      );
       expect(closed.status).toBe(200);
       expect(keysOf(closed.data)).toStrictEqual(PERMISSION_KEYS);
       expect(closed.data.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'MerchantClosed' }] });
@@ -294,7 +361,8 @@ describe('emulator conformance with Amazon Pay', () => {
       expect(sorted(keysOf(data.billingAddress))).toStrictEqual(sorted(ADDRESS_KEYS));
       for (const p of data.paymentPreferences as unknown[]) expect(keysOf(p)).toStrictEqual(['paymentDescriptor']);
       expect(keysOf(data.limits)).toStrictEqual(['amountLimit', 'amountBalance']);
-      for (const limit of Object.values(obj(data.limits))) expect(limit).toStrictEqual({ amount: expect.stringMatching(/^\d+$/), currencyCode: 'JPY' });
+      for (const limit of Object.values(obj(data.limits)))
+        expect(limit).toStrictEqual({ amount: expect.stringMatching(/^\d+$/), currencyCode: 'JPY' });
       expect(sorted(keysOf(data.merchantMetadata))).toStrictEqual(sorted(MERCHANT_METADATA_KEYS));
       // [dotnet-cp] shows a OneTime permission with an empty recurringMetadata object, not null.
       expect(data.recurringMetadata).toStrictEqual({ frequency: null, amount: null });
@@ -307,7 +375,12 @@ describe('emulator conformance with Amazon Pay', () => {
       const { permission } = await completeCheckout(t, { amount: 5000, paymentIntent: 'Confirm' });
       const created = await call((sdk) =>
         sdk.createCharge(
-          { chargePermissionId: permission.chargePermissionId, chargeAmount: { amount: '5000', currencyCode: 'JPY' }, captureNow: false, canHandlePendingAuthorization: false },
+          {
+            chargePermissionId: permission.chargePermissionId,
+            chargeAmount: { amount: '5000', currencyCode: 'JPY' },
+            captureNow: false,
+            canHandlePendingAuthorization: false,
+          },
           { 'x-amz-pay-idempotency-key': key('conf') },
         ),
       );
@@ -320,7 +393,13 @@ describe('emulator conformance with Amazon Pay', () => {
       expect(got.status).toBe(200);
       expect(sorted(keysOf(got.data))).toStrictEqual(sorted(CHARGE_KEYS));
 
-      const captured = await call((sdk) => sdk.captureCharge(id, { captureAmount: { amount: '5000', currencyCode: 'JPY' }, softDescriptor: 'SHOP' }, { 'x-amz-pay-idempotency-key': key('conf') }));
+      const captured = await call((sdk) =>
+        sdk.captureCharge(
+          id,
+          { captureAmount: { amount: '5000', currencyCode: 'JPY' }, softDescriptor: 'SHOP' },
+          { 'x-amz-pay-idempotency-key': key('conf') },
+        ),
+      );
       expect(captured.status).toBe(200);
       expect(sorted(keysOf(captured.data))).toStrictEqual(sorted(CHARGE_KEYS));
       expectPrice(captured.data.captureAmount, '5000');
@@ -328,7 +407,9 @@ describe('emulator conformance with Amazon Pay', () => {
 
     it('cancel 200: Amazon’s key set [node]', async () => {
       const { session } = await completeCheckout(t, { amount: 1500 });
-      const canceled = await call((sdk) => sdk.cancelCharge(session.chargeId ?? '', { cancellationReason: '在庫切れ' }));
+      const canceled = await call((sdk) =>
+        sdk.cancelCharge(session.chargeId ?? '', { cancellationReason: '在庫切れ' }),
+      );
       expect(canceled.status).toBe(200);
       expect(sorted(keysOf(canceled.data))).toStrictEqual(sorted(CHARGE_KEYS));
       expect(obj(canceled.data.statusDetails).state).toBe('Canceled');
@@ -339,7 +420,14 @@ describe('emulator conformance with Amazon Pay', () => {
     it('create 201, get 200: Amazon’s key set [node] [dotnet-refund]', async () => {
       const { session } = await completeCheckout(t, { amount: 4000, paymentIntent: 'AuthorizeWithCapture' });
       const created = await call((sdk) =>
-        sdk.createRefund({ chargeId: session.chargeId, refundAmount: { amount: '1000', currencyCode: 'JPY' }, softDescriptor: 'REFUND' }, { 'x-amz-pay-idempotency-key': key('conf') }),
+        sdk.createRefund(
+          {
+            chargeId: session.chargeId,
+            refundAmount: { amount: '1000', currencyCode: 'JPY' },
+            softDescriptor: 'REFUND',
+          },
+          { 'x-amz-pay-idempotency-key': key('conf') },
+        ),
       );
       expect(created.status).toBe(201);
       expect(sorted(keysOf(created.data))).toStrictEqual(sorted(REFUND_KEYS));
@@ -354,7 +442,11 @@ describe('emulator conformance with Amazon Pay', () => {
 
   describe('errors', () => {
     /** [errors]: every error is `{ reasonCode, message }` and nothing else, as JSON. */
-    function expectError(answer: { status: number; data?: Body; body?: Body; contentType?: string | undefined }, status: number, reasonCode: string): void {
+    function expectError(
+      answer: { status: number; data?: Body; body?: Body; contentType?: string | undefined },
+      status: number,
+      reasonCode: string,
+    ): void {
       const body = answer.data ?? answer.body ?? {};
       expect({ status: answer.status, reasonCode: body.reasonCode }).toStrictEqual({ status, reasonCode });
       expect(keysOf(body)).toStrictEqual(['reasonCode', 'message']);
@@ -363,41 +455,73 @@ describe('emulator conformance with Amazon Pay', () => {
     }
 
     it('a body that is not JSON: 400 InvalidRequestFormat [errors]', async () => {
-      const r = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload: '{"storeId": ', headers: { 'x-amz-pay-idempotency-key': key('conf') } });
+      const r = await signedRequest(t, {
+        method: 'POST',
+        path: 'checkoutSessions',
+        payload: '{"storeId": ',
+        headers: { 'x-amz-pay-idempotency-key': key('conf') },
+      });
       expectError(r, 400, 'InvalidRequestFormat');
       const { data } = await createSession();
-      const patch = await signedRequest(t, { method: 'PATCH', path: `checkoutSessions/${data.checkoutSessionId as string}`, payload: 'paymentDetails=1' });
+      const patch = await signedRequest(t, {
+        method: 'PATCH',
+        path: `checkoutSessions/${data.checkoutSessionId as string}`,
+        payload: 'paymentDetails=1',
+      });
       expectError(patch, 400, 'InvalidRequestFormat');
     });
 
     it('a bad value: 400 InvalidParameterValue [errors]', async () => {
-      const r = await call((sdk) => sdk.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'not a url' }, storeId: STORE_ID }, { 'x-amz-pay-idempotency-key': key('conf') }));
+      const r = await call((sdk) =>
+        sdk.createCheckoutSession(
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'not a url' }, storeId: STORE_ID },
+          { 'x-amz-pay-idempotency-key': key('conf') },
+        ),
+      );
       expectError(r, 400, 'InvalidParameterValue');
       // JPY has no minor unit: a fractional amount is a bad value whether a string or a number.
       const { data } = await createSession();
       for (const amount of ['10.5', 10.5, -1]) {
-        const bad = await call((sdk) => sdk.updateCheckoutSession(data.checkoutSessionId as string, { paymentDetails: { chargeAmount: { amount, currencyCode: 'JPY' } } }));
+        const bad = await call((sdk) =>
+          sdk.updateCheckoutSession(data.checkoutSessionId as string, {
+            paymentDetails: { chargeAmount: { amount, currencyCode: 'JPY' } },
+          }),
+        );
         expectError(bad, 400, 'InvalidParameterValue');
       }
     });
 
     it('a reused idempotency key with another body: 400 DuplicateIdempotencyKey [errors]', async () => {
       const k = key('conf');
-      const payload = { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' }, storeId: STORE_ID };
-      expect((await call((sdk) => sdk.createCheckoutSession(payload, { 'x-amz-pay-idempotency-key': k }))).status).toBe(201);
-      const again = await call((sdk) => sdk.createCheckoutSession({ ...payload, platformId: 'other' }, { 'x-amz-pay-idempotency-key': k }));
+      const payload = {
+        webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' },
+        storeId: STORE_ID,
+      };
+      expect((await call((sdk) => sdk.createCheckoutSession(payload, { 'x-amz-pay-idempotency-key': k }))).status).toBe(
+        201,
+      );
+      const again = await call((sdk) =>
+        sdk.createCheckoutSession({ ...payload, platformId: 'other' }, { 'x-amz-pay-idempotency-key': k }),
+      );
       expectError(again, 400, 'DuplicateIdempotencyKey');
     });
 
     it('an unknown simulation code: 400 InvalidSandboxSimulationSpecified [errors]', async () => {
-      const r = await call((sdk) => sdk.getCheckoutSession('00000000-0000-4000-8000-000000000000', { 'x-amz-pay-simulation-code': 'Declined' }));
+      const r = await call((sdk) =>
+        sdk.getCheckoutSession('00000000-0000-4000-8000-000000000000', { 'x-amz-pay-simulation-code': 'Declined' }),
+      );
       expectError(r, 400, 'InvalidSandboxSimulationSpecified');
     });
 
     it('a POST without an idempotency key: 400 MissingHeaderValue', async () => {
       // [errors] has both MissingHeader and MissingHeaderValue (both 400) and does not say which a
       // missing idempotency key gets; chosen: MissingHeaderValue, as the emulator always answered.
-      const r = await call((sdk) => sdk.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' }, storeId: STORE_ID }, null));
+      const r = await call((sdk) =>
+        sdk.createCheckoutSession(
+          { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' }, storeId: STORE_ID },
+          null,
+        ),
+      );
       expectError(r, 400, 'MissingHeaderValue');
     });
 
@@ -405,7 +529,11 @@ describe('emulator conformance with Amazon Pay', () => {
     // UnauthorizedAccess row); the status and code are the emulator's choice, pinned here so that
     // changing one is a decision, not an accident.
     it('unknown ids: 404 ResourceNotFound on every object', async () => {
-      expectError(await call((sdk) => sdk.getCheckoutSession('00000000-0000-4000-8000-000000000000')), 404, 'ResourceNotFound');
+      expectError(
+        await call((sdk) => sdk.getCheckoutSession('00000000-0000-4000-8000-000000000000')),
+        404,
+        'ResourceNotFound',
+      );
       expectError(await call((sdk) => sdk.getChargePermission('S01-0000000-0000000')), 404, 'ResourceNotFound');
       expectError(await call((sdk) => sdk.getCharge('S01-0000000-0000000-C000001')), 404, 'ResourceNotFound');
       expectError(await call((sdk) => sdk.getRefund('S01-0000000-0000000-R000001')), 404, 'ResourceNotFound');
@@ -413,24 +541,50 @@ describe('emulator conformance with Amazon Pay', () => {
 
     it('a call the object’s state forbids: 422 Invalid…Status', async () => {
       const { session, permission } = await completeCheckout(t, { amount: 2000 });
-      expectError(await call((sdk) => sdk.updateCheckoutSession(session.checkoutSessionId, { paymentDetails: { chargeAmount: jpy(1) } })), 422, 'InvalidCheckoutSessionStatus');
+      expectError(
+        await call((sdk) =>
+          sdk.updateCheckoutSession(session.checkoutSessionId, { paymentDetails: { chargeAmount: jpy(1) } }),
+        ),
+        422,
+        'InvalidCheckoutSessionStatus',
+      );
       await call((sdk) => sdk.cancelCharge(session.chargeId ?? '', { cancellationReason: 'x' }));
       expectError(
-        await call((sdk) => sdk.captureCharge(session.chargeId ?? '', { captureAmount: jpy(2000) }, { 'x-amz-pay-idempotency-key': key('conf') })),
+        await call((sdk) =>
+          sdk.captureCharge(
+            session.chargeId ?? '',
+            { captureAmount: jpy(2000) },
+            { 'x-amz-pay-idempotency-key': key('conf') },
+          ),
+        ),
         422,
         'InvalidChargeStatus',
       );
       await call((sdk) => sdk.closeChargePermission(permission.chargePermissionId, { closureReason: 'x' }));
       expectError(
-        await call((sdk) => sdk.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) }, { 'x-amz-pay-idempotency-key': key('conf') })),
+        await call((sdk) =>
+          sdk.createCharge(
+            { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) },
+            { 'x-amz-pay-idempotency-key': key('conf') },
+          ),
+        ),
         422,
         'InvalidChargePermissionStatus',
       );
     });
 
     it('a tampered signature: 401 InvalidRequestSignature', async () => {
-      const payload = { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' }, storeId: STORE_ID };
-      const r = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload, headers: { 'x-amz-pay-idempotency-key': key('conf') }, sendBody: JSON.stringify({ ...payload, storeId: 'x' }) });
+      const payload = {
+        webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' },
+        storeId: STORE_ID,
+      };
+      const r = await signedRequest(t, {
+        method: 'POST',
+        path: 'checkoutSessions',
+        payload,
+        headers: { 'x-amz-pay-idempotency-key': key('conf') },
+        sendBody: JSON.stringify({ ...payload, storeId: 'x' }),
+      });
       expectError(r, 401, 'InvalidRequestSignature');
     });
 
@@ -438,18 +592,34 @@ describe('emulator conformance with Amazon Pay', () => {
       await t.control('PUT', '/faults', { throttle: 'sandbox' });
       // Amazon's sandbox quota for writes is a burst of 2 restored at 1/s: the third immediate create
       // overflows (a few more tries keep a slow machine from draining the bucket in between).
-      const payload = { webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' }, storeId: STORE_ID };
+      const payload = {
+        webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.test/review' },
+        storeId: STORE_ID,
+      };
       let throttled: { status: number; body: Body } | undefined;
       for (let i = 0; i < 6 && throttled === undefined; i += 1) {
-        const r = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload, headers: { 'x-amz-pay-idempotency-key': key('conf') } });
+        const r = await signedRequest(t, {
+          method: 'POST',
+          path: 'checkoutSessions',
+          payload,
+          headers: { 'x-amz-pay-idempotency-key': key('conf') },
+        });
         if (r.status === 429) throttled = r;
       }
       expect(throttled).toBeDefined();
       if (throttled !== undefined) expectError(throttled, 429, 'TooManyRequests');
       await t.control('PUT', '/faults', { throttle: 'off', serverErrorRate: 1, serverErrorStatus: 500 });
-      expectError(await signedRequest(t, { method: 'GET', path: 'charges/S01-0000000-0000000-C000001' }), 500, 'InternalServerError');
+      expectError(
+        await signedRequest(t, { method: 'GET', path: 'charges/S01-0000000-0000000-C000001' }),
+        500,
+        'InternalServerError',
+      );
       await t.control('PUT', '/faults', { serverErrorStatus: 503 });
-      expectError(await signedRequest(t, { method: 'GET', path: 'charges/S01-0000000-0000000-C000001' }), 503, 'ServiceUnavailable');
+      expectError(
+        await signedRequest(t, { method: 'GET', path: 'charges/S01-0000000-0000000-C000001' }),
+        503,
+        'ServiceUnavailable',
+      );
     });
   });
 });

@@ -18,7 +18,10 @@ describe('emulator: test-control API', () => {
     const charge = await t.client.getCharge(session.chargeId ?? '');
     expect(charge.statusDetails.state).toBe('Captured');
     expect(charge.captureAmount?.amount).toBe('5000');
-    const { body } = await t.control<{ charges: { chargeId: string }[]; chargePermissions: { chargePermissionId: string }[] }>('GET', '/ledger');
+    const { body } = await t.control<{
+      charges: { chargeId: string }[];
+      chargePermissions: { chargePermissionId: string }[];
+    }>('GET', '/ledger');
     expect(body.charges.map((c) => c.chargeId)).toContain(session.chargeId);
     expect(body.chargePermissions.map((p) => p.chargePermissionId)).toContain(permission.chargePermissionId);
   });
@@ -30,9 +33,21 @@ describe('emulator: test-control API', () => {
   });
 
   it('validates its input (unknown buyer, bad instrument)', async () => {
-    const s = await t.client.createCheckoutSession({ webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.test/r' }, storeId: 'store' }, { idempotencyKey: 'control-test-1' });
-    expect((await t.control('POST', `/checkoutSessions/${s.checkoutSessionId}/buyer`, { buyer: 'nobody', instrument: 'card' })).status).toBe(400);
-    expect((await t.control('POST', `/checkoutSessions/${s.checkoutSessionId}/buyer`, { instrument: 'cash' })).status).toBe(400);
+    const s = await t.client.createCheckoutSession(
+      { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.test/r' }, storeId: 'store' },
+      { idempotencyKey: 'control-test-1' },
+    );
+    expect(
+      (
+        await t.control('POST', `/checkoutSessions/${s.checkoutSessionId}/buyer`, {
+          buyer: 'nobody',
+          instrument: 'card',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await t.control('POST', `/checkoutSessions/${s.checkoutSessionId}/buyer`, { instrument: 'cash' })).status,
+    ).toBe(400);
     expect((await t.control('POST', `/checkoutSessions/${s.checkoutSessionId}/confirm`)).status).toBe(422);
   });
 

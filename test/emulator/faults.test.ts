@@ -23,10 +23,18 @@ describe('emulator: fault knobs', () => {
   it('throttling (sandbox quota 2/1 for writes): the third immediate createCharge gets 429 TooManyRequests, retryable', async () => {
     const { permission } = await completeCheckout(t, { amount: 1000 });
     await t.control('PUT', '/faults', { throttle: 'sandbox' });
-    const create = () => t.client.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) }, { idempotencyKey: key() });
+    const create = () =>
+      t.client.createCharge(
+        { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) },
+        { idempotencyKey: key() },
+      );
     await create();
     await create();
-    await expect(create()).rejects.toMatchObject({ type: 'AmazonPay.TooManyRequests', nonRetryable: false, details: [{ status: 429 }] });
+    await expect(create()).rejects.toMatchObject({
+      type: 'AmazonPay.TooManyRequests',
+      nonRetryable: false,
+      details: [{ status: 429 }],
+    });
     // The bucket leaks one request per second.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await create()).statusDetails.state).toBe('Authorized');
@@ -36,7 +44,8 @@ describe('emulator: fault knobs', () => {
     const { session } = await completeCheckout(t, { amount: 1000 });
     await t.control('PUT', '/faults', { throttle: 'production' });
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i += 1) statuses.push((await signedRequest(t, { method: 'GET', path: `charges/${session.chargeId ?? ''}` })).status);
+    for (let i = 0; i < 21; i += 1)
+      statuses.push((await signedRequest(t, { method: 'GET', path: `charges/${session.chargeId ?? ''}` })).status);
     expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
     expect(statuses[20]).toBe(429);
   });
@@ -59,14 +68,19 @@ describe('emulator: fault knobs', () => {
   it('injected 500 limited to some calls leaves the others alone', async () => {
     const { session } = await completeCheckout(t, { amount: 1000 });
     await t.control('PUT', '/faults', { serverErrorRate: 1, serverErrorStatus: 500, calls: ['getChargePermission'] });
-    await expect(t.client.getChargePermission(session.chargePermissionId ?? '')).rejects.toMatchObject({ type: 'AmazonPay.InternalServerError', nonRetryable: false });
+    await expect(t.client.getChargePermission(session.chargePermissionId ?? '')).rejects.toMatchObject({
+      type: 'AmazonPay.InternalServerError',
+      nonRetryable: false,
+    });
     expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('Authorized');
   });
 
   it('injected latency delays the answer', async () => {
     await t.control('PUT', '/faults', { latencyRate: 1, latencyMs: 300 });
     const started = Date.now();
-    await expect(t.client.getCharge('S01-0000000-0000000-C000001')).rejects.toMatchObject({ type: 'AmazonPay.ResourceNotFound' });
+    await expect(t.client.getCharge('S01-0000000-0000000-C000001')).rejects.toMatchObject({
+      type: 'AmazonPay.ResourceNotFound',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 

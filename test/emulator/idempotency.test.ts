@@ -21,8 +21,18 @@ describe('emulator: idempotency keys on POST', () => {
 
   it('same key and body → the stored response again (same status and body, same object)', async () => {
     const k = key();
-    const first = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload, headers: { 'x-amz-pay-idempotency-key': k } });
-    const second = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload, headers: { 'x-amz-pay-idempotency-key': k } });
+    const first = await signedRequest(t, {
+      method: 'POST',
+      path: 'checkoutSessions',
+      payload,
+      headers: { 'x-amz-pay-idempotency-key': k },
+    });
+    const second = await signedRequest(t, {
+      method: 'POST',
+      path: 'checkoutSessions',
+      payload,
+      headers: { 'x-amz-pay-idempotency-key': k },
+    });
     expect(first.status).toBe(201);
     expect(second).toEqual(first);
   });
@@ -31,8 +41,15 @@ describe('emulator: idempotency keys on POST', () => {
     const k = key();
     await t.client.createCheckoutSession(payload, { idempotencyKey: k });
     await expect(
-      t.client.createCheckoutSession({ ...payload, merchantMetadata: { merchantReferenceId: 'other' } }, { idempotencyKey: k }),
-    ).rejects.toMatchObject({ type: 'AmazonPay.DuplicateIdempotencyKey', nonRetryable: true, details: [{ status: 400 }] });
+      t.client.createCheckoutSession(
+        { ...payload, merchantMetadata: { merchantReferenceId: 'other' } },
+        { idempotencyKey: k },
+      ),
+    ).rejects.toMatchObject({
+      type: 'AmazonPay.DuplicateIdempotencyKey',
+      nonRetryable: true,
+      details: [{ status: 400 }],
+    });
   });
 
   it('a retried createCharge does not make a second charge', async () => {
@@ -44,21 +61,33 @@ describe('emulator: idempotency keys on POST', () => {
     expect(b.chargeId).toBe(a.chargeId);
     const { body } = await t.control<Ledger>('GET', '/ledger');
     expect(body.charges.filter((c) => c.chargePermissionId === permission.chargePermissionId)).toHaveLength(2);
-    expect((await t.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(jpy(62000));
+    expect((await t.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(
+      jpy(62000),
+    );
   });
 
   it('a stored error is replayed too (the call is not re-evaluated)', async () => {
     const { permission } = await completeCheckout(t, { amount: 5000 });
     const k = key();
     const input = { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(65001) };
-    await expect(t.client.createCharge(input, { idempotencyKey: k })).rejects.toMatchObject({ type: 'AmazonPay.TransactionAmountExceeded' });
-    await expect(t.client.createCharge(input, { idempotencyKey: k })).rejects.toMatchObject({ type: 'AmazonPay.TransactionAmountExceeded' });
+    await expect(t.client.createCharge(input, { idempotencyKey: k })).rejects.toMatchObject({
+      type: 'AmazonPay.TransactionAmountExceeded',
+    });
+    await expect(t.client.createCharge(input, { idempotencyKey: k })).rejects.toMatchObject({
+      type: 'AmazonPay.TransactionAmountExceeded',
+    });
   });
 
   it('the key must be ≤ 32 characters of [A-Za-z0-9_-]', async () => {
-    await expect(t.client.createCheckoutSession(payload, { idempotencyKey: 'x'.repeat(33) })).rejects.toMatchObject({ type: 'AmazonPay.InvalidParameterValue' });
-    await expect(t.client.createCheckoutSession(payload, { idempotencyKey: 'bad key!' })).rejects.toMatchObject({ type: 'AmazonPay.InvalidParameterValue' });
-    expect((await t.client.createCheckoutSession(payload, { idempotencyKey: 'A'.repeat(32) })).statusDetails.state).toBe('Open');
+    await expect(t.client.createCheckoutSession(payload, { idempotencyKey: 'x'.repeat(33) })).rejects.toMatchObject({
+      type: 'AmazonPay.InvalidParameterValue',
+    });
+    await expect(t.client.createCheckoutSession(payload, { idempotencyKey: 'bad key!' })).rejects.toMatchObject({
+      type: 'AmazonPay.InvalidParameterValue',
+    });
+    expect(
+      (await t.client.createCheckoutSession(payload, { idempotencyKey: 'A'.repeat(32) })).statusDetails.state,
+    ).toBe('Open');
   });
 
   it('create calls without a key are refused (400 MissingHeaderValue)', async () => {
@@ -69,7 +98,10 @@ describe('emulator: idempotency keys on POST', () => {
 
   it('keys are kept per merchant key id: another key id with the same idempotency key makes its own object', async () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await t.control('POST', '/keys', { publicKeyId: 'SANDBOX-ASECONDMERCHANTKEY', publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    await t.control('POST', '/keys', {
+      publicKeyId: 'SANDBOX-ASECONDMERCHANTKEY',
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
     const other = createAmazonPayClient(t.config, {
       emulatorUrl: t.url,
       publicKeyId: 'SANDBOX-ASECONDMERCHANTKEY',
@@ -79,6 +111,8 @@ describe('emulator: idempotency keys on POST', () => {
     const a = await t.client.createCheckoutSession(payload, { idempotencyKey: k });
     const b = await other.createCheckoutSession(payload, { idempotencyKey: k });
     expect(b.checkoutSessionId).not.toBe(a.checkoutSessionId);
-    expect((await t.client.createCheckoutSession(payload, { idempotencyKey: k })).checkoutSessionId).toBe(a.checkoutSessionId);
+    expect((await t.client.createCheckoutSession(payload, { idempotencyKey: k })).checkoutSessionId).toBe(
+      a.checkoutSessionId,
+    );
   });
 });

@@ -2,9 +2,20 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NotificationVerificationError, verifyNotification, type NotificationMessage } from '../../amazon-pay/notifications.js';
+import {
+  NotificationVerificationError,
+  verifyNotification,
+  type NotificationMessage,
+} from '../../amazon-pay/notifications.js';
 import { jpy } from '../../amazon-pay/schemas.js';
-import { completeCheckout, eventually, key, NOTIFICATION_CERT, startTestEmulator, type TestEmulator } from './support.js';
+import {
+  completeCheckout,
+  eventually,
+  key,
+  NOTIFICATION_CERT,
+  startTestEmulator,
+  type TestEmulator,
+} from './support.js';
 
 interface Received {
   contentType: string | undefined;
@@ -32,10 +43,16 @@ function receiver(): { server: Server; received: Received[]; failFirst: { n: num
       res.writeHead(200).end('OK');
     });
   });
-  return { server, received, failFirst, url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/amazon-pay/notifications` };
+  return {
+    server,
+    received,
+    failFirst,
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/amazon-pay/notifications`,
+  };
 }
 
-const messages = (received: Received[]): NotificationMessage[] => received.map((r) => verifyNotification(r.body, NOTIFICATION_CERT).message);
+const messages = (received: Received[]): NotificationMessage[] =>
+  received.map((r) => verifyNotification(r.body, NOTIFICATION_CERT).message);
 
 describe('emulator: notifications (SNS envelopes)', () => {
   let t: TestEmulator;
@@ -66,7 +83,12 @@ describe('emulator: notifications (SNS envelopes)', () => {
     expect(r.received.every((x) => x.contentType?.startsWith('text/plain'))).toBe(true);
     const got = messages(r.received);
     for (const m of got) {
-      expect(m).toMatchObject({ MerchantID: 'A3EMULATORMERCHANT', ChargePermissionId: permission.chargePermissionId, NotificationType: 'STATE_CHANGE', NotificationVersion: 'V2' });
+      expect(m).toMatchObject({
+        MerchantID: 'A3EMULATORMERCHANT',
+        ChargePermissionId: permission.chargePermissionId,
+        NotificationType: 'STATE_CHANGE',
+        NotificationVersion: 'V2',
+      });
     }
     const kinds = got.map((m) => `${m.ObjectType}:${m.ObjectId}`);
     expect(kinds).toContain(`CHARGE_PERMISSION:${permission.chargePermissionId}`);
@@ -76,7 +98,9 @@ describe('emulator: notifications (SNS envelopes)', () => {
     expect(envelope).toMatchObject({ Type: 'Notification', SignatureVersion: '1' });
     // SigningCertURL is served by the emulator and is the trusted cert.
     const cert = await (await fetch(envelope.SigningCertURL ?? '')).text();
-    expect(cert.trim()).toBe(readFileSync(new URL('../../keys/sandbox/emulator-notification-cert.pem', import.meta.url), 'utf8').trim());
+    expect(cert.trim()).toBe(
+      readFileSync(new URL('../../keys/sandbox/emulator-notification-cert.pem', import.meta.url), 'utf8').trim(),
+    );
   });
 
   it('a tampered envelope fails verification', async () => {
@@ -86,8 +110,12 @@ describe('emulator: notifications (SNS envelopes)', () => {
     expect(() => verifyNotification(JSON.stringify(original), NOTIFICATION_CERT)).not.toThrow();
     const message = JSON.parse(original.Message ?? '{}') as Record<string, string>;
     const tampered = { ...original, Message: JSON.stringify({ ...message, ObjectId: 'S01-9999999-9999999-C000001' }) };
-    expect(() => verifyNotification(JSON.stringify(tampered), NOTIFICATION_CERT)).toThrow(NotificationVerificationError);
-    expect(() => verifyNotification(JSON.stringify({ ...original, Timestamp: '2020-01-01T00:00:00.000Z' }), NOTIFICATION_CERT)).toThrow(NotificationVerificationError);
+    expect(() => verifyNotification(JSON.stringify(tampered), NOTIFICATION_CERT)).toThrow(
+      NotificationVerificationError,
+    );
+    expect(() =>
+      verifyNotification(JSON.stringify({ ...original, Timestamp: '2020-01-01T00:00:00.000Z' }), NOTIFICATION_CERT),
+    ).toThrow(NotificationVerificationError);
   });
 
   it('duplicates knob: each notification is delivered twice (same NotificationId)', async () => {
@@ -105,7 +133,13 @@ describe('emulator: notifications (SNS envelopes)', () => {
     const { permission } = await completeCheckout(t, { amount: 3000, paymentIntent: 'Confirm' });
     await eventually(() => expect(r.received.length).toBe(1));
     expect(messages(r.received)[0]?.ObjectId).toBe(permission.chargePermissionId);
-    const { body } = await t.control<{ deliveries: { objectId: string; attempts: number; delivered: boolean }[] }>('GET', '/notifications');
-    expect(body.deliveries.find((d) => d.objectId === permission.chargePermissionId)).toMatchObject({ attempts: 3, delivered: true });
+    const { body } = await t.control<{ deliveries: { objectId: string; attempts: number; delivered: boolean }[] }>(
+      'GET',
+      '/notifications',
+    );
+    expect(body.deliveries.find((d) => d.objectId === permission.chargePermissionId)).toMatchObject({
+      attempts: 3,
+      delivered: true,
+    });
   });
 });

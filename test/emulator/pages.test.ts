@@ -52,7 +52,10 @@ describe('emulator: hosted buyer pages', () => {
     expect(selectHtml).toContain('03-123');
     expect(selectHtml).toContain('Amazonギフトカード + JCB ****3333');
 
-    const chosen = await fetch(`${t.url}${sessionPath}/select`, form({ buyer: 'hanako', addressIndex: '0', instrument: 'gift_card_and_card:0' }));
+    const chosen = await fetch(
+      `${t.url}${sessionPath}/select`,
+      form({ buyer: 'hanako', addressIndex: '0', instrument: 'gift_card_and_card:0' }),
+    );
     expect(chosen.status).toBe(303);
     const review = new URL(chosen.headers.get('location') ?? '');
     expect(`${review.origin}${review.pathname}`).toBe('http://shop.test/review');
@@ -80,7 +83,11 @@ describe('emulator: hosted buyer pages', () => {
     expect(result.pathname).toBe('/result');
     expect(result.searchParams.get('amazonCheckoutSessionId')).toBe(sessionId);
 
-    const done = await t.client.completeCheckoutSession(sessionId, { chargeAmount: jpy(4200) }, { idempotencyKey: key() });
+    const done = await t.client.completeCheckoutSession(
+      sessionId,
+      { chargeAmount: jpy(4200) },
+      { idempotencyKey: key() },
+    );
     expect(done.statusDetails.state).toBe('Completed');
   });
 
@@ -101,8 +108,16 @@ describe('emulator: hosted buyer pages', () => {
 
   it('button signatures made with either algorithm are accepted', async () => {
     for (const algorithm of ['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2'] as const) {
-      const client = createAmazonPayClient(t.config, { emulatorUrl: t.url, privateKey: MERCHANT_PRIVATE_KEY, algorithm });
-      const b = checkoutButtonConfig(client, { merchantId: 'M', sandbox: true, payload: { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.test/r' }, storeId: STORE_ID } });
+      const client = createAmazonPayClient(t.config, {
+        emulatorUrl: t.url,
+        privateKey: MERCHANT_PRIVATE_KEY,
+        algorithm,
+      });
+      const b = checkoutButtonConfig(client, {
+        merchantId: 'M',
+        sandbox: true,
+        payload: { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.test/r' }, storeId: STORE_ID },
+      });
       expect((await fetch(b.redirectUrl ?? '', { redirect: 'manual' })).status).toBe(303);
     }
   });
@@ -118,7 +133,10 @@ describe('emulator: hosted buyer pages', () => {
     });
     const canceled = await fetch(`${t.url}${sessionPath}/cancel`, form({}));
     expect(canceled.status).toBe(303);
-    expect((await t.client.getCheckoutSession(sessionId)).statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'BuyerCanceled' });
+    expect((await t.client.getCheckoutSession(sessionId)).statusDetails).toMatchObject({
+      state: 'Canceled',
+      reasonCode: 'BuyerCanceled',
+    });
   });
 
   it('sign-in: signed button → buyer list → signInReturnUrl?buyerToken=…, and getBuyer reads that buyer', async () => {
@@ -140,6 +158,11 @@ describe('emulator: hosted buyer pages', () => {
     const token = location.searchParams.get('buyerToken') ?? '';
     expect(token).not.toBe('');
     const buyer = await t.client.getBuyer(token);
-    expect(buyer).toMatchObject({ name: '鈴木 次郎', postalCode: '460-0008', phoneNumber: '０８０－１１１１－２２２２', shippingAddress: null });
+    expect(buyer).toMatchObject({
+      name: '鈴木 次郎',
+      postalCode: '460-0008',
+      phoneNumber: '０８０－１１１１－２２２２',
+      shippingAddress: null,
+    });
   });
 });

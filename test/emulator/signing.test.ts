@@ -5,7 +5,10 @@ import { createAmazonPayClient } from '../../amazon-pay/client.js';
 import { MERCHANT_PRIVATE_KEY, STORE_ID, key, signedRequest, startTestEmulator, type TestEmulator } from './support.js';
 
 const KEY_ID = 'SANDBOX-AEMULATORMERCHANTKEY000001';
-const sessionPayload = { webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.test/review' }, storeId: STORE_ID };
+const sessionPayload = {
+  webCheckoutDetails: { checkoutReviewReturnUrl: 'http://shop.test/review' },
+  storeId: STORE_ID,
+};
 
 describe('emulator: request signatures', () => {
   let t: TestEmulator;
@@ -19,15 +22,28 @@ describe('emulator: request signatures', () => {
     vi.useRealTimers();
   });
 
-  it.each(['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2'] as const)('accepts requests the SDK signs with %s (GET, POST, PATCH, DELETE)', async (algorithm) => {
-    const client = createAmazonPayClient(t.config, { emulatorUrl: t.url, privateKey: MERCHANT_PRIVATE_KEY, algorithm });
-    const session = await client.createCheckoutSession(sessionPayload, { idempotencyKey: key() });
-    expect((await client.getCheckoutSession(session.checkoutSessionId)).checkoutSessionId).toBe(session.checkoutSessionId);
-    const updated = await client.updateCheckoutSession(session.checkoutSessionId, { merchantMetadata: { merchantReferenceId: 'R-1' } });
-    expect(updated.merchantMetadata?.merchantReferenceId).toBe('R-1');
-    // A DELETE with a JSON body: signed over the body, answered 404 for an unknown charge (not 401).
-    await expect(client.cancelCharge('S01-0000000-0000000-C000001', { cancellationReason: 'x' })).rejects.toMatchObject({ type: 'AmazonPay.ResourceNotFound' });
-  });
+  it.each(['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2'] as const)(
+    'accepts requests the SDK signs with %s (GET, POST, PATCH, DELETE)',
+    async (algorithm) => {
+      const client = createAmazonPayClient(t.config, {
+        emulatorUrl: t.url,
+        privateKey: MERCHANT_PRIVATE_KEY,
+        algorithm,
+      });
+      const session = await client.createCheckoutSession(sessionPayload, { idempotencyKey: key() });
+      expect((await client.getCheckoutSession(session.checkoutSessionId)).checkoutSessionId).toBe(
+        session.checkoutSessionId,
+      );
+      const updated = await client.updateCheckoutSession(session.checkoutSessionId, {
+        merchantMetadata: { merchantReferenceId: 'R-1' },
+      });
+      expect(updated.merchantMetadata?.merchantReferenceId).toBe('R-1');
+      // A DELETE with a JSON body: signed over the body, answered 404 for an unknown charge (not 401).
+      await expect(
+        client.cancelCharge('S01-0000000-0000000-C000001', { cancellationReason: 'x' }),
+      ).rejects.toMatchObject({ type: 'AmazonPay.ResourceNotFound' });
+    },
+  );
 
   it('rejects a body changed after signing', async () => {
     const r = await signedRequest(t, {
@@ -42,14 +58,31 @@ describe('emulator: request signatures', () => {
   });
 
   it('accepts the same request unchanged (the tamper test above can fail)', async () => {
-    const r = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload: sessionPayload, headers: { 'x-amz-pay-idempotency-key': key() } });
+    const r = await signedRequest(t, {
+      method: 'POST',
+      path: 'checkoutSessions',
+      payload: sessionPayload,
+      headers: { 'x-amz-pay-idempotency-key': key() },
+    });
     expect(r.status).toBe(201);
   });
 
   it('rejects a signature made with another private key under the registered key id', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const client = new sdk.WebStoreClient({ publicKeyId: KEY_ID, privateKey: other, region: 'jp', sandbox: true, algorithm: 'AMZN-PAY-RSASSA-PSS-V2' });
-    const r = await signedRequest(t, { method: 'GET', path: 'checkoutSessions/00000000-0000-4000-8000-000000000000', client });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const client = new sdk.WebStoreClient({
+      publicKeyId: KEY_ID,
+      privateKey: other,
+      region: 'jp',
+      sandbox: true,
+      algorithm: 'AMZN-PAY-RSASSA-PSS-V2',
+    });
+    const r = await signedRequest(t, {
+      method: 'GET',
+      path: 'checkoutSessions/00000000-0000-4000-8000-000000000000',
+      client,
+    });
     expect(r.status).toBe(401);
     expect(r.body.reasonCode).toBe('InvalidRequestSignature');
   });
@@ -58,23 +91,48 @@ describe('emulator: request signatures', () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const client = new sdk.WebStoreClient({ publicKeyId: 'SANDBOX-ANOTHERKEY', privateKey, region: 'jp', sandbox: true });
-    const before = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload: sessionPayload, headers: { 'x-amz-pay-idempotency-key': key() }, client });
+    const client = new sdk.WebStoreClient({
+      publicKeyId: 'SANDBOX-ANOTHERKEY',
+      privateKey,
+      region: 'jp',
+      sandbox: true,
+    });
+    const before = await signedRequest(t, {
+      method: 'POST',
+      path: 'checkoutSessions',
+      payload: sessionPayload,
+      headers: { 'x-amz-pay-idempotency-key': key() },
+      client,
+    });
     expect(before.status).toBe(401);
     expect(before.body.reasonCode).toBe('InvalidAuthentication');
     expect((await t.control('POST', '/keys', { publicKeyId: 'SANDBOX-ANOTHERKEY', publicKeyPem })).status).toBe(201);
-    const after = await signedRequest(t, { method: 'POST', path: 'checkoutSessions', payload: sessionPayload, headers: { 'x-amz-pay-idempotency-key': key() }, client });
+    const after = await signedRequest(t, {
+      method: 'POST',
+      path: 'checkoutSessions',
+      payload: sessionPayload,
+      headers: { 'x-amz-pay-idempotency-key': key() },
+      client,
+    });
     expect(after.status).toBe(201);
   });
 
   it('rejects a request without an authorization header', async () => {
-    const r = await signedRequest(t, { method: 'GET', path: 'checkoutSessions/x', mutateHeaders: (h) => delete h.authorization });
+    const r = await signedRequest(t, {
+      method: 'GET',
+      path: 'checkoutSessions/x',
+      mutateHeaders: (h) => delete h.authorization,
+    });
     expect(r.status).toBe(401);
     expect(r.body.reasonCode).toBe('InvalidRequestSignature');
   });
 
   it('rejects a malformed authorization header', async () => {
-    const r = await signedRequest(t, { method: 'GET', path: 'checkoutSessions/x', mutateHeaders: (h) => (h.authorization = 'AMZN-PAY-RSASSA-PSS-V2 nonsense') });
+    const r = await signedRequest(t, {
+      method: 'GET',
+      path: 'checkoutSessions/x',
+      mutateHeaders: (h) => (h.authorization = 'AMZN-PAY-RSASSA-PSS-V2 nonsense'),
+    });
     expect(r.status).toBe(401);
   });
 
@@ -104,14 +162,24 @@ describe('emulator: request signatures', () => {
     const realNow = Date.now();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(realNow - 16 * 60_000);
-    const staleHeaders = t.client.sdk.getSignedHeaders({ method: 'GET', urlFragment: 'checkoutSessions/00000000-0000-4000-8000-000000000000' });
+    const staleHeaders = t.client.sdk.getSignedHeaders({
+      method: 'GET',
+      urlFragment: 'checkoutSessions/00000000-0000-4000-8000-000000000000',
+    });
     vi.setSystemTime(realNow - 14 * 60_000);
-    const freshHeaders = t.client.sdk.getSignedHeaders({ method: 'GET', urlFragment: 'checkoutSessions/00000000-0000-4000-8000-000000000000' });
+    const freshHeaders = t.client.sdk.getSignedHeaders({
+      method: 'GET',
+      urlFragment: 'checkoutSessions/00000000-0000-4000-8000-000000000000',
+    });
     vi.useRealTimers();
-    const stale = await fetch(`${t.url}/v2/checkoutSessions/00000000-0000-4000-8000-000000000000`, { headers: staleHeaders });
+    const stale = await fetch(`${t.url}/v2/checkoutSessions/00000000-0000-4000-8000-000000000000`, {
+      headers: staleHeaders,
+    });
     expect(stale.status).toBe(401);
     expect(((await stale.json()) as { reasonCode: string }).reasonCode).toBe('InvalidRequestSignature');
-    const fresh = await fetch(`${t.url}/v2/checkoutSessions/00000000-0000-4000-8000-000000000000`, { headers: freshHeaders });
+    const fresh = await fetch(`${t.url}/v2/checkoutSessions/00000000-0000-4000-8000-000000000000`, {
+      headers: freshHeaders,
+    });
     expect(fresh.status).toBe(404);
   });
 
@@ -124,7 +192,10 @@ describe('emulator: request signatures', () => {
 
   it('serves the same API under /sandbox/v2 and /live/v2 for key ids without an environment prefix', async () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await t.control('POST', '/keys', { publicKeyId: 'AEMULATORPLAINKEY', publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    await t.control('POST', '/keys', {
+      publicKeyId: 'AEMULATORPLAINKEY',
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
     const privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     for (const sandbox of [true, false]) {
       const config = { amazonPay: { ...t.config.amazonPay, sandbox, publicKeyId: 'AEMULATORPLAINKEY' } };

@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpy } from '../../amazon-pay/schemas.js';
-import { completeCheckout, eventually, key, openConfirmedSession, signedRequest, startTestEmulator, type TestEmulator } from './support.js';
+import {
+  completeCheckout,
+  eventually,
+  key,
+  openConfirmedSession,
+  signedRequest,
+  startTestEmulator,
+  type TestEmulator,
+} from './support.js';
 
 interface Ledger {
-  charges: { chargeId: string; chargePermissionId: string; statusDetails: { state: string; reasonCode: string | null } }[];
+  charges: {
+    chargeId: string;
+    chargePermissionId: string;
+    statusDetails: { state: string; reasonCode: string | null };
+  }[];
 }
 
 describe('emulator: sandbox simulation codes and pending authorizations', () => {
@@ -16,17 +28,33 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
     await t.close();
   });
 
-  it.each(['BuyerCanceled', 'AmazonCanceled', 'Declined'])('completeCheckoutSession %s → 422 CheckoutSessionCanceled, session Canceled with that reason', async (code) => {
-    const s = await openConfirmedSession(t, { amount: 5000 });
-    await expect(t.client.completeCheckoutSession(s.checkoutSessionId, { chargeAmount: jpy(5000) }, { idempotencyKey: key(), simulationCode: code })).rejects.toMatchObject({
-      type: 'AmazonPay.CheckoutSessionCanceled',
-      details: [{ status: 422 }],
-    });
-    expect((await t.client.getCheckoutSession(s.checkoutSessionId)).statusDetails).toMatchObject({ state: 'Canceled', reasonCode: code });
-  });
+  it.each(['BuyerCanceled', 'AmazonCanceled', 'Declined'])(
+    'completeCheckoutSession %s → 422 CheckoutSessionCanceled, session Canceled with that reason',
+    async (code) => {
+      const s = await openConfirmedSession(t, { amount: 5000 });
+      await expect(
+        t.client.completeCheckoutSession(
+          s.checkoutSessionId,
+          { chargeAmount: jpy(5000) },
+          { idempotencyKey: key(), simulationCode: code },
+        ),
+      ).rejects.toMatchObject({
+        type: 'AmazonPay.CheckoutSessionCanceled',
+        details: [{ status: 422 }],
+      });
+      expect((await t.client.getCheckoutSession(s.checkoutSessionId)).statusDetails).toMatchObject({
+        state: 'Canceled',
+        reasonCode: code,
+      });
+    },
+  );
 
   it('completeCheckoutSession AuthorizationInitiated → a pending charge that becomes Authorized after the delay', async () => {
-    const { session } = await completeCheckout(t, { amount: 5000, canHandlePendingAuthorization: true, simulationCode: 'AuthorizationInitiated' });
+    const { session } = await completeCheckout(t, {
+      amount: 5000,
+      canHandlePendingAuthorization: true,
+      simulationCode: 'AuthorizationInitiated',
+    });
     const chargeId = session.chargeId ?? '';
     expect((await t.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
     const done = await eventually(async () => {
@@ -40,50 +68,95 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
   it('AuthorizationInitiated needs Authorize + canHandlePendingAuthorization (else InvalidSandboxSimulationSpecified)', async () => {
     const s = await openConfirmedSession(t, { amount: 5000, canHandlePendingAuthorization: false });
     await expect(
-      t.client.completeCheckoutSession(s.checkoutSessionId, { chargeAmount: jpy(5000) }, { idempotencyKey: key(), simulationCode: 'AuthorizationInitiated' }),
+      t.client.completeCheckoutSession(
+        s.checkoutSessionId,
+        { chargeAmount: jpy(5000) },
+        { idempotencyKey: key(), simulationCode: 'AuthorizationInitiated' },
+      ),
     ).rejects.toMatchObject({ type: 'AmazonPay.InvalidSandboxSimulationSpecified', details: [{ status: 400 }] });
   });
 
   it('test instrument "pending then declined": AuthorizationInitiated, then Declined/HardDeclined when the clock is advanced', async () => {
     const slow = await startTestEmulator({ pendingAuthDelayMs: 30_000 });
     try {
-      const { session, permission } = await completeCheckout(slow, { amount: 5000, buyer: 'jiro', cardIndex: 2, canHandlePendingAuthorization: true });
+      const { session, permission } = await completeCheckout(slow, {
+        amount: 5000,
+        buyer: 'jiro',
+        cardIndex: 2,
+        canHandlePendingAuthorization: true,
+      });
       const chargeId = session.chargeId ?? '';
       expect((await slow.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
       await slow.control('POST', '/clock', { advanceSeconds: 29 });
       expect((await slow.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
       await slow.control('POST', '/clock', { advanceSeconds: 1 });
-      expect((await slow.client.getCharge(chargeId)).statusDetails).toMatchObject({ state: 'Declined', reasonCode: 'HardDeclined' });
-      expect((await slow.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(jpy(70000));
+      expect((await slow.client.getCharge(chargeId)).statusDetails).toMatchObject({
+        state: 'Declined',
+        reasonCode: 'HardDeclined',
+      });
+      expect((await slow.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(
+        jpy(70000),
+      );
     } finally {
       await slow.close();
     }
   });
 
   it('test instrument "pending then authorized" chosen via authorizationBehavior resolves to Authorized', async () => {
-    const { session } = await completeCheckout(t, { amount: 5000, authorizationBehavior: 'pending_then_authorized', canHandlePendingAuthorization: true });
+    const { session } = await completeCheckout(t, {
+      amount: 5000,
+      authorizationBehavior: 'pending_then_authorized',
+      canHandlePendingAuthorization: true,
+    });
     expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('AuthorizationInitiated');
-    await eventually(async () => expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('Authorized'));
+    await eventually(async () =>
+      expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('Authorized'),
+    );
   });
 
   it('"pending then declined" without canHandlePendingAuthorization declines at once: 422 CheckoutSessionCanceled (Declined)', async () => {
-    const s = await openConfirmedSession(t, { amount: 5000, authorizationBehavior: 'pending_then_declined', canHandlePendingAuthorization: false });
-    await expect(t.client.completeCheckoutSession(s.checkoutSessionId, { chargeAmount: jpy(5000) }, { idempotencyKey: key() })).rejects.toMatchObject({
+    const s = await openConfirmedSession(t, {
+      amount: 5000,
+      authorizationBehavior: 'pending_then_declined',
+      canHandlePendingAuthorization: false,
+    });
+    await expect(
+      t.client.completeCheckoutSession(s.checkoutSessionId, { chargeAmount: jpy(5000) }, { idempotencyKey: key() }),
+    ).rejects.toMatchObject({
       type: 'AmazonPay.CheckoutSessionCanceled',
     });
     expect((await t.client.getCheckoutSession(s.checkoutSessionId)).statusDetails.reasonCode).toBe('Declined');
   });
 
-  it.each(['SoftDeclined', 'HardDeclined', 'AmazonRejected', 'TransactionTimedOut'])('createCharge %s → 400 with that reasonCode, a Declined charge', async (code) => {
-    const { permission } = await completeCheckout(t, { amount: 5000, paymentIntent: 'Confirm' });
-    await expect(
-      t.client.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(5000) }, { idempotencyKey: key(), simulationCode: code }),
-    ).rejects.toMatchObject({ type: `AmazonPay.${code}`, nonRetryable: true, details: [{ status: 400, reasonCode: code }] });
-    const { body } = await t.control<Ledger>('GET', '/ledger');
-    const declined = body.charges.filter((c) => c.chargePermissionId === permission.chargePermissionId);
-    expect(declined.map((c) => c.statusDetails)).toEqual([{ state: 'Declined', reasonCode: code, reasonDescription: expect.any(String), lastUpdatedTimestamp: expect.any(String) }]);
-    expect((await t.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(jpy(70000));
-  });
+  it.each(['SoftDeclined', 'HardDeclined', 'AmazonRejected', 'TransactionTimedOut'])(
+    'createCharge %s → 400 with that reasonCode, a Declined charge',
+    async (code) => {
+      const { permission } = await completeCheckout(t, { amount: 5000, paymentIntent: 'Confirm' });
+      await expect(
+        t.client.createCharge(
+          { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(5000) },
+          { idempotencyKey: key(), simulationCode: code },
+        ),
+      ).rejects.toMatchObject({
+        type: `AmazonPay.${code}`,
+        nonRetryable: true,
+        details: [{ status: 400, reasonCode: code }],
+      });
+      const { body } = await t.control<Ledger>('GET', '/ledger');
+      const declined = body.charges.filter((c) => c.chargePermissionId === permission.chargePermissionId);
+      expect(declined.map((c) => c.statusDetails)).toEqual([
+        {
+          state: 'Declined',
+          reasonCode: code,
+          reasonDescription: expect.any(String),
+          lastUpdatedTimestamp: expect.any(String),
+        },
+      ]);
+      expect((await t.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(
+        jpy(70000),
+      );
+    },
+  );
 
   it('createCharge CaptureInitiated (captureNow) → CaptureInitiated, then Captured when the clock is advanced', async () => {
     const { permission } = await completeCheckout(t, { amount: 5000, paymentIntent: 'Confirm' });
@@ -95,25 +168,42 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
     await t.control('POST', '/clock', { advanceSeconds: 1 });
     expect((await t.client.getCharge(c.chargeId)).statusDetails.state).toBe('Captured');
     await expect(
-      t.client.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) }, { idempotencyKey: key(), simulationCode: 'CaptureInitiated' }),
+      t.client.createCharge(
+        { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) },
+        { idempotencyKey: key(), simulationCode: 'CaptureInitiated' },
+      ),
     ).rejects.toMatchObject({ type: 'AmazonPay.InvalidSandboxSimulationSpecified' });
   });
 
   it('closeChargePermission AmazonClosed → Closed with reason AmazonClosed', async () => {
     const { permission } = await completeCheckout(t, { amount: 5000, paymentIntent: 'Confirm' });
-    const closed = await t.client.closeChargePermission(permission.chargePermissionId, { closureReason: 'x' }, { simulationCode: 'AmazonClosed' });
+    const closed = await t.client.closeChargePermission(
+      permission.chargePermissionId,
+      { closureReason: 'x' },
+      { simulationCode: 'AmazonClosed' },
+    );
     expect(closed.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'AmazonClosed' }] });
   });
 
   it('invalid combinations → 400 InvalidSandboxSimulationSpecified', async () => {
     const { permission, session } = await completeCheckout(t, { amount: 5000 });
     await expect(
-      t.client.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) }, { idempotencyKey: key(), simulationCode: 'AmazonClosed' }),
+      t.client.createCharge(
+        { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) },
+        { idempotencyKey: key(), simulationCode: 'AmazonClosed' },
+      ),
     ).rejects.toMatchObject({ type: 'AmazonPay.InvalidSandboxSimulationSpecified' });
     await expect(
-      t.client.createCharge({ chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) }, { idempotencyKey: key(), simulationCode: 'NoSuchCode' }),
+      t.client.createCharge(
+        { chargePermissionId: permission.chargePermissionId, chargeAmount: jpy(100) },
+        { idempotencyKey: key(), simulationCode: 'NoSuchCode' },
+      ),
     ).rejects.toMatchObject({ type: 'AmazonPay.InvalidSandboxSimulationSpecified' });
-    const onGet = await signedRequest(t, { method: 'GET', path: `charges/${session.chargeId ?? ''}`, headers: { 'x-amz-pay-simulation-code': 'HardDeclined' } });
+    const onGet = await signedRequest(t, {
+      method: 'GET',
+      path: `charges/${session.chargeId ?? ''}`,
+      headers: { 'x-amz-pay-simulation-code': 'HardDeclined' },
+    });
     expect(onGet).toMatchObject({ status: 400, body: { reasonCode: 'InvalidSandboxSimulationSpecified' } });
   });
 });

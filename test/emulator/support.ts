@@ -7,8 +7,14 @@ import type { AppConfig } from '../../config/index.js';
 import { loadConfig } from '../../config/index.js';
 import { createEmulator, type Emulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/app.js';
 
-export const MERCHANT_PRIVATE_KEY = readFileSync(new URL('../../keys/sandbox/merchant-private.pem', import.meta.url), 'utf8');
-export const NOTIFICATION_CERT = readFileSync(new URL('../../keys/sandbox/emulator-notification-cert.pem', import.meta.url), 'utf8');
+export const MERCHANT_PRIVATE_KEY = readFileSync(
+  new URL('../../keys/sandbox/merchant-private.pem', import.meta.url),
+  'utf8',
+);
+export const NOTIFICATION_CERT = readFileSync(
+  new URL('../../keys/sandbox/emulator-notification-cert.pem', import.meta.url),
+  'utf8',
+);
 export const STORE_ID = 'amzn1.application-oa2-client.emulatorstore0001';
 
 export interface TestEmulator {
@@ -17,14 +23,29 @@ export interface TestEmulator {
   url: string;
   config: AppConfig;
   client: AmazonPayClient;
-  control<T = unknown>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  control<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
-export async function startTestEmulator(options: EmulatorOptions = {}, algorithm: AppConfig['amazonPay']['algorithm'] = 'AMZN-PAY-RSASSA-PSS-V2'): Promise<TestEmulator> {
-  const emulator = createEmulator({ pendingAuthDelayMs: 300, notificationRetry: { attempts: 4, baseDelayMs: 50 }, ...options });
+export async function startTestEmulator(
+  options: EmulatorOptions = {},
+  algorithm: AppConfig['amazonPay']['algorithm'] = 'AMZN-PAY-RSASSA-PSS-V2',
+): Promise<TestEmulator> {
+  const emulator = createEmulator({
+    pendingAuthDelayMs: 300,
+    notificationRetry: { attempts: 4, baseDelayMs: 50 },
+    ...options,
+  });
   const running = await emulator.start(0);
-  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, AMAZON_PAY_ALGORITHM: algorithm });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    AMAZON_PAY_EMULATOR_URL: running.url,
+    AMAZON_PAY_ALGORITHM: algorithm,
+  });
   const client = createAmazonPayClient(config, { emulatorUrl: running.url, privateKey: MERCHANT_PRIVATE_KEY });
   return {
     emulator,
@@ -97,12 +118,18 @@ export async function openConfirmedSession(t: TestEmulator, o: CheckoutOptions):
 }
 
 /** Checkout through completion; returns the completed session and its charge permission. */
-export async function completeCheckout(t: TestEmulator, o: CheckoutOptions): Promise<{ session: CheckoutSession; permission: ChargePermission }> {
+export async function completeCheckout(
+  t: TestEmulator,
+  o: CheckoutOptions,
+): Promise<{ session: CheckoutSession; permission: ChargePermission }> {
   const created = await openConfirmedSession(t, o);
   const session = await t.client.completeCheckoutSession(
     created.checkoutSessionId,
     { chargeAmount: jpy(o.amount) },
-    { idempotencyKey: key('complete'), ...(o.simulationCode === undefined ? {} : { simulationCode: o.simulationCode }) },
+    {
+      idempotencyKey: key('complete'),
+      ...(o.simulationCode === undefined ? {} : { simulationCode: o.simulationCode }),
+    },
   );
   if (session.chargePermissionId === null) throw new Error('no charge permission');
   const permission = await t.client.getChargePermission(session.chargePermissionId);
@@ -144,11 +171,15 @@ export async function signedRequest(
   const signed = (o.client ?? t.client.sdk).getSignedHeaders(options);
   const headers = { ...signed };
   o.mutateHeaders?.(headers);
-  const payload = typeof o.payload === 'string' ? o.payload : o.payload === undefined ? undefined : JSON.stringify(o.payload);
+  const payload =
+    typeof o.payload === 'string' ? o.payload : o.payload === undefined ? undefined : JSON.stringify(o.payload);
   const response = await fetch(`${t.url}/${options.urlFragment}`, {
     method: o.method,
     headers,
     body: o.sendBody ?? (o.method === 'GET' ? undefined : payload),
   });
-  return { status: response.status, body: (await response.json()) as { reasonCode?: string } & Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (await response.json()) as { reasonCode?: string } & Record<string, unknown>,
+  };
 }

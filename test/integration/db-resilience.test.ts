@@ -20,20 +20,39 @@ describe.skipIf(tools.database.kind === 'external')('database connection resilie
   it('connects once a late database starts, and finds it again after a restart', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'db-resilience-'));
     const port = await freePort();
-    const database = openDatabase(`mongodb://127.0.0.1:${port}/resilience`, { serverSelectionTimeoutMS: 1000, retryDelayMs: 200 });
+    const database = openDatabase(`mongodb://127.0.0.1:${port}/resilience`, {
+      serverSelectionTimeoutMS: 1000,
+      retryDelayMs: 200,
+    });
     try {
       expect(await database.ping()).toBe(false);
       let server = await startDatabase({ tool: tools.database, port, dataDir: dir, dbName: 'resilience' });
       await database.ready();
       expect(await database.ping()).toBe(true);
-      await database.models.SystemCheck.create({ checkId: 'before', workflowId: 'w', attempts: 1, recordedAt: new Date() });
+      await database.models.SystemCheck.create({
+        checkId: 'before',
+        workflowId: 'w',
+        attempts: 1,
+        recordedAt: new Date(),
+      });
 
       await server.stop();
       expect(await database.ping()).toBe(false);
       server = await startDatabase({ tool: tools.database, port, dataDir: dir, dbName: 'resilience' });
       try {
-        expect(await eventually(() => database.ping(2000), (up) => up, 30_000)).toBe(true);
-        await database.models.SystemCheck.create({ checkId: 'after', workflowId: 'w', attempts: 1, recordedAt: new Date() });
+        expect(
+          await eventually(
+            () => database.ping(2000),
+            (up) => up,
+            30_000,
+          ),
+        ).toBe(true);
+        await database.models.SystemCheck.create({
+          checkId: 'after',
+          workflowId: 'w',
+          attempts: 1,
+          recordedAt: new Date(),
+        });
         expect(await database.models.SystemCheck.countDocuments()).toBe(2);
       } finally {
         await server.stop();
@@ -58,7 +77,9 @@ describe.skipIf(tools.database.kind === 'external')('database connection resilie
     const database = openDatabase(`mongodb://127.0.0.1:${port}/race`, { serverSelectionTimeoutMS: 1000 });
     try {
       await database.ready();
-      const monitored = [...(database.connection.getClient() as unknown as DriverClient).topology.s.servers.values()][0];
+      const monitored = [
+        ...(database.connection.getClient() as unknown as DriverClient).topology.s.servers.values(),
+      ][0];
       const connection = monitored?.monitor.connection;
       expect(connection?.closed).toBe(false);
       // The socket is gone but its 'close' event has not run yet.
@@ -72,7 +93,13 @@ describe.skipIf(tools.database.kind === 'external')('database connection resilie
       ]);
       expect(outcome).toBe('MongoNetworkError');
       // The monitor reconnects and the database is reachable again.
-      expect(await eventually(() => database.ping(2000), (up) => up, 30_000)).toBe(true);
+      expect(
+        await eventually(
+          () => database.ping(2000),
+          (up) => up,
+          30_000,
+        ),
+      ).toBe(true);
     } finally {
       await database.close();
       await server.stop();
@@ -89,7 +116,11 @@ interface DriverClient {
         string,
         {
           monitor: {
-            connection: { closed: boolean; socket: { destroy(): void }; command(ns: { db: string }, command: object, options: object): Promise<unknown> } | null;
+            connection: {
+              closed: boolean;
+              socket: { destroy(): void };
+              command(ns: { db: string }, command: object, options: object): Promise<unknown>;
+            } | null;
           };
         }
       >;

@@ -27,7 +27,10 @@ interface Stack {
 }
 
 function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-stack.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-stack.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -98,7 +101,10 @@ async function markedProcesses(mark: string): Promise<{ pid: number; command: st
       if (!environ.split('\0').includes(`STACK_MARK=${mark}`)) continue;
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      found.push({ pid: Number(entry), command: (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim() });
+      found.push({
+        pid: Number(entry),
+        command: (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim(),
+      });
     } catch {
       // Gone while we looked, or not ours to read.
     }
@@ -152,7 +158,14 @@ describe('the dev stack (npm start)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'orders-stack-'));
-    ports = { temporal: await freePort(), ui: await freePort(), mongo: await freePort(), api: await freePort(), emulator: await freePort(), workerMetrics: await freePort() };
+    ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      mongo: await freePort(),
+      api: await freePort(),
+      emulator: await freePort(),
+      workerMetrics: await freePort(),
+    };
     env = {
       ...process.env,
       DATA_DIR: dataDir,
@@ -179,7 +192,13 @@ describe('the dev stack (npm start)', () => {
       const health = await fetch(`http://127.0.0.1:${ports.api}/healthz`);
       expect(health.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
-      const { stdout: attributes } = await run(cli as string, ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${ports.temporal}`]);
+      const { stdout: attributes } = await run(cli as string, [
+        'operator',
+        'search-attribute',
+        'list',
+        '--address',
+        `127.0.0.1:${ports.temporal}`,
+      ]);
       expect(attributes).toContain('OrderStatus');
       expect(attributes).toContain('AmazonChargePermissionId');
       const firstCheck = /self-check passed: workflow (\S+)/.exec(first.output())?.[1];

@@ -22,16 +22,27 @@ describe('GET /healthz against real servers', () => {
   });
 
   it('answers 503 naming the database when the database is down', async () => {
-    const deadDatabase = openDatabase(`mongodb://127.0.0.1:${await freePort()}/none`, { serverSelectionTimeoutMS: 500 });
+    const deadDatabase = openDatabase(`mongodb://127.0.0.1:${await freePort()}/none`, {
+      serverSelectionTimeoutMS: 500,
+    });
     const logged: Record<string, unknown>[] = [];
-    const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>) });
+    const log = pino(
+      { level: 'warn' },
+      { write: (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>) },
+    );
     const other = await startTestApi('health_dead_db', { deps: { database: deadDatabase, log } });
     try {
       const response = await fetch(`${other.url}/healthz`);
       expect(response.status).toBe(503);
       // The public answer names the failing check only; the log says why, for ops.
       expect(await response.json()).toEqual({ status: 'unavailable', checks: { temporal: 'up', database: 'down' } });
-      expect(logged).toContainEqual(expect.objectContaining({ msg: 'health check failing', database: false, diagnosis: expect.stringMatching(/^server: .*; last ping error: /) }));
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          msg: 'health check failing',
+          database: false,
+          diagnosis: expect.stringMatching(/^server: .*; last ping error: /),
+        }),
+      );
     } finally {
       await other.close();
       await deadDatabase.close();
@@ -55,8 +66,14 @@ describe('GET /healthz against real servers', () => {
     const missing = await fetch(`${api.url}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
-    const malformed = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const malformed = await fetch(`${api.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({ error: { code: 'bad_request', message: 'リクエスト本文のJSONが正しくありません。' } });
+    expect(await malformed.json()).toEqual({
+      error: { code: 'bad_request', message: 'リクエスト本文のJSONが正しくありません。' },
+    });
   });
 });

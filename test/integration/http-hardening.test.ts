@@ -39,8 +39,13 @@ afterAll(async () => {
 
 /** The one error body: `{ error: { code, message, details? } }`, no stack trace anywhere. */
 function expectErrorBody(body: unknown, context: string) {
-  expect(body, context).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
-  expect(Object.keys((body as { error: object }).error).every((key) => ['code', 'message', 'details'].includes(key)), context).toBe(true);
+  expect(body, context).toEqual({
+    error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+  });
+  expect(
+    Object.keys((body as { error: object }).error).every((key) => ['code', 'message', 'details'].includes(key)),
+    context,
+  ).toBe(true);
   expect(JSON.stringify(body), context).not.toMatch(/\bat .+\.(ts|js):\d+|node_modules/);
 }
 
@@ -49,7 +54,9 @@ async function counts(): Promise<Record<string, number>> {
   const db = api.database.connection.db;
   if (db === undefined) throw new Error('no database');
   const names = (await db.listCollections().toArray()).map((c) => c.name).filter((name) => name !== 'ops_audit');
-  return Object.fromEntries(await Promise.all(names.sort().map(async (name) => [name, await db.collection(name).countDocuments()] as const)));
+  return Object.fromEntries(
+    await Promise.all(names.sort().map(async (name) => [name, await db.collection(name).countDocuments()] as const)),
+  );
 }
 
 interface RouteCase {
@@ -66,7 +73,13 @@ const viewer = () => ({ authorization: `Bearer ${opsToken(api.config, 'viewer')}
 const OPS_ORDER = '/ops/orders/ORD-20260101-AAAAAAAA';
 
 const routes: RouteCase[] = [
-  { method: 'POST', path: () => '/api/checkouts', valid: { items: [{ productId: 'tea-sencha', quantity: 1 }] }, wrongTypes: { items: 'tea-sencha' }, injection: { items: [{ productId: { $gt: '' }, quantity: 1 }] } },
+  {
+    method: 'POST',
+    path: () => '/api/checkouts',
+    valid: { items: [{ productId: 'tea-sencha', quantity: 1 }] },
+    wrongTypes: { items: 'tea-sencha' },
+    injection: { items: [{ productId: { $gt: '' }, quantity: 1 }] },
+  },
   {
     method: 'POST',
     path: (id = run.orderId) => `/api/orders/${id}/amazon-return`,
@@ -75,63 +88,173 @@ const routes: RouteCase[] = [
     injection: { amazonCheckoutSessionId: { $gt: '' } },
     headers: () => run.headers,
   },
-  { method: 'PUT', path: (id = run.orderId) => `/api/orders/${id}/procedure`, valid: {}, wrongTypes: { orderer: 'me' }, injection: { orderer: { $gt: '' } }, headers: () => run.headers },
-  { method: 'POST', path: (id = run.orderId) => `/api/orders/${id}/confirm`, valid: {}, wrongTypes: [], injection: { $where: 'sleep(1000)' }, headers: () => run.headers },
-  { method: 'POST', path: (id = run.orderId) => `/api/orders/${id}/complete`, valid: {}, wrongTypes: [], injection: { $gt: '' }, headers: () => run.headers },
+  {
+    method: 'PUT',
+    path: (id = run.orderId) => `/api/orders/${id}/procedure`,
+    valid: {},
+    wrongTypes: { orderer: 'me' },
+    injection: { orderer: { $gt: '' } },
+    headers: () => run.headers,
+  },
+  {
+    method: 'POST',
+    path: (id = run.orderId) => `/api/orders/${id}/confirm`,
+    valid: {},
+    wrongTypes: [],
+    injection: { $where: 'sleep(1000)' },
+    headers: () => run.headers,
+  },
+  {
+    method: 'POST',
+    path: (id = run.orderId) => `/api/orders/${id}/complete`,
+    valid: {},
+    wrongTypes: [],
+    injection: { $gt: '' },
+    headers: () => run.headers,
+  },
   {
     method: 'POST',
     path: () => '/api/members',
-    valid: { email: 'new.member@example.jp', password: 'member-password', name: '新規 会員', newsletter: false, extra: { birthday: '1990-01-01' } },
+    valid: {
+      email: 'new.member@example.jp',
+      password: 'member-password',
+      name: '新規 会員',
+      newsletter: false,
+      extra: { birthday: '1990-01-01' },
+    },
     wrongTypes: { email: 7, password: true, name: [], newsletter: 'yes' },
     injection: { email: { $gt: '' }, password: { $gt: '' }, name: 'x', newsletter: false },
   },
-  { method: 'POST', path: () => '/api/auth/login', valid: { email: 'hardening.member@example.jp', password: 'member-password' }, wrongTypes: { email: 1, password: 2 }, injection: { email: { $gt: '' }, password: { $ne: null } } },
+  {
+    method: 'POST',
+    path: () => '/api/auth/login',
+    valid: { email: 'hardening.member@example.jp', password: 'member-password' },
+    wrongTypes: { email: 1, password: 2 },
+    injection: { email: { $gt: '' }, password: { $ne: null } },
+  },
   { method: 'POST', path: () => '/api/auth/logout', valid: {}, wrongTypes: [], injection: { $gt: '' } },
-  { method: 'POST', path: () => '/api/auth/amazon/sign-in', valid: { buyerToken: 'token' }, wrongTypes: { buyerToken: 5 }, injection: { buyerToken: { $gt: '' } } },
-  { method: 'POST', path: () => '/api/auth/amazon/register', valid: { newsletter: true }, wrongTypes: { newsletter: 'yes' }, injection: { newsletter: { $gt: '' } } },
-  { method: 'POST', path: () => '/api/members/me/additional-information', valid: { extra: { occupation: '会社員' } }, wrongTypes: { extra: 'x' }, injection: { extra: { $gt: '' } } },
-  { method: 'POST', path: () => '/api/members/me/password', valid: { newPassword: 'another-password' }, wrongTypes: { newPassword: 12345678 }, injection: { currentPassword: { $gt: '' }, newPassword: { $gt: '' } } },
-  { method: 'POST', path: () => '/api/auth/password-reset', valid: { email: 'hardening.member@example.jp' }, wrongTypes: { email: 1 }, injection: { email: { $gt: '' } } },
-  { method: 'POST', path: () => '/api/auth/password-reset/confirm', valid: { token: 'x'.repeat(40), newPassword: 'another-password' }, wrongTypes: { token: 1, newPassword: 2 }, injection: { token: { $gt: '' }, newPassword: 'another-password' } },
-  { method: 'POST', path: () => `${OPS_ORDER}/amount`, valid: { amount: 1000 }, wrongTypes: { amount: '1000' }, injection: { amount: { $gt: 0 } }, headers: operator },
-  { method: 'POST', path: () => `${OPS_ORDER}/capture`, valid: {}, wrongTypes: { amount: 'all' }, injection: { amount: { $gt: 0 } }, headers: operator },
-  { method: 'POST', path: () => `${OPS_ORDER}/cancel`, valid: { reason: '在庫切れ' }, wrongTypes: { reason: 1 }, injection: { reason: { $gt: '' } }, headers: operator },
-  { method: 'POST', path: () => `${OPS_ORDER}/refund`, valid: { amount: 100 }, wrongTypes: { amount: [] }, injection: { amount: { $gt: 0 } }, headers: operator },
-  { method: 'POST', path: () => '/codec/decode', valid: { payloads: [] }, wrongTypes: { payloads: 'x' }, injection: { payloads: { $gt: '' } }, headers: viewer },
+  {
+    method: 'POST',
+    path: () => '/api/auth/amazon/sign-in',
+    valid: { buyerToken: 'token' },
+    wrongTypes: { buyerToken: 5 },
+    injection: { buyerToken: { $gt: '' } },
+  },
+  {
+    method: 'POST',
+    path: () => '/api/auth/amazon/register',
+    valid: { newsletter: true },
+    wrongTypes: { newsletter: 'yes' },
+    injection: { newsletter: { $gt: '' } },
+  },
+  {
+    method: 'POST',
+    path: () => '/api/members/me/additional-information',
+    valid: { extra: { occupation: '会社員' } },
+    wrongTypes: { extra: 'x' },
+    injection: { extra: { $gt: '' } },
+  },
+  {
+    method: 'POST',
+    path: () => '/api/members/me/password',
+    valid: { newPassword: 'another-password' },
+    wrongTypes: { newPassword: 12345678 },
+    injection: { currentPassword: { $gt: '' }, newPassword: { $gt: '' } },
+  },
+  {
+    method: 'POST',
+    path: () => '/api/auth/password-reset',
+    valid: { email: 'hardening.member@example.jp' },
+    wrongTypes: { email: 1 },
+    injection: { email: { $gt: '' } },
+  },
+  {
+    method: 'POST',
+    path: () => '/api/auth/password-reset/confirm',
+    valid: { token: 'x'.repeat(40), newPassword: 'another-password' },
+    wrongTypes: { token: 1, newPassword: 2 },
+    injection: { token: { $gt: '' }, newPassword: 'another-password' },
+  },
+  {
+    method: 'POST',
+    path: () => `${OPS_ORDER}/amount`,
+    valid: { amount: 1000 },
+    wrongTypes: { amount: '1000' },
+    injection: { amount: { $gt: 0 } },
+    headers: operator,
+  },
+  {
+    method: 'POST',
+    path: () => `${OPS_ORDER}/capture`,
+    valid: {},
+    wrongTypes: { amount: 'all' },
+    injection: { amount: { $gt: 0 } },
+    headers: operator,
+  },
+  {
+    method: 'POST',
+    path: () => `${OPS_ORDER}/cancel`,
+    valid: { reason: '在庫切れ' },
+    wrongTypes: { reason: 1 },
+    injection: { reason: { $gt: '' } },
+    headers: operator,
+  },
+  {
+    method: 'POST',
+    path: () => `${OPS_ORDER}/refund`,
+    valid: { amount: 100 },
+    wrongTypes: { amount: [] },
+    injection: { amount: { $gt: 0 } },
+    headers: operator,
+  },
+  {
+    method: 'POST',
+    path: () => '/codec/decode',
+    valid: { payloads: [] },
+    wrongTypes: { payloads: 'x' },
+    injection: { payloads: { $gt: '' } },
+    headers: viewer,
+  },
 ];
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/u;
 
 describe('issue 7: every route refuses bad input with the standard error body and writes nothing', () => {
-  it.each(routes.map((route) => [`${route.method} ${route.path(':orderId')}`, route] as const))('%s', async (_name, route) => {
-    const before = await counts();
-    const orderBefore = await api.client.workflow.getHandle(orderWorkflowId(run.orderId)).query(getOrder);
-    const send = (body: string) => member.request(route.method, route.path(), body, { 'content-type': 'application/json', ...route.headers?.() });
+  it.each(routes.map((route) => [`${route.method} ${route.path(':orderId')}`, route] as const))(
+    '%s',
+    async (_name, route) => {
+      const before = await counts();
+      const orderBefore = await api.client.workflow.getHandle(orderWorkflowId(run.orderId)).query(getOrder);
+      const send = (body: string) =>
+        member.request(route.method, route.path(), body, { 'content-type': 'application/json', ...route.headers?.() });
 
-    const malformed = await send('{"items": [');
-    expect(malformed.status, 'malformed JSON').toBe(400);
-    expectErrorBody(malformed.body, 'malformed JSON');
-    // The codec server takes history pages (8 MB); the others 100 kB.
-    const oversize = await send(JSON.stringify({ ...route.valid, pad: 'x'.repeat(route.path().startsWith('/codec') ? 9_000_000 : 120_000) }));
-    expect(oversize.status, 'oversize body').toBe(413);
-    expectErrorBody(oversize.body, 'oversize body');
-    for (const [what, body] of [
-      ['wrong types', route.wrongTypes],
-      ['unknown fields', { ...route.valid, isAdmin: true }],
-      ['injection', route.injection],
-    ] as const) {
-      const answer = await send(JSON.stringify(body));
-      expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBeGreaterThanOrEqual(400);
-      expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBeLessThan(500);
-      expectErrorBody(answer.body, what);
-      // Messages are Japanese, zod's own included (wrong types, unknown keys).
-      expect(answer.body.error.message, `${what}: ${JSON.stringify(answer.body)}`).toMatch(JAPANESE);
-    }
+      const malformed = await send('{"items": [');
+      expect(malformed.status, 'malformed JSON').toBe(400);
+      expectErrorBody(malformed.body, 'malformed JSON');
+      // The codec server takes history pages (8 MB); the others 100 kB.
+      const oversize = await send(
+        JSON.stringify({ ...route.valid, pad: 'x'.repeat(route.path().startsWith('/codec') ? 9_000_000 : 120_000) }),
+      );
+      expect(oversize.status, 'oversize body').toBe(413);
+      expectErrorBody(oversize.body, 'oversize body');
+      for (const [what, body] of [
+        ['wrong types', route.wrongTypes],
+        ['unknown fields', { ...route.valid, isAdmin: true }],
+        ['injection', route.injection],
+      ] as const) {
+        const answer = await send(JSON.stringify(body));
+        expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBeGreaterThanOrEqual(400);
+        expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBeLessThan(500);
+        expectErrorBody(answer.body, what);
+        // Messages are Japanese, zod's own included (wrong types, unknown keys).
+        expect(answer.body.error.message, `${what}: ${JSON.stringify(answer.body)}`).toMatch(JAPANESE);
+      }
 
-    expect(await counts()).toEqual(before);
-    const orderAfter = await api.client.workflow.getHandle(orderWorkflowId(run.orderId)).query(getOrder);
-    expect(orderAfter.version).toBe(orderBefore.version);
-  });
+      expect(await counts()).toEqual(before);
+      const orderAfter = await api.client.workflow.getHandle(orderWorkflowId(run.orderId)).query(getOrder);
+      expect(orderAfter.version).toBe(orderBefore.version);
+    },
+  );
 
   it.each([
     ['/ops/members', 'idLink=amazon'],
@@ -140,7 +263,11 @@ describe('issue 7: every route refuses bad input with the standard error body an
     ['/ops/members/bulk.csv', 'encoding=utf-8'],
   ])('GET %s: unknown, wrongly typed and injected query parameters are refused', async (path, valid) => {
     const before = await counts();
-    for (const query of [`${valid}&isAdmin=1`, 'page=abc&encoding=ebcdic&idLink=facebook', 'q[$gt]=&status[$ne]=x&encoding[$gt]=']) {
+    for (const query of [
+      `${valid}&isAdmin=1`,
+      'page=abc&encoding=ebcdic&idLink=facebook',
+      'q[$gt]=&status[$ne]=x&encoding[$gt]=',
+    ]) {
       const answer = await fetch(`${api.url}${path}?${query}`, { headers: viewer() });
       expect(answer.status, `${path}?${query}`).toBe(400);
       expectErrorBody(await answer.json(), `${path}?${query}`);
@@ -172,7 +299,9 @@ describe('issue 7: one error shape for 404, 405, 413 and 429; security headers',
       expect(refused.status).toBe(429);
       expect(refused.headers.get('ratelimit-policy')).toMatch(/q=3/);
       expectErrorBody(await refused.json(), '429');
-      expect((await fetch(`${limited.url}/api/amazon-pay/notifications`, { method: 'POST', body: 'x' })).status).not.toBe(429);
+      expect(
+        (await fetch(`${limited.url}/api/amazon-pay/notifications`, { method: 'POST', body: 'x' })).status,
+      ).not.toBe(429);
       expect((await fetch(`${limited.url}/healthz`)).status).toBe(200);
     } finally {
       await limited.close();
@@ -200,7 +329,9 @@ describe('issue 7: metrics, OpenAPI document and docs page', () => {
     const metrics = await fetch(`${api.url}/metrics`, { headers: viewer() });
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/products",status_code="200"\}/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/products",status_code="200"\}/,
+    );
     expect(text).toContain('process_cpu_user_seconds_total');
     // Ids never become label values.
     expect(text).not.toContain(run.orderId);
@@ -209,7 +340,17 @@ describe('issue 7: metrics, OpenAPI document and docs page', () => {
   it('/openapi.json is generated from the zod schemas; /docs serves Swagger UI from the API origin', async () => {
     const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { additionalProperties?: boolean; properties?: object } }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<string, { schema: { additionalProperties?: boolean; properties?: object } }>;
+            };
+          }
+        >
+      >;
     };
     expect(document.openapi).toBe('3.1.0');
     const checkout = document.paths['/api/checkouts']?.['post']?.requestBody?.content['application/json']?.schema;
@@ -241,7 +382,11 @@ describe('issue 7: request logs redact personal data and credentials', () => {
     const logged = await startTestApi('http_logs', { deps: { log } });
     try {
       await fetch(`${logged.url}/api/orders/ORD-20260101-BBBBBBBB?token=secret-order-token-in-query`, {
-        headers: { authorization: 'Bearer secret-bearer-value', cookie: 'shop.sid=secret-cookie-value', 'x-order-token': 'secret-order-token-header' },
+        headers: {
+          authorization: 'Bearer secret-bearer-value',
+          cookie: 'shop.sid=secret-cookie-value',
+          'x-order-token': 'secret-order-token-header',
+        },
       });
       log.info(
         {
@@ -262,7 +407,19 @@ describe('issue 7: request logs redact personal data and credentials', () => {
     expect(text).toContain('"authorization":"[Redacted]"');
     expect(text).toContain('"cookie":"[Redacted]"');
     expect(text).toContain('"x-order-token":"[Redacted]"');
-    for (const secret of ['secret-bearer-value', 'secret-cookie-value', 'secret-order-token', '山田 太郎', 'taro.yamada@example.jp', '090-1234-5678', '09012345678', '神南1-2-3', '150-0041', 'member-password', 'another-password']) {
+    for (const secret of [
+      'secret-bearer-value',
+      'secret-cookie-value',
+      'secret-order-token',
+      '山田 太郎',
+      'taro.yamada@example.jp',
+      '090-1234-5678',
+      '09012345678',
+      '神南1-2-3',
+      '150-0041',
+      'member-password',
+      'another-password',
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
     // Not a person's name: kept.

@@ -40,16 +40,28 @@ describe('sign in with Amazon', () => {
     const config = await shopper.get('/api/auth/amazon/button-config');
     expect(config.status).toBe(200);
     expect(config.body.productType).toBe('SignIn');
-    expect(JSON.parse(config.body.payloadJSON)).toMatchObject({ signInReturnUrl: `${api.config.api.publicBaseUrl}/amazon-sign-in` });
+    expect(JSON.parse(config.body.payloadJSON)).toMatchObject({
+      signInReturnUrl: `${api.config.api.publicBaseUrl}/amazon-sign-in`,
+    });
 
     const signIn = await signInWithAmazon(shopper, 'taro');
     expect(signIn.status).toBe(200);
-    expect(signIn.body).toMatchObject({ status: 'link_or_register', buyer: { name: '山田 太郎', email: 'taro.yamada@example.jp' } });
+    expect(signIn.body).toMatchObject({
+      status: 'link_or_register',
+      buyer: { name: '山田 太郎', email: 'taro.yamada@example.jp' },
+    });
 
     const registered = await shopper.post('/api/auth/amazon/register', { newsletter: false });
     expect(registered.status).toBe(201);
     const member = registered.body.member;
-    expect(member).toMatchObject({ email: 'taro.yamada@example.jp', name: '山田 太郎', amazonLinked: true, hasPassword: false, newsletter: false, mobileMail: null });
+    expect(member).toMatchObject({
+      email: 'taro.yamada@example.jp',
+      name: '山田 太郎',
+      amazonLinked: true,
+      hasPassword: false,
+      newsletter: false,
+      mobileMail: null,
+    });
     expect(member.prefecture).toBe('東京都');
     expect(member.postalCode).toBe('1500041');
     expect(member.amazonLinkedAt).toBe(member.registeredAt);
@@ -80,7 +92,10 @@ describe('sign in with Amazon', () => {
 
     const before = Date.now();
     expect((await signInWithAmazon(shopper, 'hanako')).body.status).toBe('link_or_register');
-    const login = await shopper.post('/api/auth/login', { email: 'hanako.member@example.jp', password: 'correct horse battery' });
+    const login = await shopper.post('/api/auth/login', {
+      email: 'hanako.member@example.jp',
+      password: 'correct horse battery',
+    });
     expect(login.status).toBe(200);
     expect(login.body.linkedAmazon).toBe(true);
     expect(login.body.member.amazonLinked).toBe(true);
@@ -89,7 +104,10 @@ describe('sign in with Amazon', () => {
     expect(login.body.member.amazonLinkedAt).not.toBe(login.body.member.registeredAt);
 
     const fresh = new Shopper(api.url);
-    expect((await signInWithAmazon(fresh, 'hanako')).body).toMatchObject({ status: 'logged_in', member: { email: 'hanako.member@example.jp' } });
+    expect((await signInWithAmazon(fresh, 'hanako')).body).toMatchObject({
+      status: 'logged_in',
+      member: { email: 'hanako.member@example.jp' },
+    });
   });
 
   it('L2: registering through the form while signed in with Amazon links the new member', async () => {
@@ -107,7 +125,10 @@ describe('sign in with Amazon', () => {
     expect(registered.status).toBe(201);
     const refused = await signInWithAmazon(other, 'taro');
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toEqual({ code: 'buyer_linked_elsewhere', message: MEMBER_MESSAGES.amazonBuyerLinkedElsewhere });
+    expect(refused.body.error).toEqual({
+      code: 'buyer_linked_elsewhere',
+      message: MEMBER_MESSAGES.amazonBuyerLinkedElsewhere,
+    });
     const me = await other.get('/api/members/me');
     expect(me.body.member).toMatchObject({ email: 'someone.else@example.jp', amazonLinked: false });
     expect(await api.database.models.AmazonLink.countDocuments({ memberId: registered.body.member.memberId })).toBe(0);
@@ -138,10 +159,16 @@ describe('L8: members registered through Amazon set a password later', () => {
     await signInWithAmazon(shopper, 'taro');
     const set = await shopper.post('/api/members/me/password', { newPassword: 'amazon-member-pass' });
     expect(set.status).toBe(200);
-    const login = await new Shopper(api.url).post('/api/auth/login', { email: 'taro.yamada@example.jp', password: 'amazon-member-pass' });
+    const login = await new Shopper(api.url).post('/api/auth/login', {
+      email: 'taro.yamada@example.jp',
+      password: 'amazon-member-pass',
+    });
     expect(login.status).toBe(200);
     // Now that a password exists, changing it needs the current one.
-    const wrong = await shopper.post('/api/members/me/password', { currentPassword: 'nope', newPassword: 'another-password' });
+    const wrong = await shopper.post('/api/members/me/password', {
+      currentPassword: 'nope',
+      newPassword: 'another-password',
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.message).toBe(MEMBER_MESSAGES.currentPasswordWrong);
   });
@@ -160,8 +187,12 @@ describe('L8: members registered through Amazon set a password later', () => {
     const mail = api.mailer.sent.findLast((m) => m.to === email);
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
     expect(token).toBeDefined();
-    expect((await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'reset-password-1' })).status).toBe(200);
-    expect((await new Shopper(api.url).post('/api/auth/login', { email, password: 'reset-password-1' })).status).toBe(200);
+    expect(
+      (await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'reset-password-1' })).status,
+    ).toBe(200);
+    expect((await new Shopper(api.url).post('/api/auth/login', { email, password: 'reset-password-1' })).status).toBe(
+      200,
+    );
     const reused = await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'reset-password-2' });
     expect(reused.status).toBe(422);
     expect(reused.body.error.message).toBe(MEMBER_MESSAGES.resetTokenInvalid);
@@ -171,7 +202,10 @@ describe('L8: members registered through Amazon set a password later', () => {
     const expiring = /token=([A-Za-z0-9_-]+)/.exec(api.mailer.sent.findLast((m) => m.to === email)?.text ?? '')?.[1];
     clockOffsetMs = (api.config.members.passwordResetTtlMinutes + 1) * 60_000;
     try {
-      expect((await shopper.post('/api/auth/password-reset/confirm', { token: expiring, newPassword: 'reset-password-3' })).status).toBe(422);
+      expect(
+        (await shopper.post('/api/auth/password-reset/confirm', { token: expiring, newPassword: 'reset-password-3' }))
+          .status,
+      ).toBe(422);
     } finally {
       clockOffsetMs = 0;
     }
@@ -185,19 +219,30 @@ describe('registration and login', () => {
     const dup = await new Shopper(api.url).post('/api/members', { ...formMember('DUP@example.jp') });
     expect(dup.status).toBe(409);
     expect(dup.body.error.message).toBe(MEMBER_MESSAGES.emailTaken);
-    const short = await new Shopper(api.url).post('/api/members', { ...formMember('short@example.jp'), password: 'short' });
+    const short = await new Shopper(api.url).post('/api/members', {
+      ...formMember('short@example.jp'),
+      password: 'short',
+    });
     expect(short.status).toBe(400);
     expect(short.body.error.details.fields[0].path).toBe('password');
     const extra = await new Shopper(api.url).post('/api/members', { ...formMember('x@example.jp'), isAdmin: true });
     expect(extra.status).toBe(400);
     const injection = await new Shopper(api.url).post('/api/auth/login', { email: { $gt: '' }, password: 'x' });
     expect(injection.status).toBe(400);
-    expect(await api.database.models.Member.countDocuments({ email: { $in: ['short@example.jp', 'x@example.jp'] } })).toBe(0);
+    expect(
+      await api.database.models.Member.countDocuments({ email: { $in: ['short@example.jp', 'x@example.jp'] } }),
+    ).toBe(0);
   });
 
   it('refuses a wrong password with one message for both unknown e-mail and wrong password', async () => {
-    const a = await new Shopper(api.url).post('/api/auth/login', { email: 'dup@example.jp', password: 'wrong password' });
-    const b = await new Shopper(api.url).post('/api/auth/login', { email: 'nobody@example.jp', password: 'wrong password' });
+    const a = await new Shopper(api.url).post('/api/auth/login', {
+      email: 'dup@example.jp',
+      password: 'wrong password',
+    });
+    const b = await new Shopper(api.url).post('/api/auth/login', {
+      email: 'nobody@example.jp',
+      password: 'wrong password',
+    });
     expect(a.status).toBe(401);
     expect(b.body).toEqual(a.body);
   });
@@ -206,7 +251,9 @@ describe('registration and login', () => {
 describe('ops: member search and exports', () => {
   it('refuses ops calls without the bearer token or with a wrong one', async () => {
     expect((await fetch(`${api.url}/ops/members`)).status).toBe(401);
-    expect((await fetch(`${api.url}/ops/members`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect(
+      (await fetch(`${api.url}/ops/members`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status,
+    ).toBe(401);
   });
 
   it('L5: the filter "ID link: Amazon" returns exactly the Amazon-linked members, paged', async () => {
@@ -216,10 +263,14 @@ describe('ops: member search and exports', () => {
     const page1 = (await response.json()) as { total: number; members: { memberId: string; amazonLinked: boolean }[] };
     expect(page1.total).toBe(linked.length);
     expect(page1.members).toHaveLength(2);
-    const all = (await (await fetch(`${api.url}/ops/members?idLink=amazon&pageSize=200`, { headers: opsHeaders() })).json()) as typeof page1;
+    const all = (await (
+      await fetch(`${api.url}/ops/members?idLink=amazon&pageSize=200`, { headers: opsHeaders() })
+    ).json()) as typeof page1;
     expect(all.members.map((m) => m.memberId).sort()).toEqual(linked.map((m) => m.memberId).sort());
     expect(all.members.every((m) => m.amazonLinked)).toBe(true);
-    const none = (await (await fetch(`${api.url}/ops/members?idLink=none&pageSize=200`, { headers: opsHeaders() })).json()) as typeof page1;
+    const none = (await (
+      await fetch(`${api.url}/ops/members?idLink=none&pageSize=200`, { headers: opsHeaders() })
+    ).json()) as typeof page1;
     expect(none.members.every((m) => !m.amazonLinked)).toBe(true);
     expect(none.total + all.total).toBe(await api.database.models.Member.countDocuments());
     expect((await fetch(`${api.url}/ops/members?idLink=facebook`, { headers: opsHeaders() })).status).toBe(400);
@@ -230,7 +281,10 @@ describe('ops: member search and exports', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     const text = (await response.text()).replace(/^\uFEFF/, '');
-    const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
+    const [header, ...rows] = text
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
     const linkColumn = header?.indexOf('AmazonID連携日時') ?? -1;
     const registeredColumn = header?.indexOf('登録日時') ?? -1;
     const emailColumn = header?.indexOf('メールアドレス') ?? -1;
@@ -243,7 +297,9 @@ describe('ops: member search and exports', () => {
     expect(taro?.[linkColumn]).toBe(taro?.[registeredColumn]);
     expect(byEmail.get('someone.else@example.jp')?.[linkColumn]).toBe('');
 
-    const filtered = await fetch(`${api.url}/ops/members/export.csv?idLink=amazon&encoding=shift_jis`, { headers: opsHeaders() });
+    const filtered = await fetch(`${api.url}/ops/members/export.csv?idLink=amazon&encoding=shift_jis`, {
+      headers: opsHeaders(),
+    });
     expect(filtered.headers.get('content-type')).toContain('Shift_JIS');
     const sjis = iconv.decode(Buffer.from(await filtered.arrayBuffer()), 'Shift_JIS');
     const sjisRows = sjis.trimEnd().split('\r\n').slice(1);

@@ -16,7 +16,14 @@ const run = promisify(execFile);
 const cli = inject('temporalCliPath');
 
 /** What the emulator's buyer `taro` gives Amazon: none of it may sit in a history in clear text. */
-const TARO = ['山田 太郎', 'taro.yamada@example.jp', '090-1234-5678', '09012345678', '神南1-2-3', 'サンプルマンション101'];
+const TARO = [
+  '山田 太郎',
+  'taro.yamada@example.jp',
+  '090-1234-5678',
+  '09012345678',
+  '神南1-2-3',
+  'サンプルマンション101',
+];
 
 let api: TestApi;
 let guest: { orderId: string; total: number; chargePermissionId: string };
@@ -26,10 +33,17 @@ const ops = (role: 'viewer' | 'operator') => ({ authorization: `Bearer ${opsToke
 beforeAll(async () => {
   api = await startTestApi('ops_visibility', { worker: true });
   const guestShopper = new Shopper(api.url);
-  const guestRun = await startCheckout(guestShopper, api.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }], { buyer: 'taro', instrument: 'gift_card' });
+  const guestRun = await startCheckout(guestShopper, api.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }], {
+    buyer: 'taro',
+    instrument: 'gift_card',
+  });
   const placed = await finishCheckout(guestShopper, api.emulatorUrl, guestRun);
   expect(placed.body.order?.status, JSON.stringify(placed.body)).toBe('Placed');
-  guest = { orderId: guestRun.orderId, total: placed.body.order.totals.total, chargePermissionId: placed.body.order.chargePermissionId };
+  guest = {
+    orderId: guestRun.orderId,
+    total: placed.body.order.totals.total,
+    chargePermissionId: placed.body.order.chargePermissionId,
+  };
 
   const memberShopper = new Shopper(api.url);
   const registered = await memberShopper.post('/api/members', {
@@ -44,7 +58,10 @@ beforeAll(async () => {
     extra: { birthday: '1985-05-05' },
   });
   expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-  const memberRun = await startCheckout(memberShopper, api.emulatorUrl, [{ productId: 'kyusu', quantity: 1 }], { buyer: 'taro', instrument: 'card' });
+  const memberRun = await startCheckout(memberShopper, api.emulatorUrl, [{ productId: 'kyusu', quantity: 1 }], {
+    buyer: 'taro',
+    instrument: 'card',
+  });
   const memberPlaced = await finishCheckout(memberShopper, api.emulatorUrl, memberRun);
   expect(memberPlaced.body.order?.status, JSON.stringify(memberPlaced.body)).toBe('Placed');
   member = { orderId: memberRun.orderId, memberId: registered.body.member.memberId };
@@ -76,7 +93,8 @@ async function eventuallyListed(query: string, expected: { includes: string[]; e
   let last: string[] = [];
   while (Date.now() < deadline) {
     last = await cliList(query);
-    if (expected.includes.every((id) => last.includes(id)) && expected.excludes.every((id) => !last.includes(id))) return;
+    if (expected.includes.every((id) => last.includes(id)) && expected.excludes.every((id) => !last.includes(id)))
+      return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   expect.fail(`query ${query} listed ${JSON.stringify(last)}; expected ${JSON.stringify(expected)}`);
@@ -138,11 +156,28 @@ describe('issue 7: buyer personal data is encrypted in workflow histories', () =
 
   it('the CLI (`temporal workflow show --output json`) shows no personal data either', async () => {
     if (cli === undefined) return;
-    const { stdout } = await run(cli, ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace'), '--workflow-id', orderWorkflowId(guest.orderId), '--output', 'json'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      cli,
+      [
+        'workflow',
+        'show',
+        '--address',
+        inject('temporalAddress'),
+        '--namespace',
+        inject('temporalNamespace'),
+        '--workflow-id',
+        orderWorkflowId(guest.orderId),
+        '--output',
+        'json',
+      ],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     // Payload data is printed as base64 (or as JSON when readable): look at both.
-    const decoded = [...stdout.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)].map((m) => Buffer.from(m[1] as string, 'base64').toString('utf8')).join('\n');
+    const decoded = [...stdout.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)]
+      .map((m) => Buffer.from(m[1] as string, 'base64').toString('utf8'))
+      .join('\n');
     for (const value of TARO) {
       expect(stdout, value).not.toContain(value);
       expect(decoded, value).not.toContain(value);
@@ -166,7 +201,11 @@ describe('issue 7: the codec server', () => {
     }));
   }
   const decode = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${api.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': api.config.temporal.namespace, ...headers }, body: JSON.stringify(body) });
+    fetch(`${api.url}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': api.config.temporal.namespace, ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('decodes a raw history only with valid ops credentials: 401 without or with a wrong token, 200 for a viewer', async () => {
     const payloads = await rawPayloadsJson();
@@ -190,8 +229,15 @@ describe('issue 7: the codec server', () => {
   });
 
   it('encode then decode round-trips (the UI encodes signal and update input it sends)', async () => {
-    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"a":1}').toString('base64') };
-    const encoded = await fetch(`${api.url}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', ...ops('operator') }, body: JSON.stringify({ payloads: [plain] }) });
+    const plain = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from('{"a":1}').toString('base64'),
+    };
+    const encoded = await fetch(`${api.url}/codec/encode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...ops('operator') },
+      body: JSON.stringify({ payloads: [plain] }),
+    });
     const sealed = (await encoded.json()) as { payloads: unknown[] };
     expect(JSON.stringify(sealed)).not.toContain(plain.data);
     expect((await (await decode(sealed, ops('operator'))).json()) as unknown).toEqual({ payloads: [plain] });
@@ -199,7 +245,10 @@ describe('issue 7: the codec server', () => {
 
   it('a payload that cannot be decrypted is a 422 with the one error body, never a 500 (issue 18)', async () => {
     const b64 = (text: string) => Buffer.from(text).toString('base64');
-    const sealed = (keyId: string, data: string) => ({ metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64(keyId) }, data });
+    const sealed = (keyId: string, data: string) => ({
+      metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64(keyId) },
+      data,
+    });
     const currentKey = api.config.codec.keys[0]?.id ?? '';
     for (const payload of [
       sealed('no-such-key', b64('x'.repeat(64))),
@@ -226,7 +275,11 @@ describe('issue 7: the codec server', () => {
     const preflight = (origin: string) =>
       fetch(`${api.url}/codec/decode`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace,authorization',
+        },
       });
     const ui = await preflight('http://127.0.0.1:8233');
     expect(ui.status).toBe(204);
@@ -244,7 +297,12 @@ describe('issue 7: the codec server', () => {
 
   it('signs staff in with an ops token for the UI (a cookie for the codec path); a wrong token gets none', async () => {
     const login = (token: string) =>
-      fetch(`${api.url}/codec/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }), redirect: 'manual' });
+      fetch(`${api.url}/codec/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }),
+        redirect: 'manual',
+      });
     const refused = await login('not-a-real-token-at-all');
     expect(refused.status).toBe(401);
     expect(refused.headers.get('set-cookie')).toBeNull();
@@ -253,7 +311,10 @@ describe('issue 7: the codec server', () => {
     const cookie = ok.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/codec_session=.+; Max-Age=\d+; Path=\/codec; Expires=.+; HttpOnly; SameSite=Strict/);
     const session = cookie.split(';')[0] as string;
-    expect((await decode({ payloads: await rawPayloadsJson() }, { cookie: session, origin: 'http://127.0.0.1:8233' })).status).toBe(200);
+    expect(
+      (await decode({ payloads: await rawPayloadsJson() }, { cookie: session, origin: 'http://127.0.0.1:8233' }))
+        .status,
+    ).toBe(200);
     expect((await decode({ payloads: [] }, { cookie: `${session.slice(0, -3)}xyz` })).status).toBe(401);
   });
 });
@@ -263,22 +324,37 @@ describe('issue 7: ops API roles and audit', () => {
     const without = await fetch(`${api.url}/ops/orders`);
     expect(without.status).toBe(401);
     expect(await without.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
-    expect((await fetch(`${api.url}/ops/orders`, { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } })).status).toBe(401);
+    expect(
+      (await fetch(`${api.url}/ops/orders`, { headers: { authorization: 'Bearer wrong-wrong-wrong-wrong' } })).status,
+    ).toBe(401);
   });
 
   it('a viewer reads but cannot act (403 on capture), and each call leaves an audit row', async () => {
     const listed = await fetch(`${api.url}/ops/orders?pageSize=5`, { headers: ops('viewer') });
     expect(listed.status).toBe(200);
-    const capture = await fetch(`${api.url}/ops/orders/ORD-20260101-AAAAAAAA/capture`, { method: 'POST', headers: { ...ops('viewer'), 'content-type': 'application/json' }, body: '{}' });
+    const capture = await fetch(`${api.url}/ops/orders/ORD-20260101-AAAAAAAA/capture`, {
+      method: 'POST',
+      headers: { ...ops('viewer'), 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(capture.status).toBe(403);
     expect(await capture.json()).toMatchObject({ error: { code: 'forbidden' } });
     // The audit rows are written before the answers are sent.
-    expect(await api.database.models.Audit.find({ actor: 'viewer', path: { $in: ['/ops/orders', '/ops/orders/ORD-20260101-AAAAAAAA/capture'] } }).lean())
-      .toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ method: 'GET', path: '/ops/orders', status: 200, role: 'viewer' }),
-          expect.objectContaining({ method: 'POST', path: '/ops/orders/ORD-20260101-AAAAAAAA/capture', status: 403, role: 'viewer' }),
-        ]),
-      );
+    expect(
+      await api.database.models.Audit.find({
+        actor: 'viewer',
+        path: { $in: ['/ops/orders', '/ops/orders/ORD-20260101-AAAAAAAA/capture'] },
+      }).lean(),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ method: 'GET', path: '/ops/orders', status: 200, role: 'viewer' }),
+        expect.objectContaining({
+          method: 'POST',
+          path: '/ops/orders/ORD-20260101-AAAAAAAA/capture',
+          status: 403,
+          role: 'viewer',
+        }),
+      ]),
+    );
   });
 });

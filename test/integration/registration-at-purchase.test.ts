@@ -65,10 +65,15 @@ describe('issue 12 item 5: e-mail addresses are normalized for every member writ
     const mail = api.mailer.sent.findLast((sent) => sent.to === 'taro@example.jp');
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
     expect(token, 'the reset mail reaches the member').toBeDefined();
-    expect((await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'set-after-purchase' })).status).toBe(200);
+    expect(
+      (await shopper.post('/api/auth/password-reset/confirm', { token, newPassword: 'set-after-purchase' })).status,
+    ).toBe(200);
 
     for (const typed of ['taro@example.jp', 'TARO@EXAMPLE.JP']) {
-      const login = await new Shopper(api.url).post('/api/auth/login', { email: typed, password: 'set-after-purchase' });
+      const login = await new Shopper(api.url).post('/api/auth/login', {
+        email: typed,
+        password: 'set-after-purchase',
+      });
       expect(login.status, typed).toBe(200);
       expect(login.body.member).toMatchObject({ email: 'taro@example.jp', amazonLinked: true });
     }
@@ -85,8 +90,12 @@ describe('issue 12 item 5: e-mail addresses are normalized for every member writ
 
     // The other way round: registered through the form, then at purchase with capitals.
     expect((await new Shopper(api.url).post('/api/members', formMember('hanako@example.jp'))).status).toBe(201);
-    expect(await activities.registerMemberAtPurchase(purchaseRegistration(' Hanako@Example.jp '))).toEqual({ outcome: 'email_taken' });
-    expect(await api.database.models.Member.countDocuments({ email: { $in: ['taro@example.jp', 'hanako@example.jp'] } })).toBe(2);
+    expect(await activities.registerMemberAtPurchase(purchaseRegistration(' Hanako@Example.jp '))).toEqual({
+      outcome: 'email_taken',
+    });
+    expect(
+      await api.database.models.Member.countDocuments({ email: { $in: ['taro@example.jp', 'hanako@example.jp'] } }),
+    ).toBe(2);
     expect(await api.database.models.Member.countDocuments({ email: /^(taro|hanako)@example\.jp$/i })).toBe(2);
   });
 
@@ -137,17 +146,32 @@ describe('issue 12 item 4: registration at purchase retried after a crash conver
   }
 
   /** One member with the address, linked to the buyer, link time = registration time (L2, L7). */
-  async function expectConverged(input: ReturnType<typeof purchaseRegistration>, outcome: Awaited<ReturnType<typeof activities.registerMemberAtPurchase>>, registeredAt: Date) {
+  async function expectConverged(
+    input: ReturnType<typeof purchaseRegistration>,
+    outcome: Awaited<ReturnType<typeof activities.registerMemberAtPurchase>>,
+    registeredAt: Date,
+  ) {
     const { Member, AmazonLink } = api.database.models;
-    expect(outcome).toEqual({ outcome: 'registered', memberId: `M-${input.orderId}`, registeredAt: registeredAt.toISOString() });
+    expect(outcome).toEqual({
+      outcome: 'registered',
+      memberId: `M-${input.orderId}`,
+      registeredAt: registeredAt.toISOString(),
+    });
     const members = await Member.find({ email: input.email }).lean();
     expect(members).toHaveLength(1);
-    expect(members[0]).toMatchObject({ memberId: `M-${input.orderId}`, amazonBuyerId: input.buyerId, registeredAt, amazonLinkedAt: registeredAt });
-    expect(await AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, buyerId: 1, memberId: 1, linkedAt: 1 }).lean()).toEqual([
-      { buyerId: input.buyerId, memberId: `M-${input.orderId}`, linkedAt: registeredAt },
-    ]);
+    expect(members[0]).toMatchObject({
+      memberId: `M-${input.orderId}`,
+      amazonBuyerId: input.buyerId,
+      registeredAt,
+      amazonLinkedAt: registeredAt,
+    });
+    expect(
+      await AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, buyerId: 1, memberId: 1, linkedAt: 1 }).lean(),
+    ).toEqual([{ buyerId: input.buyerId, memberId: `M-${input.orderId}`, linkedAt: registeredAt }]);
     // L2: the Amazon account finds the member (what sign in with Amazon looks up).
-    expect((await createMemberRepository(api.database.models).findByAmazonBuyerId(input.buyerId))?.memberId).toBe(`M-${input.orderId}`);
+    expect((await createMemberRepository(api.database.models).findByAmazonBuyerId(input.buyerId))?.memberId).toBe(
+      `M-${input.orderId}`,
+    );
   }
 
   it('L2/L7: crash after the member was created, before the link: the retry links it, link time = registration time', async () => {
@@ -161,7 +185,11 @@ describe('issue 12 item 4: registration at purchase retried after a crash conver
     const input = purchaseRegistration('crash.inside.link@example.jp');
     const registeredAt = crashedAt();
     await memberRowOnly(input, registeredAt);
-    await api.database.models.AmazonLink.create({ buyerId: input.buyerId, memberId: `M-${input.orderId}`, linkedAt: registeredAt });
+    await api.database.models.AmazonLink.create({
+      buyerId: input.buyerId,
+      memberId: `M-${input.orderId}`,
+      linkedAt: registeredAt,
+    });
     await expectConverged(input, await activities.registerMemberAtPurchase(input), registeredAt);
   });
 
@@ -176,7 +204,10 @@ describe('issue 12 item 4: registration at purchase retried after a crash conver
 
   it('L2/L7: two attempts at once (a timed-out attempt still running when its retry starts) end with the one linked member, neither refused as taken', async () => {
     const input = purchaseRegistration('two.attempts@example.jp');
-    const [a, b] = await Promise.all([activities.registerMemberAtPurchase(input), activities.registerMemberAtPurchase(input)]);
+    const [a, b] = await Promise.all([
+      activities.registerMemberAtPurchase(input),
+      activities.registerMemberAtPurchase(input),
+    ]);
     expect(b).toEqual(a);
     await expectConverged(input, a, new Date((a as { registeredAt: string }).registeredAt));
   });
@@ -187,13 +218,19 @@ describe('issue 12 item 4: registration at purchase retried after a crash conver
     // Between the crash and the retry the buyer signed in with Amazon and linked an existing member.
     const other = await new Shopper(api.url).post('/api/members', formMember('other.member@example.jp'));
     expect(other.status).toBe(201);
-    await api.database.models.AmazonLink.create({ buyerId: input.buyerId, memberId: other.body.member.memberId, linkedAt: new Date() });
+    await api.database.models.AmazonLink.create({
+      buyerId: input.buyerId,
+      memberId: other.body.member.memberId,
+      linkedAt: new Date(),
+    });
 
     expect(await activities.registerMemberAtPurchase(input)).toEqual({ outcome: 'buyer_linked_elsewhere' });
     expect(await activities.registerMemberAtPurchase(input)).toEqual({ outcome: 'buyer_linked_elsewhere' });
     // No member without its link stays behind to hold the address (it could never log in: no password, no Amazon).
     expect(await api.database.models.Member.countDocuments({ email: input.email })).toBe(0);
-    expect(await api.database.models.AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, memberId: 1 }).lean()).toEqual([{ memberId: other.body.member.memberId }]);
+    expect(
+      await api.database.models.AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, memberId: 1 }).lean(),
+    ).toEqual([{ memberId: other.body.member.memberId }]);
     // The address is free again: the buyer can register with it later.
     expect((await new Shopper(api.url).post('/api/members', formMember(input.email))).status).toBe(201);
   });

@@ -37,7 +37,9 @@ describe('harness: workflow + activity + database on the Temporal dev server', (
     const [first, second] = await worker.runUntil(async () => {
       const handle = await client.workflow.start('stackSelfCheck', { args: ['dev-1'], taskQueue, workflowId });
       // A second start with the same business id must not run the work again.
-      await expect(client.workflow.start('stackSelfCheck', { args: ['dev-1'], taskQueue, workflowId })).rejects.toThrow(/already started/i);
+      await expect(client.workflow.start('stackSelfCheck', { args: ['dev-1'], taskQueue, workflowId })).rejects.toThrow(
+        /already started/i,
+      );
       const result = await handle.result();
       return [result, await client.workflow.getHandle(workflowId).result()];
     });

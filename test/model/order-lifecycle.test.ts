@@ -38,39 +38,71 @@ afterAll(async () => {
 });
 
 describe('order lifecycle: model-based (buyers, staff, Amazon faults, worker restarts)', () => {
-  it(`every invariant holds after every step (${RUNS} sequences, seed ${SEED})`, { timeout: RUNS * 30_000 + 60_000 }, async () => {
-    const runs: RunCoverage[] = [];
-    const started = Date.now();
-    const details = await fc.check(
-      fc.asyncProperty(setupArbitrary, commandSequence({ slowFaults: SLOW_FAULTS }), async (setup, commands) => {
-        const { model, real } = await startRun(h, faults, setup);
-        try {
-          await fc.asyncModelRun(() => ({ model, real }), commands);
-        } finally {
-          runs.push(real.coverage);
-          // A finished sequence's order stops here, so later sequences' time jumps do not wake it.
-          await terminateWhenIdle(real.handle);
-          faults.journal.splice(0, faults.journal.length);
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, verbose: 1 },
-    );
-    const report = coverageReport(runs, { runs: details.numRuns, seed: SEED, failed: details.failed, seconds: Math.round((Date.now() - started) / 1000) });
-    console.log(report.text);
-    if (REPORT !== undefined) {
-      mkdirSync('.test-results', { recursive: true });
-      writeFileSync(REPORT, JSON.stringify({ ...report.summary, counterexample: details.failed ? `${fc.defaultReportMessage(details)}\n${String(details.errorInstance)}` : null }, null, 2));
-    }
-    if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? 'a sequence broke an invariant'}\n\n${String(details.errorInstance)}`);
-    expect(details.numRuns).toBe(RUNS);
-  });
+  it(
+    `every invariant holds after every step (${RUNS} sequences, seed ${SEED})`,
+    { timeout: RUNS * 30_000 + 60_000 },
+    async () => {
+      const runs: RunCoverage[] = [];
+      const started = Date.now();
+      const details = await fc.check(
+        fc.asyncProperty(setupArbitrary, commandSequence({ slowFaults: SLOW_FAULTS }), async (setup, commands) => {
+          const { model, real } = await startRun(h, faults, setup);
+          try {
+            await fc.asyncModelRun(() => ({ model, real }), commands);
+          } finally {
+            runs.push(real.coverage);
+            // A finished sequence's order stops here, so later sequences' time jumps do not wake it.
+            await terminateWhenIdle(real.handle);
+            faults.journal.splice(0, faults.journal.length);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, verbose: 1 },
+      );
+      const report = coverageReport(runs, {
+        runs: details.numRuns,
+        seed: SEED,
+        failed: details.failed,
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
+      console.log(report.text);
+      if (REPORT !== undefined) {
+        mkdirSync('.test-results', { recursive: true });
+        writeFileSync(
+          REPORT,
+          JSON.stringify(
+            {
+              ...report.summary,
+              counterexample: details.failed
+                ? `${fc.defaultReportMessage(details)}\n${String(details.errorInstance)}`
+                : null,
+            },
+            null,
+            2,
+          ),
+        );
+      }
+      if (details.failed)
+        throw new Error(
+          `${fc.defaultReportMessage(details) ?? 'a sequence broke an invariant'}\n\n${String(details.errorInstance)}`,
+        );
+      expect(details.numRuns).toBe(RUNS);
+    },
+  );
 });
 
 function coverageReport(runs: RunCoverage[], meta: { runs: number; seed: number; failed: boolean; seconds: number }) {
-  const count = (values: string[]) => Object.fromEntries([...values.reduce((map, v) => map.set(v, (map.get(v) ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1]));
+  const count = (values: string[]) =>
+    Object.fromEntries(
+      [...values.reduce((map, v) => map.set(v, (map.get(v) ?? 0) + 1), new Map<string, number>())].sort(
+        (a, b) => b[1] - a[1],
+      ),
+    );
   const per = (f: (r: RunCoverage) => number) => {
     const values = runs.map(f).sort((a, b) => a - b);
-    return { mean: Number((values.reduce((s, v) => s + v, 0) / Math.max(1, values.length)).toFixed(1)), max: values.at(-1) ?? 0 };
+    return {
+      mean: Number((values.reduce((s, v) => s + v, 0) / Math.max(1, values.length)).toFixed(1)),
+      max: values.at(-1) ?? 0,
+    };
   };
   const summary = {
     ...meta,

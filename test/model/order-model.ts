@@ -11,7 +11,11 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { readPointAccount } from '../../activities/points.js';
 import type { CartItem } from '../../domain/cart.js';
 import { amountLimit } from '../../domain/amount-limits.js';
-import { ADDRESS_UNUSABLE_MESSAGE, AMAZON_UNAVAILABLE_MESSAGE, SINGLE_DESTINATION_MESSAGE } from '../../domain/messages.js';
+import {
+  ADDRESS_UNUSABLE_MESSAGE,
+  AMAZON_UNAVAILABLE_MESSAGE,
+  SINGLE_DESTINATION_MESSAGE,
+} from '../../domain/messages.js';
 import {
   amazonNotification,
   amazonReturn,
@@ -25,11 +29,26 @@ import {
   type OrderStatus,
   type OrderView,
 } from '../../workflows/order/definitions.js';
-import { idempotencyViolations, type AmazonOperation, type FaultyAmazonPay, type PlannedFault } from '../support/amazon-faults.js';
+import {
+  idempotencyViolations,
+  type AmazonOperation,
+  type FaultyAmazonPay,
+  type PlannedFault,
+} from '../support/amazon-faults.js';
 import type { AmazonChoice } from '../support/checkout.js';
 import { procedureForm } from '../support/checkout.js';
 import { eventually } from '../support/servers.js';
-import { buyerAtAmazon, chooseAgain, confirmAtAmazon, KYUSU, memberWithPoints, queryOrder, startOrder, TEA, type OrderHarness } from '../support/order-harness.js';
+import {
+  buyerAtAmazon,
+  chooseAgain,
+  confirmAtAmazon,
+  KYUSU,
+  memberWithPoints,
+  queryOrder,
+  startOrder,
+  TEA,
+  type OrderHarness,
+} from '../support/order-harness.js';
 
 // ---- the system under test and what the model knows -------------------------------------------
 
@@ -77,7 +96,10 @@ async function attempt<T>(call: () => Promise<T>): Promise<{ ok: true; value: T 
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause as { type?: string; message: string; details?: unknown[] } | undefined;
-      return { ok: false, refusal: { type: cause?.type, message: cause?.message ?? error.message, details: cause?.details?.[0] } };
+      return {
+        ok: false,
+        refusal: { type: cause?.type, message: cause?.message ?? error.message, details: cause?.details?.[0] },
+      };
     }
     throw error;
   }
@@ -90,8 +112,13 @@ const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
 /** A buyer-facing refusal is in Japanese; the SPEC's texts exactly. */
 function buyerMessageOk(refusal: Refusal): void {
-  if (!JAPANESE.test(refusal.message)) throw new Error(`buyer-facing refusal not in Japanese: ${refusal.type} ${refusal.message}`);
-  if (refusal.type === 'Order.AddressUnusable' && refusal.message !== ADDRESS_UNUSABLE_MESSAGE && refusal.message !== SINGLE_DESTINATION_MESSAGE) {
+  if (!JAPANESE.test(refusal.message))
+    throw new Error(`buyer-facing refusal not in Japanese: ${refusal.type} ${refusal.message}`);
+  if (
+    refusal.type === 'Order.AddressUnusable' &&
+    refusal.message !== ADDRESS_UNUSABLE_MESSAGE &&
+    refusal.message !== SINGLE_DESTINATION_MESSAGE
+  ) {
     throw new Error(`C7 message is not the SPEC text: ${refusal.message}`);
   }
 }
@@ -158,47 +185,77 @@ export async function checkInvariants(r: Real): Promise<void> {
     const { state, points } = view.purchasePoints;
     const activated = state === 'usable' || (state === 'revoked' && revoked > 0) ? points : 0;
     const expected = initial - spent + returned + activated - revoked;
-    if (account.balance !== expected) problems.push(`points balance ${account.balance}, expected ${expected} (initial ${initial} − spent ${spent} + returned ${returned} + activated ${activated} − revoked ${revoked})`);
+    if (account.balance !== expected)
+      problems.push(
+        `points balance ${account.balance}, expected ${expected} (initial ${initial} − spent ${spent} + returned ${returned} + activated ${activated} − revoked ${revoked})`,
+      );
     if (account.balance < 0) problems.push(`points balance negative: ${account.balance}`);
     const reserved = ['Confirmed', 'Authorizing'].includes(view.status) ? view.pointsUsed : 0;
-    if (account.reserved !== reserved) problems.push(`points reserved ${account.reserved}, expected ${reserved} in ${view.status}`);
+    if (account.reserved !== reserved)
+      problems.push(`points reserved ${account.reserved}, expected ${reserved} in ${view.status}`);
     const pending = state === 'pending' ? points : 0;
     if (account.pending !== pending) problems.push(`points pending ${account.pending}, expected ${pending}`);
   }
-  if (view.totals.pointsDiscount !== view.pointsUsed) problems.push(`points discount ${view.totals.pointsDiscount} ≠ points used ${view.pointsUsed}`);
+  if (view.totals.pointsDiscount !== view.pointsUsed)
+    problems.push(`points discount ${view.totals.pointsDiscount} ≠ points used ${view.pointsUsed}`);
 
   // Money, against Amazon's own ledger.
   const engine = r.h.emu.emulator.engine;
-  const permissions = [...engine.permissions.values()].filter((permission) => permission.merchantMetadata.merchantReferenceId === r.orderId);
+  const permissions = [...engine.permissions.values()].filter(
+    (permission) => permission.merchantMetadata.merchantReferenceId === r.orderId,
+  );
   if (permissions.length > 1) problems.push(`${permissions.length} charge permissions for one order`);
   const permission = permissions[0];
   if (permission !== undefined) {
     const charges = permission.chargeIds.map((id) => engine.charges.get(id)).filter((c) => c !== undefined);
     const refunds = [...engine.refunds.values()].filter((refund) => refund.chargePermissionId === permission.id);
-    const authorized = charges.filter((c) => c.status.state !== 'Declined' && c.status.state !== 'Canceled').reduce((sum, c) => sum + c.chargeAmount, 0);
-    const captured = charges.filter((c) => c.status.state === 'Captured').reduce((sum, c) => sum + (c.captureAmount ?? 0), 0);
-    const refunded = refunds.filter((refund) => refund.status.state !== 'Declined').reduce((sum, refund) => sum + refund.amount, 0);
-    if (captured > charges.filter((c) => c.status.state !== 'Declined').reduce((sum, c) => sum + c.chargeAmount, 0)) problems.push(`Amazon captured ${captured} > authorized ${authorized}`);
-    if (p !== null && authorized > amountLimit(p.orderAmount)) problems.push(`authorized ${authorized} > the A2 cap ${amountLimit(p.orderAmount)}`);
+    const authorized = charges
+      .filter((c) => c.status.state !== 'Declined' && c.status.state !== 'Canceled')
+      .reduce((sum, c) => sum + c.chargeAmount, 0);
+    const captured = charges
+      .filter((c) => c.status.state === 'Captured')
+      .reduce((sum, c) => sum + (c.captureAmount ?? 0), 0);
+    const refunded = refunds
+      .filter((refund) => refund.status.state !== 'Declined')
+      .reduce((sum, refund) => sum + refund.amount, 0);
+    if (captured > charges.filter((c) => c.status.state !== 'Declined').reduce((sum, c) => sum + c.chargeAmount, 0))
+      problems.push(`Amazon captured ${captured} > authorized ${authorized}`);
+    if (p !== null && authorized > amountLimit(p.orderAmount))
+      problems.push(`authorized ${authorized} > the A2 cap ${amountLimit(p.orderAmount)}`);
     if (refunded > captured) problems.push(`Amazon refunded ${refunded} > captured ${captured}`);
     if (p === null) {
-      if (charges.length > 0 && !['Authorizing', 'Failed'].includes(view.status)) problems.push(`Amazon has ${charges.length} charge(s) for an order in ${view.status}`);
+      if (charges.length > 0 && !['Authorizing', 'Failed'].includes(view.status))
+        problems.push(`Amazon has ${charges.length} charge(s) for an order in ${view.status}`);
     } else {
       const unanswered = p.unanswered === null ? 0 : 1;
       // A declined authorization holds no money: Amazon answers it with a 400 that names no charge.
-      const unknownCharges = charges.filter((c) => c.status.state !== 'Declined' && !p.charges.some((entry) => entry.chargeId === c.id));
-      if (unknownCharges.length > unanswered) problems.push(`Amazon holds charges the order does not know: ${unknownCharges.map((c) => `${c.id} ${c.status.state}`).join(', ')}`);
+      const unknownCharges = charges.filter(
+        (c) => c.status.state !== 'Declined' && !p.charges.some((entry) => entry.chargeId === c.id),
+      );
+      if (unknownCharges.length > unanswered)
+        problems.push(
+          `Amazon holds charges the order does not know: ${unknownCharges.map((c) => `${c.id} ${c.status.state}`).join(', ')}`,
+        );
       const unknownRefunds = refunds.filter((refund) => !p.refunds.some((entry) => entry.refundId === refund.id));
-      if (unknownRefunds.length > unanswered) problems.push(`Amazon holds refunds the order does not know: ${unknownRefunds.map((x) => x.id).join(', ')}`);
-      const capturedHere = p.charges.filter((c) => c.state === 'Captured').reduce((sum, c) => sum + c.capturedAmount, 0);
+      if (unknownRefunds.length > unanswered)
+        problems.push(`Amazon holds refunds the order does not know: ${unknownRefunds.map((x) => x.id).join(', ')}`);
+      const capturedHere = p.charges
+        .filter((c) => c.state === 'Captured')
+        .reduce((sum, c) => sum + c.capturedAmount, 0);
       if (capturedHere > captured) problems.push(`the order counts ${capturedHere} captured, Amazon ${captured}`);
-      if (p.capturedAmount > 0 && p.refundedAmount > p.capturedAmount) problems.push(`the order refunded ${p.refundedAmount} > captured ${p.capturedAmount}`);
-      if (p.capturedAmount > p.amount && view.status !== 'Placed') problems.push(`captured ${p.capturedAmount} > order amount ${p.amount}`);
+      if (p.capturedAmount > 0 && p.refundedAmount > p.capturedAmount)
+        problems.push(`the order refunded ${p.refundedAmount} > captured ${p.capturedAmount}`);
+      if (p.capturedAmount > p.amount && view.status !== 'Placed')
+        problems.push(`captured ${p.capturedAmount} > order amount ${p.amount}`);
       // Every charge that Amazon has authorized and not captured must be one the order can capture or release.
       // (A pending one that Amazon authorized since the order last looked is released when it does.)
       for (const c of charges) {
         const known = p.charges.find((entry) => entry.chargeId === c.id)?.state;
-        if (c.status.state === 'Authorized' && known === 'Authorized' && [...AFTER_CAPTURE, 'Canceled'].includes(view.status)) {
+        if (
+          c.status.state === 'Authorized' &&
+          known === 'Authorized' &&
+          [...AFTER_CAPTURE, 'Canceled'].includes(view.status)
+        ) {
           problems.push(`charge ${c.id} still authorized after the order was ${view.status}`);
         }
       }
@@ -211,31 +268,47 @@ export async function checkInvariants(r: Real): Promise<void> {
     (stored) => stored !== null && stored.version >= view.version,
     5_000,
   );
-  if (row === null || row.version < view.version) problems.push(`read model at version ${row?.version ?? 'none'}, the workflow at ${view.version}`);
-  else if (row.version === view.version && row.status !== view.status) problems.push(`read model says ${row.status}, the workflow ${view.status}`);
+  if (row === null || row.version < view.version)
+    problems.push(`read model at version ${row?.version ?? 'none'}, the workflow at ${view.version}`);
+  else if (row.version === view.version && row.status !== view.status)
+    problems.push(`read model says ${row.status}, the workflow ${view.status}`);
 
   // Coupons: taken at 「注文確定」, kept by a placed order, given back otherwise; once per member.
   if (view.memberId !== null) {
     const uses = await r.h.database.models.CouponUse.find({ memberId: view.memberId }).lean();
     const codes = new Set(uses.map((u) => u.code));
-    if (codes.size !== uses.length) problems.push(`a coupon used twice by one member: ${uses.map((u) => u.code).join(', ')}`);
-    const holds = ['Confirmed', 'Authorizing', 'Placed', ...AFTER_CAPTURE].includes(view.status) && view.couponCode !== null;
+    if (codes.size !== uses.length)
+      problems.push(`a coupon used twice by one member: ${uses.map((u) => u.code).join(', ')}`);
+    const holds =
+      ['Confirmed', 'Authorizing', 'Placed', ...AFTER_CAPTURE].includes(view.status) && view.couponCode !== null;
     const mine = uses.filter((u) => u.orderId === r.orderId);
     if (holds && mine.length !== 1) problems.push(`coupon ${view.couponCode} not held by the ${view.status} order`);
     if (!holds && mine.length > 0) problems.push(`coupon ${mine[0]?.code} still held by the ${view.status} order`);
   }
 
   // Idempotency: one body per key; a key Amazon answered is never sent again.
-  problems.push(...idempotencyViolations(r.faults.journal.filter((entry) => entry.idempotencyKey?.startsWith(`${r.orderId}_`) === true)));
+  problems.push(
+    ...idempotencyViolations(
+      r.faults.journal.filter((entry) => entry.idempotencyKey?.startsWith(`${r.orderId}_`) === true),
+    ),
+  );
 
   // The workflow lives while money can still move.
   const running = (await r.handle.describe()).status.name === 'RUNNING';
-  if (!running && ['Placed', 'Captured', 'PartiallyRefunded', 'Authorizing', 'Confirmed'].includes(view.status)) problems.push(`the workflow ended in ${view.status}`);
-  if (view.status === 'Refunded' && !running && p !== null && p.refunds.some((refund) => refund.state === 'Declined') && p.refundedAmount < p.capturedAmount) {
+  if (!running && ['Placed', 'Captured', 'PartiallyRefunded', 'Authorizing', 'Confirmed'].includes(view.status))
+    problems.push(`the workflow ended in ${view.status}`);
+  if (
+    view.status === 'Refunded' &&
+    !running &&
+    p !== null &&
+    p.refunds.some((refund) => refund.state === 'Declined') &&
+    p.refundedAmount < p.capturedAmount
+  ) {
     problems.push('the workflow ended with a declined refund');
   }
 
-  if (problems.length > 0) throw new Error(`invariants broken for ${r.orderId} in ${view.status}:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0)
+    throw new Error(`invariants broken for ${r.orderId} in ${view.status}:\n- ${problems.join('\n- ')}`);
 }
 
 // ---- commands ----------------------------------------------------------------------------------
@@ -253,7 +326,10 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
     await sync(m, r);
     const acted = Date.now();
     await checkInvariants(r);
-    if (TRACE) console.log(`${r.orderId} ${this.toString()} → ${m.status} (${acted - started} ms, invariants ${Date.now() - acted} ms)`);
+    if (TRACE)
+      console.log(
+        `${r.orderId} ${this.toString()} → ${m.status} (${acted - started} ms, invariants ${Date.now() - acted} ms)`,
+      );
   }
 }
 
@@ -276,11 +352,14 @@ export class ReturnFromAmazon extends Step {
     const choice = BUYER_CHOICES[this.choice] ?? {};
     if (r.sessionId === null) r.sessionId = await buyerAtAmazon(r.h, r.handle, choice);
     else await chooseAgain(r.h, r.sessionId, { instrument: 'card', ...choice });
-    const result = await attempt(() => r.handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: r.sessionId as string }] }));
+    const result = await attempt(() =>
+      r.handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: r.sessionId as string }] }),
+    );
     if (!result.ok) {
       buyerMessageOk(result.refusal);
       if (this.choice !== 'unusableAddress') throw new Error(`Amazon return refused: ${result.refusal.message}`);
-      if (result.refusal.message !== ADDRESS_UNUSABLE_MESSAGE) throw new Error(`C7: expected the SPEC message, got ${result.refusal.message}`);
+      if (result.refusal.message !== ADDRESS_UNUSABLE_MESSAGE)
+        throw new Error(`C7: expected the SPEC message, got ${result.refusal.message}`);
       r.coverage.refusals += 1;
     } else if (this.choice === 'unusableAddress') {
       throw new Error('C7: an unusable address was accepted');
@@ -306,19 +385,33 @@ export class SubmitProcedure extends Step {
       gift: { wrapping: this.wrapping, noshi: null },
       ...(member && this.pointsToUse > 0 ? { pointsToUse: this.pointsToUse } : {}),
       ...(member && this.coupon ? { couponCode: 'WELCOME500' } : {}),
-      ...(!member && this.register ? { registerAsMember: true, orderer: { ...(view.ordererDefaults as Record<string, unknown>), email: `model.${r.orderId.toLowerCase()}@example.jp` } } : {}),
+      ...(!member && this.register
+        ? {
+            registerAsMember: true,
+            orderer: {
+              ...(view.ordererDefaults as Record<string, unknown>),
+              email: `model.${r.orderId.toLowerCase()}@example.jp`,
+            },
+          }
+        : {}),
     });
     const result = await attempt(() => r.handle.executeUpdate(submitProcedure, { args: [form as never] }));
     if (!result.ok) {
       buyerMessageOk(result.refusal);
       // Points beyond the balance or the order, a coupon already used or below its minimum: the buyer corrects the form.
-      if (!['Order.PointsRefused', 'Order.CouponRefused'].includes(result.refusal.type ?? '')) throw new Error(`procedure refused: ${result.refusal.type} ${result.refusal.message}`);
+      if (!['Order.PointsRefused', 'Order.CouponRefused'].includes(result.refusal.type ?? ''))
+        throw new Error(`procedure refused: ${result.refusal.type} ${result.refusal.message}`);
       r.coverage.refusals += 1;
-      const corrected = await attempt(() => r.handle.executeUpdate(submitProcedure, { args: [procedureForm(view.ordererDefaults as Record<string, unknown>) as never] }));
+      const corrected = await attempt(() =>
+        r.handle.executeUpdate(submitProcedure, {
+          args: [procedureForm(view.ordererDefaults as Record<string, unknown>) as never],
+        }),
+      );
       if (!corrected.ok) throw new Error(`a corrected procedure was refused: ${corrected.refusal.message}`);
     }
   }
-  toString = () => `SubmitProcedure(points ${this.pointsToUse}, coupon ${this.coupon}, register ${this.register}, wrapping ${this.wrapping})`;
+  toString = () =>
+    `SubmitProcedure(points ${this.pointsToUse}, coupon ${this.coupon}, register ${this.register}, wrapping ${this.wrapping})`;
 }
 
 /** 「注文確定」, perhaps while Amazon is unreachable; pressed again when it was. */
@@ -332,7 +425,8 @@ export class Confirm extends Step {
   check = (m: Readonly<Model>) => !m.closed && ['ProcedureEntered', 'Confirmed'].includes(m.status);
   async act(_m: Model, r: Real) {
     if (this.fault === 'outage') r.h.emu.emulator.setFaults({ serverErrorRate: 1, calls: ['updateCheckoutSession'] });
-    else if (this.fault === 'blip' || this.fault === 'lost') planFaults(r, 'updateCheckoutSession', this.fault === 'lost' ? 'lost' : 'blip');
+    else if (this.fault === 'blip' || this.fault === 'lost')
+      planFaults(r, 'updateCheckoutSession', this.fault === 'lost' ? 'lost' : 'blip');
     if (this.fault === 'outage') r.coverage.faults.push('updateCheckoutSession:outage');
     const sends = this.twice ? [confirm(r), confirm(r)] : [confirm(r)];
     const results = await Promise.all(sends);
@@ -341,7 +435,11 @@ export class Confirm extends Step {
       if (result.ok) continue;
       buyerMessageOk(result.refusal);
       r.coverage.refusals += 1;
-      if (this.fault !== 'outage' && result.refusal.type !== 'Order.CouponRefused' && result.refusal.type !== 'Order.PointsRefused') {
+      if (
+        this.fault !== 'outage' &&
+        result.refusal.type !== 'Order.CouponRefused' &&
+        result.refusal.type !== 'Order.PointsRefused'
+      ) {
         throw new Error(`「注文確定」 refused: ${result.refusal.type} ${result.refusal.message}`);
       }
     }
@@ -415,7 +513,8 @@ export class ChangeAmount extends Step {
     if (result.ok) return;
     r.coverage.refusals += 1;
     const type = result.refusal.type;
-    if (type !== 'Order.AmountChangeRefused' && type !== 'Order.AmazonUnavailable' && type !== 'Order.InvalidState') throw new Error(`amount change: ${type} ${result.refusal.message}`);
+    if (type !== 'Order.AmountChangeRefused' && type !== 'Order.AmazonUnavailable' && type !== 'Order.InvalidState')
+      throw new Error(`amount change: ${type} ${result.refusal.message}`);
     const reason = (result.refusal.details as { reason?: string } | undefined)?.reason;
     // Refused by Amazon (not by the A2/A3 rules): the same request again, without the fault, goes through.
     if (reason === undefined && this.fault !== 'none' && this.fault !== 'decline') {
@@ -443,7 +542,8 @@ export class Capture extends Step {
     const view = await queryOrder(r.handle);
     const amount = this.share >= 1 ? undefined : Math.max(1, Math.floor((view.payment?.amount ?? 1) * this.share));
     planFaults(r, 'captureCharge', this.fault === 'decline' ? 'refuse' : this.fault);
-    const send = () => attempt(() => r.handle.executeUpdate(captureOrder, { args: [amount === undefined ? {} : { amount }] }));
+    const send = () =>
+      attempt(() => r.handle.executeUpdate(captureOrder, { args: [amount === undefined ? {} : { amount }] }));
     const results = await Promise.all(this.twice ? [send(), send()] : [send()]);
     const refused = results.filter((result) => !result.ok);
     if (refused.length === results.length) {
@@ -456,7 +556,8 @@ export class Capture extends Step {
       }
     }
   }
-  toString = () => `Capture(${this.share >= 1 ? 'full' : `${Math.round(this.share * 100)}%`}, ${this.fault}${this.twice ? ', twice' : ''})`;
+  toString = () =>
+    `Capture(${this.share >= 1 ? 'full' : `${Math.round(this.share * 100)}%`}, ${this.fault}${this.twice ? ', twice' : ''})`;
 }
 
 export class Refund extends Step {
@@ -477,13 +578,15 @@ export class Refund extends Step {
     const result = await attempt(() => r.handle.executeUpdate(refundOrder, { args: [{ amount }] }));
     if (result.ok || open < 1) return;
     r.coverage.refusals += 1;
-    if (!['Order.RefundRefused', 'Order.AmazonUnavailable'].includes(result.refusal.type ?? '')) throw new Error(`refund of ${amount} (open ${open}): ${result.refusal.type} ${result.refusal.message}`);
+    if (!['Order.RefundRefused', 'Order.AmazonUnavailable'].includes(result.refusal.type ?? ''))
+      throw new Error(`refund of ${amount} (open ${open}): ${result.refusal.type} ${result.refusal.message}`);
     if (this.fault === 'none') return;
     r.faults.clearPlans();
     const again = await attempt(() => r.handle.executeUpdate(refundOrder, { args: [{ amount }] }));
     const after = await queryOrder(r.handle);
     const stillOpen = (after.payment?.capturedAmount ?? 0) - (after.payment?.refundedAmount ?? 0);
-    if (!again.ok && stillOpen >= amount) throw new Error(`refund refused again after ${this.fault}: ${again.refusal.message}`);
+    if (!again.ok && stillOpen >= amount)
+      throw new Error(`refund refused again after ${this.fault}: ${again.refusal.message}`);
   }
   toString = () => `Refund(${Math.round(this.share * 100)}%, ${this.fault})`;
 }
@@ -496,7 +599,10 @@ export class AmazonDeclinesRefund extends Step {
     const refund = view.payment?.refunds.filter((x) => x.state === 'RefundInitiated').at(-1);
     if (refund === undefined) return;
     r.coverage.faults.push('refund:declined');
-    await r.h.emu.control('POST', `/refunds/${refund.refundId}/state`, { state: 'Declined', reasonCode: 'AmazonRejected' });
+    await r.h.emu.control('POST', `/refunds/${refund.refundId}/state`, {
+      state: 'Declined',
+      reasonCode: 'AmazonRejected',
+    });
     await r.handle.signal(amazonNotification, { objectType: 'REFUND', objectId: refund.refundId });
     await eventually(
       () => queryOrder(r.handle),
@@ -515,7 +621,8 @@ export class Cancel extends Step {
       r.coverage.refusals += 1;
       const view = await queryOrder(r.handle);
       const pending = view.payment?.charges.some((c) => c.state === 'AuthorizationInitiated') ?? false;
-      if ((view.payment?.capturedAmount ?? 0) === 0 && !pending) throw new Error(`cancel refused: ${result.refusal.message}`);
+      if ((view.payment?.capturedAmount ?? 0) === 0 && !pending)
+        throw new Error(`cancel refused: ${result.refusal.message}`);
     }
   }
   toString = () => 'Cancel';
@@ -540,7 +647,8 @@ export class PassTime extends Step {
     super();
   }
   // A day or more passes at checkout only as the 24-hour abandonment (25 h); a month only once placed.
-  check = (m: Readonly<Model>) => !m.closed && !FINAL.includes(m.status) && (this.hours <= 25 || PLACED_FAMILY.includes(m.status));
+  check = (m: Readonly<Model>) =>
+    !m.closed && !FINAL.includes(m.status) && (this.hours <= 25 || PLACED_FAMILY.includes(m.status));
   async act(_m: Model, r: Real) {
     const before = await queryOrder(r.handle);
     r.coverage.faults.push(`time:${this.hours}h`);
@@ -566,25 +674,58 @@ function anyCommand(options: { slowFaults: boolean }): fc.Arbitrary<fc.AsyncComm
   const anyFault = options.slowFaults ? fc.oneof(fault, fc.constant<FaultName>('outage')) : fault;
   const weighted = (weight: number, arbitrary: fc.Arbitrary<fc.AsyncCommand<Model, Real>>) => ({ weight, arbitrary });
   return fc.oneof(
-      weighted(1, fc.constantFrom(...(Object.keys(BUYER_CHOICES) as (keyof typeof BUYER_CHOICES)[])).map((choice) => new ReturnFromAmazon(choice))),
-      weighted(2, fc.constant(new ReturnFromAmazon('card'))),
-      weighted(
-        3,
-        fc.tuple(fc.constantFrom(0, 0, 100, 300, 455, 2_000), fc.boolean(), fc.boolean(), fc.boolean()).map(([points, coupon, register, wrapping]) => new SubmitProcedure(points, coupon, register, wrapping)),
-      ),
-      weighted(
-        3,
-        fc.tuple(options.slowFaults ? fc.constantFrom<FaultName>('none', 'none', 'blip', 'lost', 'outage') : fc.constantFrom<FaultName>('none', 'none', 'blip', 'lost'), fc.boolean()).map(([f, twice]) => new Confirm(f, twice)),
-      ),
-      weighted(3, fc.tuple(fc.constantFrom<FaultName>('none', 'none', 'none', 'blip', 'lost', 'decline'), fc.boolean()).map(([f, twice]) => new Complete(f, twice))),
-      weighted(1, fc.constant(new AwaitAuthorization())),
-      weighted(3, fc.tuple(fc.constantFrom(0.5, 0.8, 1.3, 3, 30), anyFault).map(([factor, f]) => new ChangeAmount(factor, f))),
-      weighted(4, fc.tuple(fc.constantFrom(1, 1, 0.6), anyFault, fc.boolean()).map(([share, f, twice]) => new Capture(share, f, twice))),
-      weighted(4, fc.tuple(fc.constantFrom(1, 0.5, 0.3), anyFault).map(([share, f]) => new Refund(share, f))),
-      weighted(1, fc.constant(new AmazonDeclinesRefund())),
-      weighted(1, fc.constant(new Cancel())),
-      weighted(1, fc.constant(new RestartWorker())),
-    weighted(1, fc.constantFrom(1, 1, 25, 24 * 31, 24 * 31).map((hours) => new PassTime(hours))),
+    weighted(
+      1,
+      fc
+        .constantFrom(...(Object.keys(BUYER_CHOICES) as (keyof typeof BUYER_CHOICES)[]))
+        .map((choice) => new ReturnFromAmazon(choice)),
+    ),
+    weighted(2, fc.constant(new ReturnFromAmazon('card'))),
+    weighted(
+      3,
+      fc
+        .tuple(fc.constantFrom(0, 0, 100, 300, 455, 2_000), fc.boolean(), fc.boolean(), fc.boolean())
+        .map(([points, coupon, register, wrapping]) => new SubmitProcedure(points, coupon, register, wrapping)),
+    ),
+    weighted(
+      3,
+      fc
+        .tuple(
+          options.slowFaults
+            ? fc.constantFrom<FaultName>('none', 'none', 'blip', 'lost', 'outage')
+            : fc.constantFrom<FaultName>('none', 'none', 'blip', 'lost'),
+          fc.boolean(),
+        )
+        .map(([f, twice]) => new Confirm(f, twice)),
+    ),
+    weighted(
+      3,
+      fc
+        .tuple(fc.constantFrom<FaultName>('none', 'none', 'none', 'blip', 'lost', 'decline'), fc.boolean())
+        .map(([f, twice]) => new Complete(f, twice)),
+    ),
+    weighted(1, fc.constant(new AwaitAuthorization())),
+    weighted(
+      3,
+      fc.tuple(fc.constantFrom(0.5, 0.8, 1.3, 3, 30), anyFault).map(([factor, f]) => new ChangeAmount(factor, f)),
+    ),
+    weighted(
+      4,
+      fc
+        .tuple(fc.constantFrom(1, 1, 0.6), anyFault, fc.boolean())
+        .map(([share, f, twice]) => new Capture(share, f, twice)),
+    ),
+    weighted(
+      4,
+      fc.tuple(fc.constantFrom(1, 0.5, 0.3), anyFault).map(([share, f]) => new Refund(share, f)),
+    ),
+    weighted(1, fc.constant(new AmazonDeclinesRefund())),
+    weighted(1, fc.constant(new Cancel())),
+    weighted(1, fc.constant(new RestartWorker())),
+    weighted(
+      1,
+      fc.constantFrom(1, 1, 25, 24 * 31, 24 * 31).map((hours) => new PassTime(hours)),
+    ),
   );
 }
 
@@ -626,9 +767,15 @@ export const setupArbitrary: fc.Arbitrary<RunSetup> = fc.record({
 let emails = 0;
 
 /** A fresh order (and member) for one sequence. */
-export async function startRun(h: OrderHarness, faults: FaultyAmazonPay, setup: RunSetup): Promise<{ model: Model; real: Real }> {
+export async function startRun(
+  h: OrderHarness,
+  faults: FaultyAmazonPay,
+  setup: RunSetup,
+): Promise<{ model: Model; real: Real }> {
   emails += 1;
-  const member = setup.member ? await memberWithPoints(h, `model.${process.pid}.${emails}.${Date.now()}@example.jp`, setup.points) : null;
+  const member = setup.member
+    ? await memberWithPoints(h, `model.${process.pid}.${emails}.${Date.now()}@example.jp`, setup.points)
+    : null;
   const handle = await startOrder(h, { memberId: member?.memberId ?? null, items: setup.items });
   const real: Real = {
     h,
@@ -643,5 +790,3 @@ export async function startRun(h: OrderHarness, faults: FaultyAmazonPay, setup: 
   };
   return { model: { status: 'CheckoutCreated', closed: false }, real };
 }
-
-

@@ -7,8 +7,24 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { amazonReturn, cancelOrder, captureOrder, changeAmount, refundOrder } from '../../workflows/order/definitions.js';
-import { buyerAtAmazon, checkoutThrough, chooseAgain, KYUSU, memberWithPoints, startOrder, startOrderHarness, TEA, type OrderHarness } from '../support/order-harness.js';
+import {
+  amazonReturn,
+  cancelOrder,
+  captureOrder,
+  changeAmount,
+  refundOrder,
+} from '../../workflows/order/definitions.js';
+import {
+  buyerAtAmazon,
+  checkoutThrough,
+  chooseAgain,
+  KYUSU,
+  memberWithPoints,
+  startOrder,
+  startOrderHarness,
+  TEA,
+  type OrderHarness,
+} from '../support/order-harness.js';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
 const recording = process.env['RECORD_HISTORIES'] === '1';
@@ -57,7 +73,14 @@ describe.skipIf(!recording)('record order workflow histories', () => {
     const { procedureForm } = await import('../support/checkout.js');
     const { submitProcedure, confirmOrder, completeOrder } = await import('../../workflows/order/definitions.js');
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { registerAsMember: true, newsletter: true }) as never] });
+    await handle.executeUpdate(submitProcedure, {
+      args: [
+        procedureForm(back.ordererDefaults as Record<string, unknown>, {
+          registerAsMember: true,
+          newsletter: true,
+        }) as never,
+      ],
+    });
     await handle.executeUpdate(confirmOrder);
     await confirmAtAmazon(h, sessionId);
     await handle.executeUpdate(completeOrder);

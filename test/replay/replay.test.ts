@@ -15,10 +15,16 @@ const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
 describe('replay of recorded order histories', () => {
   it('every recorded history replays without nondeterminism (one workflow bundle for all)', async () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
-    const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown }));
+    const histories = files.map((file) => ({
+      workflowId: file,
+      history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown,
+    }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath, dataConverter: testDataConverter }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath, dataConverter: testDataConverter },
+      histories,
+    )) {
       replayed += 1;
       if (result.error !== undefined) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }

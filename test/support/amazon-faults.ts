@@ -19,7 +19,8 @@ export type AmazonOperation = CallType;
  * `pass`: this call goes through untouched (to aim a later fault at the second call).
  * `unavailable`: Amazon answers 503 without doing anything (an outage).
  */
-export type PlannedFault = { kind: 'pass' } | { kind: 'unavailable' } | { kind: 'lost' } | { kind: 'simulate'; code: string };
+export type PlannedFault =
+  { kind: 'pass' } | { kind: 'unavailable' } | { kind: 'lost' } | { kind: 'simulate'; code: string };
 
 export interface JournalEntry {
   operation: AmazonOperation;
@@ -31,7 +32,12 @@ export interface JournalEntry {
   status: number | null;
 }
 
-const POSTS: ReadonlySet<AmazonOperation> = new Set(['completeCheckoutSession', 'createCharge', 'captureCharge', 'createRefund']);
+const POSTS: ReadonlySet<AmazonOperation> = new Set([
+  'completeCheckoutSession',
+  'createCharge',
+  'captureCharge',
+  'createRefund',
+]);
 
 export interface FaultyAmazonPay {
   client: AmazonPayClient;
@@ -53,8 +59,13 @@ export function withAmazonFaults(real: AmazonPayClient): FaultyAmazonPay {
       return async (...args: unknown[]) => {
         const fault = plans.get(operation)?.shift();
         const posted = POSTS.has(operation);
-        const options = posted ? ((args.at(-1) as { idempotencyKey?: string; simulationCode?: string } | undefined) ?? {}) : {};
-        const callArgs = fault?.kind === 'simulate' && posted ? [...args.slice(0, -1), { ...options, simulationCode: fault.code }] : args;
+        const options = posted
+          ? ((args.at(-1) as { idempotencyKey?: string; simulationCode?: string } | undefined) ?? {})
+          : {};
+        const callArgs =
+          fault?.kind === 'simulate' && posted
+            ? [...args.slice(0, -1), { ...options, simulationCode: fault.code }]
+            : args;
         const entry: JournalEntry = {
           operation,
           idempotencyKey: options.idempotencyKey ?? null,
@@ -67,13 +78,18 @@ export function withAmazonFaults(real: AmazonPayClient): FaultyAmazonPay {
         journal.push(entry);
         try {
           if (fault?.kind === 'unavailable') {
-            throw toAmazonPayFailure(operation, { response: { status: 503, data: { reasonCode: 'ServiceUnavailable', message: 'Injected outage.' } } });
+            throw toAmazonPayFailure(operation, {
+              response: { status: 503, data: { reasonCode: 'ServiceUnavailable', message: 'Injected outage.' } },
+            });
           }
           const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, callArgs);
           if (fault?.kind === 'lost') {
             entry.outcome = 'lost';
             entry.status = null;
-            throw toAmazonPayFailure(operation, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', isAxiosError: true }));
+            throw toAmazonPayFailure(
+              operation,
+              Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', isAxiosError: true }),
+            );
           }
           return result;
         } catch (error) {
@@ -112,9 +128,13 @@ export function idempotencyViolations(journal: readonly JournalEntry[]): string[
     byKey.set(entry.idempotencyKey, [...(byKey.get(entry.idempotencyKey) ?? []), entry]);
   }
   for (const [key, entries] of byKey) {
-    if (new Set(entries.map((e) => e.fingerprint)).size > 1) violations.push(`key ${key} was sent with ${new Set(entries.map((e) => e.fingerprint)).size} different bodies`);
+    if (new Set(entries.map((e) => e.fingerprint)).size > 1)
+      violations.push(`key ${key} was sent with ${new Set(entries.map((e) => e.fingerprint)).size} different bodies`);
     const answered = entries.findIndex((e) => e.outcome === 'answered');
-    if (answered !== -1 && answered < entries.length - 1) violations.push(`key ${key} was sent again after Amazon had answered it (${entries.map((e) => e.outcome).join(', ')})`);
+    if (answered !== -1 && answered < entries.length - 1)
+      violations.push(
+        `key ${key} was sent again after Amazon had answered it (${entries.map((e) => e.outcome).join(', ')})`,
+      );
   }
   return violations;
 }

@@ -65,17 +65,35 @@ export async function startTestApi(
   const running: RunningEmulator = await emulator.start(0, '127.0.0.1');
   const taskQueue = uniqueTaskQueue(label);
   // Test files drive many requests through one API: the storefront rate limit is raised unless a test sets it.
-  const config = loadConfig({ NODE_ENV: 'test', AMAZON_PAY_EMULATOR_URL: running.url, TEMPORAL_TASK_QUEUE: taskQueue, API_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    AMAZON_PAY_EMULATOR_URL: running.url,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    ...options.env,
+  });
   const amazonPay = createAmazonPayClient(config, { emulatorUrl: running.url });
   const skipping = options.timeSkipping;
   const temporal = skipping?.connection ?? (await Connection.connect({ address: inject('temporalAddress') }));
-  const client = new Client({ connection: temporal, namespace: skipping?.namespace ?? config.temporal.namespace, dataConverter: testDataConverter });
+  const client = new Client({
+    connection: temporal,
+    namespace: skipping?.namespace ?? config.temporal.namespace,
+    dataConverter: testDataConverter,
+  });
   const mailer = new RecordingMailer();
   let stopWorker = async () => undefined;
   if (options.worker === true) {
-    const nativeConnection = skipping?.nativeConnection ?? (await NativeConnection.connect({ address: inject('temporalAddress') }));
+    const nativeConnection =
+      skipping?.nativeConnection ?? (await NativeConnection.connect({ address: inject('temporalAddress') }));
     const background = runInBackground(
-      await createTestWorker({ connection: nativeConnection, client, namespace: config.temporal.namespace, taskQueue, database, amazonPay }),
+      await createTestWorker({
+        connection: nativeConnection,
+        client,
+        namespace: config.temporal.namespace,
+        taskQueue,
+        database,
+        amazonPay,
+      }),
     );
     stopWorker = async () => {
       await background.stop();
@@ -120,8 +138,13 @@ export class Shopper {
   constructor(private readonly baseUrl: string) {}
 
   // Response bodies are whatever the route answers; tests assert on their shape.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {

@@ -15,7 +15,11 @@ export interface AmazonChoice {
 }
 
 async function emulatorPost(emulatorUrl: string, path: string, body: unknown = {}) {
-  const response = await fetch(`${emulatorUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${emulatorUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
@@ -32,7 +36,10 @@ export async function clickAmazonPayButton(redirectUrl: string): Promise<string>
 
 /** Signs in at Amazon and picks an address and a payment instrument. */
 export async function chooseAtAmazon(emulatorUrl: string, sessionId: string, choice: AmazonChoice = {}) {
-  return emulatorPost(emulatorUrl, `/__emulator/checkoutSessions/${sessionId}/buyer`, { instrument: 'card', ...choice });
+  return emulatorPost(emulatorUrl, `/__emulator/checkoutSessions/${sessionId}/buyer`, {
+    instrument: 'card',
+    ...choice,
+  });
 }
 
 /** Presses 「支払う」 on the amazonPayRedirectUrl page. */
@@ -58,19 +65,44 @@ export interface CheckoutRun {
 }
 
 /** Step 1 and the Amazon pages, up to the return: answers the order id, token and session id. */
-export async function startCheckout(shopper: Shopper, emulatorUrl: string, items: { productId: string; quantity: number }[], choice: AmazonChoice = {}): Promise<CheckoutRun> {
+export async function startCheckout(
+  shopper: Shopper,
+  emulatorUrl: string,
+  items: { productId: string; quantity: number }[],
+  choice: AmazonChoice = {},
+): Promise<CheckoutRun> {
   const created = await shopper.post('/api/checkouts', { items });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const sessionId = await clickAmazonPayButton(created.body.amazonPayButton.redirectUrl);
   await chooseAtAmazon(emulatorUrl, sessionId, choice);
-  return { orderId: created.body.orderId, token: created.body.orderToken, sessionId, headers: { 'x-order-token': created.body.orderToken } };
+  return {
+    orderId: created.body.orderId,
+    token: created.body.orderToken,
+    sessionId,
+    headers: { 'x-order-token': created.body.orderToken },
+  };
 }
 
 /** Steps 2–5 for a run, the buyer confirming at Amazon in between; answers the complete response. */
-export async function finishCheckout(shopper: Shopper, emulatorUrl: string, run: CheckoutRun, form: (defaults: Record<string, unknown>) => Record<string, unknown> = procedureForm) {
-  const back = await shopper.request('POST', `/api/orders/${run.orderId}/amazon-return`, { amazonCheckoutSessionId: run.sessionId }, run.headers);
+export async function finishCheckout(
+  shopper: Shopper,
+  emulatorUrl: string,
+  run: CheckoutRun,
+  form: (defaults: Record<string, unknown>) => Record<string, unknown> = procedureForm,
+) {
+  const back = await shopper.request(
+    'POST',
+    `/api/orders/${run.orderId}/amazon-return`,
+    { amazonCheckoutSessionId: run.sessionId },
+    run.headers,
+  );
   expect(back.status, JSON.stringify(back.body)).toBe(200);
-  const procedure = await shopper.request('PUT', `/api/orders/${run.orderId}/procedure`, form(back.body.order.ordererDefaults), run.headers);
+  const procedure = await shopper.request(
+    'PUT',
+    `/api/orders/${run.orderId}/procedure`,
+    form(back.body.order.ordererDefaults),
+    run.headers,
+  );
   expect(procedure.status, JSON.stringify(procedure.body)).toBe(200);
   const confirmed = await shopper.request('POST', `/api/orders/${run.orderId}/confirm`, {}, run.headers);
   expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);

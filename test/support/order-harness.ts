@@ -67,7 +67,16 @@ export async function startOrderHarness(label: string, options: OrderHarnessOpti
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
   const startWorker = async () =>
     runInBackground(
-      await createTestWorker({ connection: env.nativeConnection, client: env.client, namespace: env.namespace ?? 'default', taskQueue, database, amazonPay, workflowBundle, ...(options.replayEveryTask === true ? { maxCachedWorkflows: 0 } : {}) }),
+      await createTestWorker({
+        connection: env.nativeConnection,
+        client: env.client,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        database,
+        amazonPay,
+        workflowBundle,
+        ...(options.replayEveryTask === true ? { maxCachedWorkflows: 0 } : {}),
+      }),
     );
   let worker = await startWorker();
   return {
@@ -88,8 +97,20 @@ export async function startOrderHarness(label: string, options: OrderHarnessOpti
   };
 }
 
-export const TEA: CartItem = { productId: 'tea-sencha', name: '静岡煎茶 100g', salesType: 'normal', unitPrice: 1_200, quantity: 2 };
-export const KYUSU: CartItem = { productId: 'kyusu', name: '常滑焼 急須', salesType: 'normal', unitPrice: 6_500, quantity: 1 };
+export const TEA: CartItem = {
+  productId: 'tea-sencha',
+  name: '静岡煎茶 100g',
+  salesType: 'normal',
+  unitPrice: 1_200,
+  quantity: 2,
+};
+export const KYUSU: CartItem = {
+  productId: 'kyusu',
+  name: '常滑焼 急須',
+  salesType: 'normal',
+  unitPrice: 6_500,
+  quantity: 1,
+};
 
 export function testOrderId(): string {
   return newOrderId(new Date(), Math.random);
@@ -124,13 +145,22 @@ export async function startOrder(
 export const orderIdOf = (handle: WorkflowHandle) => handle.workflowId.replace(/^order:/, '');
 
 /** What Amazon's button does: a checkout session for this order, then the buyer's choices on Amazon's page. */
-export async function buyerAtAmazon(h: OrderHarness, handle: WorkflowHandle, choice: AmazonChoice = {}): Promise<string> {
+export async function buyerAtAmazon(
+  h: OrderHarness,
+  handle: WorkflowHandle,
+  choice: AmazonChoice = {},
+): Promise<string> {
   const session = await h.emu.client.createCheckoutSession(
     {
       webCheckoutDetails: { checkoutReviewReturnUrl: `http://shop.test/checkout/review?orderId=${orderIdOf(handle)}` },
       storeId: STORE_ID,
       chargePermissionType: 'OneTime',
-      paymentDetails: { paymentIntent: 'Authorize', canHandlePendingAuthorization: true, allowOvercharge: true, presentmentCurrency: 'JPY' },
+      paymentDetails: {
+        paymentIntent: 'Authorize',
+        canHandlePendingAuthorization: true,
+        allowOvercharge: true,
+        presentmentCurrency: 'JPY',
+      },
       merchantMetadata: { merchantReferenceId: orderIdOf(handle), merchantStoreName: 'テスト商店' },
     },
     { idempotencyKey: key('session') },
@@ -157,7 +187,9 @@ export async function checkoutThrough(
 ): Promise<OrderView> {
   const sessionId = await buyerAtAmazon(h, handle, o.choice);
   const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-  await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, o.form) as never] });
+  await handle.executeUpdate(submitProcedure, {
+    args: [procedureForm(back.ordererDefaults as Record<string, unknown>, o.form) as never],
+  });
   await handle.executeUpdate(confirmOrder);
   await confirmAtAmazon(h, sessionId);
   return handle.executeUpdate(completeOrder);
@@ -168,7 +200,12 @@ export async function queryOrder(handle: WorkflowHandle): Promise<OrderView> {
 }
 
 /** A member in the database (for member orders), with `points` usable points in their account. */
-export async function memberWithPoints(h: OrderHarness, email: string, points: number, extra: Record<string, string> = { birthday: '1980-01-01' }): Promise<Member> {
+export async function memberWithPoints(
+  h: OrderHarness,
+  email: string,
+  points: number,
+  extra: Record<string, string> = { birthday: '1980-01-01' },
+): Promise<Member> {
   const member = await createMemberRepository(h.database.models).register({
     email,
     name: '会員 花子',
@@ -183,7 +220,11 @@ export async function memberWithPoints(h: OrderHarness, email: string, points: n
     registeredVia: 'form',
   });
   if (points > 0) {
-    await updatePointAccount({ client: h.env.client, taskQueue: h.taskQueue }, member.memberId, adjustPoints, { key: `welcome:${member.memberId}`, points, reason: 'test grant' });
+    await updatePointAccount({ client: h.env.client, taskQueue: h.taskQueue }, member.memberId, adjustPoints, {
+      key: `welcome:${member.memberId}`,
+      points,
+      reason: 'test grant',
+    });
   }
   return member;
 }

@@ -36,7 +36,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const executablePath = inject('temporalTestServerPath');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     client: { dataConverter: testDataConverter },
-    ...(executablePath === undefined ? {} : { server: { executable: { type: 'existing-path', path: executablePath } } }),
+    ...(executablePath === undefined
+      ? {}
+      : { server: { executable: { type: 'existing-path', path: executablePath } } }),
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',

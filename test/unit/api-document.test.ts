@@ -26,8 +26,13 @@ const document = openApiDocument({
     { key: 'occupation', label: '職業', required: false },
   ],
   namespace: 'default',
-}) as { paths: Record<string, Record<string, Op>>; components: { securitySchemes: Record<string, { in?: string; name?: string }> } };
-const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+}) as {
+  paths: Record<string, Record<string, Op>>;
+  components: { securitySchemes: Record<string, { in?: string; name?: string }> };
+};
+const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+);
 
 describe('issue 18: the API document', () => {
   it('documents every operation with its success body, its refusals and its credentials', () => {
@@ -46,39 +51,72 @@ describe('issue 18: the API document', () => {
       if (op.requestBody !== undefined) expect(Object.keys(op.requestBody.content), name).toHaveLength(1);
     }
     const statuses = (path: string, method: string) => Object.keys(document.paths[path]?.[method]?.responses ?? {});
-    expect(statuses('/api/checkouts', 'post')).toEqual(expect.arrayContaining(['201', '400', '409', '413', '422', '429']));
+    expect(statuses('/api/checkouts', 'post')).toEqual(
+      expect.arrayContaining(['201', '400', '409', '413', '422', '429']),
+    );
     expect(statuses('/api/members', 'post')).toContain('201');
     expect(statuses('/api/auth/amazon/register', 'post')).toContain('201');
     expect(statuses('/api/auth/password-reset', 'post')).toContain('202');
-    expect(statuses('/ops/orders/{orderId}/refund', 'post')).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422', '503']));
+    expect(statuses('/ops/orders/{orderId}/refund', 'post')).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422', '503']),
+    );
     expect(statuses('/healthz', 'get')).toEqual(['200', '503']);
     expect(document.paths['/ops/reconciliation']?.['get']).toBeDefined();
     expect(document.paths['/ops/reconciliation/run']?.['post']).toBeDefined();
-    expect(document.paths['/codec/login']?.['post']?.requestBody?.content['application/x-www-form-urlencoded']).toBeDefined();
+    expect(
+      document.paths['/codec/login']?.['post']?.requestBody?.content['application/x-www-form-urlencoded'],
+    ).toBeDefined();
   });
 
   it('states the Idempotency-Key header, the ?token= alternative and the configured extra fields', () => {
     const checkout = document.paths['/api/checkouts']?.['post'];
     expect(checkout?.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
-    expect(document.paths['/api/orders/{orderId}']?.['get']?.security).toEqual([{ orderToken: [] }, { orderTokenQuery: [] }, { shopSession: [] }]);
+    expect(document.paths['/api/orders/{orderId}']?.['get']?.security).toEqual([
+      { orderToken: [] },
+      { orderTokenQuery: [] },
+      { shopSession: [] },
+    ]);
     expect(document.components.securitySchemes['orderTokenQuery']).toMatchObject({ in: 'query', name: 'token' });
     const registration = document.paths['/api/members']?.['post']?.requestBody?.content['application/json']?.schema as {
-      properties: Record<string, { properties?: object; additionalProperties?: boolean; pattern?: string; enum?: string[] }>;
+      properties: Record<
+        string,
+        { properties?: object; additionalProperties?: boolean; pattern?: string; enum?: string[] }
+      >;
     };
-    expect(registration.properties['extra']).toMatchObject({ properties: { birthday: expect.any(Object), occupation: expect.any(Object) }, additionalProperties: false });
+    expect(registration.properties['extra']).toMatchObject({
+      properties: { birthday: expect.any(Object), occupation: expect.any(Object) },
+      additionalProperties: false,
+    });
     expect(registration.properties['postalCode']?.pattern).toBe(POSTAL_CODE_PATTERN);
     expect(registration.properties['phone']?.pattern).toBe(PHONE_NUMBER_PATTERN);
     expect(registration.properties['prefecture']?.enum).toHaveLength(47);
     expect(registration.properties['email']?.pattern).toBeDefined();
-    const procedure = document.paths['/api/orders/{orderId}/procedure']?.['put']?.requestBody?.content['application/json']?.schema as { properties: object };
-    expect(Object.keys(procedure.properties)).toEqual(expect.arrayContaining(['orderer', 'delivery', 'gift', 'privacyPolicyConsent']));
+    const procedure = document.paths['/api/orders/{orderId}/procedure']?.['put']?.requestBody?.content[
+      'application/json'
+    ]?.schema as { properties: object };
+    expect(Object.keys(procedure.properties)).toEqual(
+      expect.arrayContaining(['orderer', 'delivery', 'gift', 'privacyPolicyConsent']),
+    );
   });
 
   it('every phone number and postal code the document admits is accepted by the member and orderer rules', () => {
     const member = (phone: string, postalCode: string) =>
-      memberContactSchema.safeParse({ name: '山田 太郎', postalCode, prefecture: '東京都', address: '渋谷区神南1-2-3', phone }).success;
+      memberContactSchema.safeParse({
+        name: '山田 太郎',
+        postalCode,
+        prefecture: '東京都',
+        address: '渋谷区神南1-2-3',
+        phone,
+      }).success;
     const orderer = (phoneNumber: string, postalCode: string) =>
-      ordererSchema.safeParse({ name: '山田 太郎', email: 'taro@example.jp', phoneNumber, postalCode, prefecture: '東京都', address: '渋谷区神南1-2-3' }).success;
+      ordererSchema.safeParse({
+        name: '山田 太郎',
+        email: 'taro@example.jp',
+        phoneNumber,
+        postalCode,
+        prefecture: '東京都',
+        address: '渋谷区神南1-2-3',
+      }).success;
     // Strings of every alternative of the two patterns, from a fixed pseudo-random digit source.
     let seed = 18;
     const digits = (n: number) =>
@@ -95,7 +133,10 @@ describe('issue 18: the API document', () => {
     const postalCodes = phones.map((_, i) => (i % 2 === 0 ? `${digits(3)}-${digits(4)}` : digits(7)));
     phones.forEach((phone, i) => {
       const postalCode = postalCodes[i] as string;
-      expect(new RegExp(PHONE_NUMBER_PATTERN).test(phone) && new RegExp(POSTAL_CODE_PATTERN).test(postalCode), `${phone} ${postalCode}`).toBe(true);
+      expect(
+        new RegExp(PHONE_NUMBER_PATTERN).test(phone) && new RegExp(POSTAL_CODE_PATTERN).test(postalCode),
+        `${phone} ${postalCode}`,
+      ).toBe(true);
       expect(member(phone, postalCode), `${phone} ${postalCode}`).toBe(true);
       expect(orderer(phone, postalCode), `${phone} ${postalCode}`).toBe(true);
     });
@@ -106,7 +147,10 @@ describe('issue 18: the API document', () => {
     expect(refusalCode(OrderFailureType.AmountChangeRefused)).toBe('amount_change_refused');
     expect(refusalCode(OrderFailureType.InvalidState)).toBe('invalid_state');
     for (const type of Object.values(OrderFailureType)) {
-      expect(errorResponse.safeParse({ error: { code: refusalCode(type), message: '注文を処理できません' } }).success, type).toBe(true);
+      expect(
+        errorResponse.safeParse({ error: { code: refusalCode(type), message: '注文を処理できません' } }).success,
+        type,
+      ).toBe(true);
     }
   });
 });

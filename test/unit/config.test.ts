@@ -13,7 +13,11 @@ describe('config', () => {
   });
 
   it('uses external servers when their addresses are set, and treats empty values as unset', () => {
-    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', MONGODB_URI: 'mongodb://db/x', TEMPORAL_CLI_PATH: '' });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      MONGODB_URI: 'mongodb://db/x',
+      TEMPORAL_CLI_PATH: '',
+    });
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.temporal.externalAddress).toBe('temporal:7233');
     expect(config.mongo.uri).toBe('mongodb://db/x');
@@ -57,7 +61,9 @@ describe('config: ops credentials', () => {
   it('refuses unknown roles, short tokens, duplicate names, and dev defaults in production', () => {
     expect(() => loadConfig({ OPS_TOKENS: 'alice:admin:aaaaaaaaaaaaaaaa1' })).toThrow(/OPS_TOKENS/);
     expect(() => loadConfig({ OPS_TOKENS: 'alice:operator:short' })).toThrow(/OPS_TOKENS/);
-    expect(() => loadConfig({ OPS_TOKENS: 'a:operator:aaaaaaaaaaaaaaaa1,a:viewer:bbbbbbbbbbbbbbbb2' })).toThrow(/unique/);
+    expect(() => loadConfig({ OPS_TOKENS: 'a:operator:aaaaaaaaaaaaaaaa1,a:viewer:bbbbbbbbbbbbbbbb2' })).toThrow(
+      /unique/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/must be set in production/);
   });
 });

@@ -12,7 +12,9 @@ interface Service {
   environment?: Record<string, string>;
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 
 describe('docker-compose.yml stays consistent with the code', () => {
@@ -26,7 +28,13 @@ describe('docker-compose.yml stays consistent with the code', () => {
   it('publishes the documented ports', () => {
     const published = Object.values(services).flatMap((service) => service.ports ?? []);
     const defaults = loadConfig({});
-    for (const port of [defaults.mongo.port, defaults.temporal.port, defaults.temporal.uiPort, defaults.api.port, defaults.emulator.port]) {
+    for (const port of [
+      defaults.mongo.port,
+      defaults.temporal.port,
+      defaults.temporal.uiPort,
+      defaults.api.port,
+      defaults.emulator.port,
+    ]) {
       expect(published).toContain(`${port}:${port}`);
     }
   });
@@ -43,7 +51,9 @@ describe('docker-compose.yml stays consistent with the code', () => {
   });
 
   it('registers exactly the order search attributes', () => {
-    const specs = (services['temporal']?.command ?? []).filter((arg) => arg.startsWith('--search-attribute=')).map((arg) => arg.split('=').slice(1).join('='));
+    const specs = (services['temporal']?.command ?? [])
+      .filter((arg) => arg.startsWith('--search-attribute='))
+      .map((arg) => arg.split('=').slice(1).join('='));
     expect(specs).toEqual(searchAttributeCliSpecs());
   });
 

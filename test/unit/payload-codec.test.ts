@@ -3,11 +3,21 @@ import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temp
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { failureConverter } from '../../worker/failure-converter.js';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError } from '../../worker/payload-codec.js';
+import {
+  AesGcmPayloadCodec,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  PayloadDecryptionError,
+} from '../../worker/payload-codec.js';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
-const buyer = { name: '山田 太郎', email: 'taro.yamada@example.jp', phone: '09012345678', address: '東京都渋谷区神南1-2-3' };
+const buyer = {
+  name: '山田 太郎',
+  email: 'taro.yamada@example.jp',
+  phone: '09012345678',
+  address: '東京都渋谷区神南1-2-3',
+};
 
 describe('issue 7: payload codec (AES-256-GCM, key id in the metadata, rotation)', () => {
   it('seals a payload: no personal data in clear text, the key id in the metadata; decoding restores it', async () => {
@@ -52,7 +62,10 @@ describe('issue 7: payload codec (AES-256-GCM, key id in the metadata, rotation)
   });
 
   it('failure messages and stack traces go into an encoded payload, which the codec seals', async () => {
-    const failure = failureConverter.errorToFailure(ApplicationFailure.nonRetryable(`${buyer.name} 様の住所 ${buyer.address} は使えません`, 'Order.AddressUnusable'), defaultPayloadConverter);
+    const failure = failureConverter.errorToFailure(
+      ApplicationFailure.nonRetryable(`${buyer.name} 様の住所 ${buyer.address} は使えません`, 'Order.AddressUnusable'),
+      defaultPayloadConverter,
+    );
     expect(failure.message).toBe('Encoded failure');
     expect(JSON.stringify(failure.stackTrace ?? '')).not.toContain(buyer.name);
     const codec = new AesGcmPayloadCodec([key('k1')]);
@@ -70,15 +83,25 @@ describe('config: PAYLOAD_CODEC_KEYS', () => {
     const config = loadConfig({ PAYLOAD_CODEC_KEYS: `k2:${a}, k1:${b}` });
     expect(config.codec.keys.map((k) => k.id)).toEqual(['k2', 'k1']);
     expect(config.codec.keys[0]?.key.toString('base64')).toBe(a);
-    expect(() => loadConfig({ PAYLOAD_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` })).toThrow(/PAYLOAD_CODEC_KEYS/);
+    expect(() => loadConfig({ PAYLOAD_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` })).toThrow(
+      /PAYLOAD_CODEC_KEYS/,
+    );
     expect(() => loadConfig({ PAYLOAD_CODEC_KEYS: `k1:${a},k1:${b}` })).toThrow(/unique/);
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), ORDER_TOKEN_SECRET: 'y'.repeat(32), OPS_TOKENS: `a:operator:${'z'.repeat(20)}` }),
+      loadConfig({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(32),
+        ORDER_TOKEN_SECRET: 'y'.repeat(32),
+        OPS_TOKENS: `a:operator:${'z'.repeat(20)}`,
+      }),
     ).toThrow(/PAYLOAD_CODEC_KEYS must be set in production/);
   });
 
   it('allows the Temporal UI origins by default (CORS of the codec server)', () => {
     expect(loadConfig({}).codec.corsOrigins).toEqual(['http://127.0.0.1:8233', 'http://localhost:8233']);
-    expect(loadConfig({ TEMPORAL_UI_PORT: '9000' }).codec.corsOrigins).toEqual(['http://127.0.0.1:9000', 'http://localhost:9000']);
+    expect(loadConfig({ TEMPORAL_UI_PORT: '9000' }).codec.corsOrigins).toEqual([
+      'http://127.0.0.1:9000',
+      'http://localhost:9000',
+    ]);
   });
 });

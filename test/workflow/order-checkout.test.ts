@@ -4,8 +4,18 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE, SINGLE_DESTINATION_MESSAGE } from '../../domain/messages.js';
-import { amazonNotification, amazonReturn, completeOrder, confirmOrder, submitProcedure } from '../../workflows/order/definitions.js';
+import {
+  ADDRESS_UNUSABLE_MESSAGE,
+  CHECKOUT_ABANDONED_MESSAGE,
+  SINGLE_DESTINATION_MESSAGE,
+} from '../../domain/messages.js';
+import {
+  amazonNotification,
+  amazonReturn,
+  completeOrder,
+  confirmOrder,
+  submitProcedure,
+} from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
 import { procedureForm } from '../support/checkout.js';
 import { eventually } from '../support/servers.js';
@@ -30,7 +40,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string; details: unknown }> {
+async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ type: string | undefined; message: string; details: unknown }> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -44,7 +56,10 @@ describe('order workflow: checkout (time-skipping)', () => {
   it('C2, C3, C8, M1: a guest pays by card; the procedure is kept; preferences stay empty; the memo names the payment', async () => {
     const handle = await startOrder(h, { items: [TEA] });
     const view = await checkoutThrough(h, handle, {
-      form: { delivery: { date: 'unspecified', timeSlot: 'morning' }, gift: { wrapping: true, noshi: { type: '御祝', name: '山田' } } },
+      form: {
+        delivery: { date: 'unspecified', timeSlot: 'morning' },
+        gift: { wrapping: true, noshi: { type: '御祝', name: '山田' } },
+      },
     });
     expect(view.status).toBe('Placed');
     expect(view.procedure?.delivery.timeSlot).toBe('morning');
@@ -71,7 +86,12 @@ describe('order workflow: checkout (time-skipping)', () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle, { buyer: 'taro' });
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    expect(back.ordererDefaults).toMatchObject({ name: '山田 太郎', email: 'taro.yamada@example.jp', postalCode: '1500041', prefecture: '東京都' });
+    expect(back.ordererDefaults).toMatchObject({
+      name: '山田 太郎',
+      email: 'taro.yamada@example.jp',
+      postalCode: '1500041',
+      prefecture: '東京都',
+    });
     expect(back.status).toBe('AddressSelected');
   });
 
@@ -101,14 +121,18 @@ describe('order workflow: checkout (time-skipping)', () => {
     expect(refused.type).toBe('Order.AddressUnusable');
     expect(refused.message).toBe(SINGLE_DESTINATION_MESSAGE);
     await chooseAgain(h, sessionId, { buyer: 'taro', addressIndex: 0 });
-    expect((await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] })).status).toBe('AddressSelected');
+    expect((await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] })).status).toBe(
+      'AddressSelected',
+    );
   });
 
   it('refuses a checkout session created for another order', async () => {
     const first = await startOrder(h);
     const second = await startOrder(h);
     const sessionOfFirst = await buyerAtAmazon(h, first);
-    const mismatch = await refusal(second.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionOfFirst }] }));
+    const mismatch = await refusal(
+      second.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionOfFirst }] }),
+    );
     expect(mismatch.type).toBe('Order.SessionMismatch');
   });
 
@@ -116,12 +140,20 @@ describe('order workflow: checkout (time-skipping)', () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    const saved = await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { privacyPolicyConsent: false }) as never] });
+    const saved = await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { privacyPolicyConsent: false }) as never],
+    });
     expect(saved.status).toBe('ProcedureEntered');
     const refused = await refusal(handle.executeUpdate(confirmOrder));
     expect(refused.type).toBe('Order.ConsentRequired');
     const invalid = await refusal(
-      handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { delivery: { date: '2000-01-01', timeSlot: 'morning' } }) as never] }),
+      handle.executeUpdate(submitProcedure, {
+        args: [
+          procedureForm(back.ordererDefaults as Record<string, unknown>, {
+            delivery: { date: '2000-01-01', timeSlot: 'morning' },
+          }) as never,
+        ],
+      }),
     );
     expect(invalid.type).toBe('Order.InvalidProcedure');
     expect((invalid.details as { fields: { path: string }[] }).fields[0]?.path).toBe('delivery.date');
@@ -129,28 +161,47 @@ describe('order workflow: checkout (time-skipping)', () => {
 
   it('C4, L7, L8, P1: a guest registering at purchase becomes an Amazon-linked member without password, registered at the link time, with no purchase points (standard)', async () => {
     const handle = await startOrder(h, { items: [KYUSU] });
-    const view = await checkoutThrough(h, handle, { choice: { buyer: 'jiro' }, form: { registerAsMember: true, newsletter: true } });
+    const view = await checkoutThrough(h, handle, {
+      choice: { buyer: 'jiro' },
+      form: { registerAsMember: true, newsletter: true },
+    });
     expect(view.status).toBe('Placed');
     expect(view.registeredMemberId).not.toBeNull();
     expect(view.newsletter).toBe(true);
     expect(view.mobileMail).toBeNull();
     expect(view.purchasePoints).toEqual({ points: 0, state: 'none' });
     const member = await h.database.models.Member.findOne({ memberId: view.registeredMemberId }).lean();
-    expect(member).toMatchObject({ passwordHash: null, newsletter: true, mobileMail: null, registeredVia: 'amazon_pay_checkout' });
+    expect(member).toMatchObject({
+      passwordHash: null,
+      newsletter: true,
+      mobileMail: null,
+      registeredVia: 'amazon_pay_checkout',
+    });
     expect(member?.amazonBuyerId).toMatch(/^amzn1\.account\./);
     expect(member?.amazonLinkedAt?.getTime()).toBe(member?.registeredAt.getTime());
   });
 
   it('P2: in commerce-creator mode the registering guest earns purchase points, pending until capture', async () => {
-    const handle = await startOrder(h, { items: [KYUSU], settings: { pointsMode: 'commerce_creator', pointsRatePercent: 5 } });
-    const view = await checkoutThrough(h, handle, { choice: { buyer: 'taro', addressIndex: 2 }, form: { registerAsMember: true, newsletter: false } });
+    const handle = await startOrder(h, {
+      items: [KYUSU],
+      settings: { pointsMode: 'commerce_creator', pointsRatePercent: 5 },
+    });
+    const view = await checkoutThrough(h, handle, {
+      choice: { buyer: 'taro', addressIndex: 2 },
+      form: { registerAsMember: true, newsletter: false },
+    });
     expect(view.purchasePoints).toEqual({ points: 325, state: 'pending' });
-    const account = await h.env.client.workflow.getHandle(pointsAccountWorkflowId(view.registeredMemberId as string)).query(getPointAccount);
+    const account = await h.env.client.workflow
+      .getHandle(pointsAccountWorkflowId(view.registeredMemberId as string))
+      .query(getPointAccount);
     expect(account).toMatchObject({ balance: 0, pending: 325 });
   });
 
   it('P2: in commerce-creator mode a guest who does not register earns nothing', async () => {
-    const handle = await startOrder(h, { items: [KYUSU], settings: { pointsMode: 'commerce_creator', pointsRatePercent: 5 } });
+    const handle = await startOrder(h, {
+      items: [KYUSU],
+      settings: { pointsMode: 'commerce_creator', pointsRatePercent: 5 },
+    });
     const view = await checkoutThrough(h, handle);
     expect(view.purchasePoints.points).toBe(0);
     expect(view.registeredMemberId).toBeNull();
@@ -161,12 +212,20 @@ describe('order workflow: checkout (time-skipping)', () => {
     const handle = await startOrder(h, { memberId: member.memberId, items: [KYUSU] });
     const view = await checkoutThrough(h, handle, { form: { pointsToUse: 300, couponCode: 'WELCOME500' } });
     expect(view.status).toBe('Placed');
-    expect(view.totals).toMatchObject({ subtotal: 6500, shipping: 0, couponDiscount: 500, pointsDiscount: 300, total: 5700 });
+    expect(view.totals).toMatchObject({
+      subtotal: 6500,
+      shipping: 0,
+      couponDiscount: 500,
+      pointsDiscount: 300,
+      total: 5700,
+    });
     // P1: a member earns 1% of goods after discounts.
     expect(view.purchasePoints).toEqual({ points: 57, state: 'pending' });
     expect(view.newsletter).toBe(true);
     expect(view.mobileMail).toBe(false);
-    const account = await h.env.client.workflow.getHandle(pointsAccountWorkflowId(member.memberId)).query(getPointAccount);
+    const account = await h.env.client.workflow
+      .getHandle(pointsAccountWorkflowId(member.memberId))
+      .query(getPointAccount);
     expect(account).toMatchObject({ balance: 700, reserved: 0, pending: 57 });
     expect(await h.database.models.CouponUse.countDocuments({ code: 'WELCOME500', memberId: member.memberId })).toBe(1);
 
@@ -174,7 +233,11 @@ describe('order workflow: checkout (time-skipping)', () => {
     const next = await startOrder(h, { memberId: member.memberId, items: [KYUSU] });
     const sessionId = await buyerAtAmazon(h, next);
     const back = await next.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    const reused = await refusal(next.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { couponCode: 'WELCOME500' }) as never] }));
+    const reused = await refusal(
+      next.executeUpdate(submitProcedure, {
+        args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { couponCode: 'WELCOME500' }) as never],
+      }),
+    );
     expect(reused.message).toBe('このクーポンはすでにご利用済みです。');
   });
 
@@ -182,14 +245,22 @@ describe('order workflow: checkout (time-skipping)', () => {
     const guest = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, guest);
     const back = await guest.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    const refused = await refusal(guest.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 10 }) as never] }));
+    const refused = await refusal(
+      guest.executeUpdate(submitProcedure, {
+        args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 10 }) as never],
+      }),
+    );
     expect(refused.message).toBe('ポイント・クーポンは会員ログイン後にご利用いただけます。');
 
     const member = await memberWithPoints(h, 'few.points@example.jp', 100);
     const order = await startOrder(h, { memberId: member.memberId });
     const session = await buyerAtAmazon(h, order);
     const memberBack = await order.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: session }] });
-    const tooMany = await refusal(order.executeUpdate(submitProcedure, { args: [procedureForm(memberBack.ordererDefaults as Record<string, unknown>, { pointsToUse: 101 }) as never] }));
+    const tooMany = await refusal(
+      order.executeUpdate(submitProcedure, {
+        args: [procedureForm(memberBack.ordererDefaults as Record<string, unknown>, { pointsToUse: 101 }) as never],
+      }),
+    );
     expect(tooMany.type).toBe('Order.PointsRefused');
   });
 
@@ -199,10 +270,15 @@ describe('order workflow: checkout (time-skipping)', () => {
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     expect(back.additionalInformationRequired).toEqual([{ key: 'birthday', label: '生年月日' }]);
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never] });
+    await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never],
+    });
     const refused = await refusal(handle.executeUpdate(confirmOrder));
     expect(refused.type).toBe('Order.AdditionalInformationRequired');
-    await h.database.models.Member.updateOne({ memberId: member.memberId }, { $set: { 'extra.birthday': '1990-01-01' } });
+    await h.database.models.Member.updateOne(
+      { memberId: member.memberId },
+      { $set: { 'extra.birthday': '1990-01-01' } },
+    );
     expect((await handle.executeUpdate(confirmOrder)).status).toBe('Confirmed');
   });
 
@@ -230,14 +306,19 @@ describe('order workflow: checkout (time-skipping)', () => {
   it('declined after pending: the order fails with a buyer message and the reserved points are released', async () => {
     const member = await memberWithPoints(h, 'declined@example.jp', 500);
     const handle = await startOrder(h, { memberId: member.memberId });
-    const view = await checkoutThrough(h, handle, { choice: { buyer: 'jiro', cardIndex: 2 }, form: { pointsToUse: 200 } });
+    const view = await checkoutThrough(h, handle, {
+      choice: { buyer: 'jiro', cardIndex: 2 },
+      form: { pointsToUse: 200 },
+    });
     expect(view.status).toBe('Authorizing');
     h.emu.emulator.advance(60_000);
     await h.env.sleep('1 minute');
     const failed = await waitForStatus(handle, ['Placed', 'Failed']);
     expect(failed.status).toBe('Failed');
     expect(failed.failure?.message).toContain('承認されませんでした');
-    const account = await h.env.client.workflow.getHandle(pointsAccountWorkflowId(member.memberId)).query(getPointAccount);
+    const account = await h.env.client.workflow
+      .getHandle(pointsAccountWorkflowId(member.memberId))
+      .query(getPointAccount);
     expect(account).toMatchObject({ balance: 500, reserved: 0 });
   });
 
@@ -245,8 +326,14 @@ describe('order workflow: checkout (time-skipping)', () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never] });
-    const confirms = await Promise.all([handle.executeUpdate(confirmOrder), handle.executeUpdate(confirmOrder), handle.executeUpdate(confirmOrder)]);
+    await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never],
+    });
+    const confirms = await Promise.all([
+      handle.executeUpdate(confirmOrder),
+      handle.executeUpdate(confirmOrder),
+      handle.executeUpdate(confirmOrder),
+    ]);
     expect(new Set(confirms.map((v) => v.amazonPayRedirectUrl)).size).toBe(1);
     const { confirmAtAmazon } = await import('../support/order-harness.js');
     await confirmAtAmazon(h, sessionId);
@@ -254,7 +341,9 @@ describe('order workflow: checkout (time-skipping)', () => {
     expect(new Set(completes.map((v) => v.chargeId)).size).toBe(1);
     expect(completes.every((v) => v.status === 'Placed')).toBe(true);
     const ledger = await h.emu.control<{ charges: { chargePermissionId: string }[] }>('GET', '/ledger');
-    expect(ledger.body.charges.filter((c) => c.chargePermissionId === completes[0]?.chargePermissionId)).toHaveLength(1);
+    expect(ledger.body.charges.filter((c) => c.chargePermissionId === completes[0]?.chargePermissionId)).toHaveLength(
+      1,
+    );
   });
 
   it('24-hour timer: a checkout not completed in 24 hours is abandoned and its reserved points are released', async () => {
@@ -262,7 +351,9 @@ describe('order workflow: checkout (time-skipping)', () => {
     const handle = await startOrder(h, { memberId: member.memberId });
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 150 }) as never] });
+    await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 150 }) as never],
+    });
     await handle.executeUpdate(confirmOrder);
     const account = h.env.client.workflow.getHandle(pointsAccountWorkflowId(member.memberId));
     expect(await account.query(getPointAccount)).toMatchObject({ reserved: 150, available: 250 });
@@ -281,5 +372,9 @@ describe('order workflow: checkout (time-skipping)', () => {
 
 /** Reads the order until it reaches one of `statuses` (activities finish in real time, ~100s of ms). */
 async function waitForStatus(handle: Awaited<ReturnType<typeof startOrder>>, statuses: string[]) {
-  return eventually(() => queryOrder(handle), (view) => statuses.includes(view.status), 10_000);
+  return eventually(
+    () => queryOrder(handle),
+    (view) => statuses.includes(view.status),
+    10_000,
+  );
 }

@@ -5,10 +5,25 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CartItem } from '../../domain/cart.js';
-import { amazonNotification, cancelOrder, captureOrder, changeAmount, refundOrder, type OrderView } from '../../workflows/order/definitions.js';
+import {
+  amazonNotification,
+  cancelOrder,
+  captureOrder,
+  changeAmount,
+  refundOrder,
+  type OrderView,
+} from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
 import { eventually } from '../support/servers.js';
-import { checkoutThrough, KYUSU, memberWithPoints, queryOrder, startOrder, startOrderHarness, type OrderHarness } from '../support/order-harness.js';
+import {
+  checkoutThrough,
+  KYUSU,
+  memberWithPoints,
+  queryOrder,
+  startOrder,
+  startOrderHarness,
+  type OrderHarness,
+} from '../support/order-harness.js';
 
 let h: OrderHarness;
 beforeAll(async () => {
@@ -19,9 +34,18 @@ afterAll(async () => {
 });
 
 /** An item whose price makes the order total exactly `total` (free shipping from ¥5,000). */
-const itemTotalling = (total: number): CartItem => ({ productId: 'custom', name: 'テスト商品', salesType: 'normal', unitPrice: total >= 5000 ? total : total - 600, quantity: 1 });
+const itemTotalling = (total: number): CartItem => ({
+  productId: 'custom',
+  name: 'テスト商品',
+  salesType: 'normal',
+  unitPrice: total >= 5000 ? total : total - 600,
+  quantity: 1,
+});
 
-async function placedOrder(total: number, choice: Parameters<typeof checkoutThrough>[2] = {}): Promise<{ handle: WorkflowHandle; view: OrderView }> {
+async function placedOrder(
+  total: number,
+  choice: Parameters<typeof checkoutThrough>[2] = {},
+): Promise<{ handle: WorkflowHandle; view: OrderView }> {
   const handle = await startOrder(h, { items: [itemTotalling(total)] });
   const view = await checkoutThrough(h, handle, choice);
   expect(view.status).toBe('Placed');
@@ -90,9 +114,13 @@ describe('A3: an order paid only with an Amazon gift card cannot be raised', () 
 describe('capture, cancel, refund', () => {
   it('A1: concurrent capture requests capture once', async () => {
     const { handle, view } = await placedOrder(5_000);
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => handle.executeUpdate(captureOrder, { args: [{}] })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => handle.executeUpdate(captureOrder, { args: [{}] })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const ledger = await h.emu.control<{ charges: { chargeId: string; captureAmount: unknown; statusDetails: { state: string } }[] }>('GET', '/ledger');
+    const ledger = await h.emu.control<{
+      charges: { chargeId: string; captureAmount: unknown; statusDetails: { state: string } }[];
+    }>('GET', '/ledger');
     const charge = ledger.body.charges.find((c) => c.chargeId === view.chargeId);
     expect(charge?.statusDetails.state).toBe('Captured');
     expect((await queryOrder(handle)).payment?.capturedAmount).toBe(5_000);
@@ -142,7 +170,11 @@ describe('capture, cancel, refund', () => {
     const permission = await h.emu.client.getChargePermission(canceled.chargePermissionId as string);
     expect(permission.statusDetails.state).toBe('Closed');
     expect(await handle.result()).toMatchObject({ status: 'Canceled' });
-    const refused = await refusal(startOrder(h, { memberId: member.memberId }).then(async (next) => next.executeUpdate(captureOrder, { args: [{}] })));
+    const refused = await refusal(
+      startOrder(h, { memberId: member.memberId }).then(async (next) =>
+        next.executeUpdate(captureOrder, { args: [{}] }),
+      ),
+    );
     expect(refused.type).toBe('Order.InvalidState');
   });
 });
@@ -151,8 +183,12 @@ describe('notifications are hints', () => {
   it('duplicates and stale notifications change nothing; a real change is picked up', async () => {
     const { handle, view } = await placedOrder(5_000);
     const before = await queryOrder(handle);
-    for (let i = 0; i < 3; i += 1) await handle.signal(amazonNotification, { objectType: 'CHARGE', objectId: view.chargeId as string });
-    await handle.signal(amazonNotification, { objectType: 'CHARGE_PERMISSION', objectId: view.chargePermissionId as string });
+    for (let i = 0; i < 3; i += 1)
+      await handle.signal(amazonNotification, { objectType: 'CHARGE', objectId: view.chargeId as string });
+    await handle.signal(amazonNotification, {
+      objectType: 'CHARGE_PERMISSION',
+      objectId: view.chargePermissionId as string,
+    });
     await handle.signal(amazonNotification, { objectType: 'REFUND', objectId: 'S01-0000000-0000000-R000001' });
     const settled = await waitFor(handle, (v) => v.version !== before.version || v.payment?.amountBalance !== null);
     // Only the permission's limits were new information; the charge is unchanged.
@@ -176,7 +212,11 @@ describe('timers (time skipping; the emulator clock moved with the workflow\u201
     h.emu.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);
     await h.env.sleep('30 days');
     const renewed = await waitFor(handle, (v) => (v.payment?.charges.length ?? 0) === 2);
-    expect(renewed.payment?.charges[0]).toMatchObject({ chargeId: view.chargeId, state: 'Canceled', reasonCode: 'ExpiredUnused' });
+    expect(renewed.payment?.charges[0]).toMatchObject({
+      chargeId: view.chargeId,
+      state: 'Canceled',
+      reasonCode: 'ExpiredUnused',
+    });
     expect(renewed.payment?.charges[1]).toMatchObject({ amount: 6_000, state: 'Authorized' });
     expect(renewed.payment?.attention).toBeNull();
     const captured = await handle.executeUpdate(captureOrder, { args: [{}] });
@@ -186,7 +226,10 @@ describe('timers (time skipping; the emulator clock moved with the workflow\u201
   it('30 days: when the authorization cannot be renewed, the order is flagged for ops', async () => {
     const { handle, view } = await placedOrder(5_500);
     // Amazon closed the permission behind our back: renewal is impossible.
-    await h.emu.client.closeChargePermission(view.chargePermissionId as string, { closureReason: 'test', cancelPendingCharges: false });
+    await h.emu.client.closeChargePermission(view.chargePermissionId as string, {
+      closureReason: 'test',
+      cancelPendingCharges: false,
+    });
     h.emu.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);
     await h.env.sleep('30 days');
     const flagged = await waitFor(handle, (v) => v.payment?.attention !== null);

@@ -66,16 +66,29 @@ async function refusal(promise: Promise<unknown>) {
   return (error as WorkflowUpdateFailedError).cause as { type?: string; message: string; details?: unknown[] };
 }
 
-const itemTotalling = (total: number): CartItem => ({ productId: 'custom', name: 'テスト商品', salesType: 'normal', unitPrice: total >= 5000 ? total : total - 600, quantity: 1 });
+const itemTotalling = (total: number): CartItem => ({
+  productId: 'custom',
+  name: 'テスト商品',
+  salesType: 'normal',
+  unitPrice: total >= 5000 ? total : total - 600,
+  quantity: 1,
+});
 
-async function placedOrder(total: number, o: { memberId?: string; form?: Record<string, unknown> } = {}): Promise<{ handle: WorkflowHandle; view: OrderView }> {
-  const handle = await startOrder(h, { items: [itemTotalling(total)], ...(o.memberId === undefined ? {} : { memberId: o.memberId }) });
+async function placedOrder(
+  total: number,
+  o: { memberId?: string; form?: Record<string, unknown> } = {},
+): Promise<{ handle: WorkflowHandle; view: OrderView }> {
+  const handle = await startOrder(h, {
+    items: [itemTotalling(total)],
+    ...(o.memberId === undefined ? {} : { memberId: o.memberId }),
+  });
   const view = await checkoutThrough(h, handle, o.form === undefined ? {} : { form: o.form });
   expect(view.status).toBe('Placed');
   return { handle, view };
 }
 
-const account = (memberId: string) => h.env.client.workflow.getHandle(pointsAccountWorkflowId(memberId)).query(getPointAccount);
+const account = (memberId: string) =>
+  h.env.client.workflow.getHandle(pointsAccountWorkflowId(memberId)).query(getPointAccount);
 const plantCharge = (chargeId: string, state: string) => h.emu.control('POST', `/charges/${chargeId}/state`, { state });
 
 describe('C5: points on a 「注文確定」 pressed again after a failure', () => {
@@ -84,7 +97,9 @@ describe('C5: points on a 「注文確定」 pressed again after a failure', () 
     const handle = await startOrder(h, { memberId: member.memberId, items: [KYUSU] });
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 300 }) as never] });
+    await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 300 }) as never],
+    });
 
     h.emu.emulator.setFaults({ serverErrorRate: 1, calls: ['updateCheckoutSession'] });
     const first = await refusal(handle.executeUpdate(confirmOrder));
@@ -135,11 +150,19 @@ describe('idempotency keys: a new attempt after Amazon answered gets a new key',
     const { handle, view } = await placedOrder(6_000);
     await handle.executeUpdate(captureOrder, { args: [{}] });
     faults.plan('createRefund', { kind: 'simulate', code: 'NotASimulationCode' });
-    expect((await refusal(handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] }))).type).toBe('Order.RefundRefused');
-    expect((await handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] })).payment?.refundedAmount).toBe(1_000);
+    expect((await refusal(handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] }))).type).toBe(
+      'Order.RefundRefused',
+    );
+    expect((await handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] })).payment?.refundedAmount).toBe(
+      1_000,
+    );
     faults.plan('createRefund', { kind: 'simulate', code: 'NotASimulationCode' });
-    expect((await refusal(handle.executeUpdate(refundOrder, { args: [{ amount: 2_000 }] }))).type).toBe('Order.RefundRefused');
-    expect((await handle.executeUpdate(refundOrder, { args: [{ amount: 2_500 }] })).payment?.refundedAmount).toBe(3_500);
+    expect((await refusal(handle.executeUpdate(refundOrder, { args: [{ amount: 2_000 }] }))).type).toBe(
+      'Order.RefundRefused',
+    );
+    expect((await handle.executeUpdate(refundOrder, { args: [{ amount: 2_500 }] })).payment?.refundedAmount).toBe(
+      3_500,
+    );
     expect(view.chargeId).not.toBeNull();
   });
 
@@ -162,7 +185,11 @@ describe('a refund Amazon declines', () => {
     const refundId = refunding.payment?.refunds[0]?.refundId as string;
     await h.emu.control('POST', `/refunds/${refundId}/state`, { state: 'Declined', reasonCode: 'AmazonRejected' });
     await handle.signal(amazonNotification, { objectType: 'REFUND', objectId: refundId });
-    const declined = await eventually(() => queryOrder(handle), (v) => v.payment?.refunds[0]?.state === 'Declined', 10_000);
+    const declined = await eventually(
+      () => queryOrder(handle),
+      (v) => v.payment?.refunds[0]?.state === 'Declined',
+      10_000,
+    );
     expect(declined.status).toBe('Captured');
     expect(declined.payment?.refundedAmount).toBe(0);
     expect(declined.payment?.attention).toContain(refundId);
@@ -192,17 +219,29 @@ describe('an increase authorized only after the capture', () => {
   it('A1, A2: the late authorization is released, not left holding the buyer’s money', async () => {
     const handle = await startOrder(h, { items: [itemTotalling(6_000)] });
     await checkoutThrough(h, handle, { choice: { buyer: 'jiro', cardIndex: 1 } });
-    await eventually(() => queryOrder(handle), (v) => v.status === 'Placed' || v.status === 'Authorizing', 10_000);
+    await eventually(
+      () => queryOrder(handle),
+      (v) => v.status === 'Placed' || v.status === 'Authorizing',
+      10_000,
+    );
     h.emu.emulator.advance(60_000);
     await h.env.sleep('2 minutes');
-    await eventually(() => queryOrder(handle), (v) => v.status === 'Placed', 10_000);
+    await eventually(
+      () => queryOrder(handle),
+      (v) => v.status === 'Placed',
+      10_000,
+    );
     // The increase goes pending (this card authorizes after a delay), the capture takes the first authorization.
     const raised = await handle.executeUpdate(changeAmount, { args: [{ amount: 8_000 }] });
     expect(raised.payment?.charges.map((c) => c.state)).toEqual(['Authorized', 'AuthorizationInitiated']);
     await handle.executeUpdate(captureOrder, { args: [{ amount: 6_000 }] });
     h.emu.emulator.advance(60_000);
     await h.env.sleep('2 minutes');
-    const settled = await eventually(() => queryOrder(handle), (v) => v.payment?.charges[1]?.state === 'Canceled', 10_000);
+    const settled = await eventually(
+      () => queryOrder(handle),
+      (v) => v.payment?.charges[1]?.state === 'Canceled',
+      10_000,
+    );
     expect(settled.payment?.charges.map((c) => c.state)).toEqual(['Captured', 'Canceled']);
     const late = h.emu.emulator.engine.charges.get(settled.payment?.charges[1]?.chargeId as string);
     expect(late?.status.state).toBe('Canceled');
@@ -229,7 +268,9 @@ describe('M1, A3: the payment method is read again after completion', () => {
     const handle = await startOrder(h, { items: [itemTotalling(6_000)] });
     const sessionId = await buyerAtAmazon(h, handle, { instrument: 'card' });
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never] });
+    await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never],
+    });
     await handle.executeUpdate(confirmOrder);
     await chooseAgain(h, sessionId, { instrument: 'gift_card' });
     await confirmAtAmazon(h, sessionId);
@@ -248,7 +289,9 @@ describe('C4: registration at purchase refused', () => {
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     const orderer = { ...(back.ordererDefaults as Record<string, unknown>), email: 'taken.at.purchase@example.jp' };
-    await handle.executeUpdate(submitProcedure, { args: [procedureForm(orderer, { registerAsMember: true }) as never] });
+    await handle.executeUpdate(submitProcedure, {
+      args: [procedureForm(orderer, { registerAsMember: true }) as never],
+    });
     await handle.executeUpdate(confirmOrder);
     await confirmAtAmazon(h, sessionId);
     const placed = await handle.executeUpdate(completeOrder);

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSystemCheckActivities } from '../../activities/system-check.js';
 import type { Database } from '../../db/connection.js';
 import { createWorker } from '../../worker/worker.js';
-import { createTimeSkippingEnv, dropTestDatabase, openTestDatabase, testDataConverter, uniqueTaskQueue } from '../support/servers.js';
+import {
+  createTimeSkippingEnv,
+  dropTestDatabase,
+  openTestDatabase,
+  testDataConverter,
+  uniqueTaskQueue,
+} from '../support/servers.js';
 
 describe('harness: workflow + activity + database on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;

@@ -186,7 +186,8 @@ export const cancelOrder = defineUpdate<OrderView, [{ reason: string }]>('cancel
 export const refundOrder = defineUpdate<OrderView, [{ amount: number; reason?: string }]>('refundOrder');
 
 /** An Amazon Pay notification about one of this order's objects (a hint: the workflow re-reads). */
-export const amazonNotification = defineSignal<[{ objectType: 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND'; objectId: string }]>('amazonNotification');
+export const amazonNotification =
+  defineSignal<[{ objectType: 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND'; objectId: string }]>('amazonNotification');
 
 /** Failure types the API maps to 4xx answers. */
 export const OrderFailureType = {

@@ -5,7 +5,12 @@ import { OrderFailureType } from './definitions.js';
 
 /** A business refusal of an Update: typed, not retried; the API maps `type` to a 4xx. */
 export function refuse(type: string, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+  throw ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: details === undefined ? [] : [details],
+  });
 }
 
 export const isRefusal = <T extends object>(value: T | AmazonRefusal): value is AmazonRefusal => 'refused' in value;

@@ -14,26 +14,60 @@ import { AMAZON_UNAVAILABLE_MESSAGE } from '../../domain/messages.js';
 import { formatYen } from '../../domain/money.js';
 import { purchasePointsForCharge, refundPointAdjustment } from '../../domain/points.js';
 import { amazonCall, isRefusal, refuse } from './failures.js';
-import { OrderFailureType, type ChargeEntry, type OrderStatus, type OrderView, type PaymentView, type RefundEntry, type UnansweredRequest } from './definitions.js';
+import {
+  OrderFailureType,
+  type ChargeEntry,
+  type OrderStatus,
+  type OrderView,
+  type PaymentView,
+  type RefundEntry,
+  type UnansweredRequest,
+} from './definitions.js';
 
 const amazon = proxyActivities<
-  Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'captureCharge' | 'cancelCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
+  Pick<
+    Activities,
+    | 'readCharge'
+    | 'readChargePermission'
+    | 'authorizeCharge'
+    | 'captureCharge'
+    | 'cancelCharge'
+    | 'closeChargePermission'
+    | 'refundCharge'
+    | 'readRefund'
+  >
 >({
   startToCloseTimeout: '10 seconds',
   // Ops are waiting, but a capture or refund must not be lost: retry transient failures for a while.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8 },
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 8,
+  },
 });
 /**
  * Work nobody waits on (timers, notifications, re-sending an unanswered request in the background):
  * retried without limit, so an Amazon outage delays it and never fails the order's workflow.
  */
 const amazonPatient = proxyActivities<
-  Pick<Activities, 'readCharge' | 'readChargePermission' | 'authorizeCharge' | 'cancelCharge' | 'closeChargePermission' | 'refundCharge' | 'readRefund'>
+  Pick<
+    Activities,
+    | 'readCharge'
+    | 'readChargePermission'
+    | 'authorizeCharge'
+    | 'cancelCharge'
+    | 'closeChargePermission'
+    | 'refundCharge'
+    | 'readRefund'
+  >
 >({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-const points = proxyActivities<Pick<Activities, 'grantPendingPoints' | 'activatePendingPoints' | 'revokePendingPoints' | 'adjustPoints'>>({
+const points = proxyActivities<
+  Pick<Activities, 'grantPendingPoints' | 'activatePendingPoints' | 'revokePendingPoints' | 'adjustPoints'>
+>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -98,14 +132,22 @@ export function createPaymentOperations(ctx: PaymentContext) {
   const { view, orderId } = ctx;
   const payment = () => view.payment as PaymentView;
   const permissionId = () => view.chargePermissionId as string;
-  const authorizedTotal = () => payment().charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state)).reduce((sum, c) => sum + c.amount, 0);
+  const authorizedTotal = () =>
+    payment()
+      .charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state))
+      .reduce((sum, c) => sum + c.amount, 0);
   const totals = () => {
     const p = payment();
     p.capturedAmount = p.charges.reduce((sum, c) => sum + c.capturedAmount, 0);
     p.refundedAmount = p.refunds.filter((r) => r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
   };
   const requireStatus = (...allowed: OrderStatus[]) => {
-    if (!allowed.includes(view.status)) refuse(OrderFailureType.InvalidState, `the order is ${view.status}; this operation needs ${allowed.join(' or ')}`, { status: view.status });
+    if (!allowed.includes(view.status))
+      refuse(
+        OrderFailureType.InvalidState,
+        `the order is ${view.status}; this operation needs ${allowed.join(' or ')}`,
+        { status: view.status },
+      );
   };
   /**
    * The sequence number of a new Amazon POST's idempotency key. Every new request (a new attempt by
@@ -150,10 +192,26 @@ export function createPaymentOperations(ctx: PaymentContext) {
   async function resend(request: UnansweredRequest, api: typeof amazon | typeof amazonPatient): Promise<void> {
     const p = payment();
     if (request.kind === 'refund') {
-      const result = await api.refundCharge({ orderId, chargeId: request.chargeId, amount: request.amount, seq: request.seq });
-      if (!isRefusal(result)) p.refunds.push({ refundId: result.refundId, chargeId: request.chargeId, amount: request.amount, state: result.state });
+      const result = await api.refundCharge({
+        orderId,
+        chargeId: request.chargeId,
+        amount: request.amount,
+        seq: request.seq,
+      });
+      if (!isRefusal(result))
+        p.refunds.push({
+          refundId: result.refundId,
+          chargeId: request.chargeId,
+          amount: request.amount,
+          state: result.state,
+        });
     } else {
-      const result = await api.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: request.amount, seq: request.seq });
+      const result = await api.authorizeCharge({
+        orderId,
+        chargePermissionId: permissionId(),
+        amount: request.amount,
+        seq: request.seq,
+      });
       if (!isRefusal(result)) {
         p.charges.push(entryFrom(result, result.state === 'Authorized' ? new Date().toISOString() : null));
         if (request.kind === 'increase' && result.state !== 'Declined') p.amount = request.target;
@@ -181,7 +239,12 @@ export function createPaymentOperations(ctx: PaymentContext) {
   async function followChargedAmount(charged: number): Promise<void> {
     const account = ctx.pointsAccount();
     if (account === null || view.purchasePoints.state !== 'pending') return;
-    const earned = purchasePointsForCharge({ base: view.totals.purchasePointsBase, orderAmount: payment().orderAmount, charged, ratePercent: ctx.pointsRatePercent });
+    const earned = purchasePointsForCharge({
+      base: view.totals.purchasePointsBase,
+      orderAmount: payment().orderAmount,
+      charged,
+      ratePercent: ctx.pointsRatePercent,
+    });
     if (earned === view.purchasePoints.points) return;
     await points.grantPendingPoints({ memberId: account, orderId, points: earned });
     view.purchasePoints = { points: earned, state: 'pending' };
@@ -199,19 +262,43 @@ export function createPaymentOperations(ctx: PaymentContext) {
       captured: payment().capturedAmount > 0,
     } as const;
     const first = decideAmountChange(base);
-    if (!first.ok) refuse(OrderFailureType.AmountChangeRefused, first.message, { reason: first.reason, amountLimit: first.amountLimit, remainingIncrease: first.remainingIncrease });
+    if (!first.ok)
+      refuse(OrderFailureType.AmountChangeRefused, first.message, {
+        reason: first.reason,
+        amountLimit: first.amountLimit,
+        remainingIncrease: first.remainingIncrease,
+      });
     if (first.change === 'raise') {
       await readPermissionLimits();
       const checked = decideAmountChange({ ...base, amountBalance: payment().amountBalance as number });
-      if (!checked.ok) refuse(OrderFailureType.AmountChangeRefused, checked.message, { reason: checked.reason, amountLimit: checked.amountLimit, remainingIncrease: checked.remainingIncrease });
+      if (!checked.ok)
+        refuse(OrderFailureType.AmountChangeRefused, checked.message, {
+          reason: checked.reason,
+          amountLimit: checked.amountLimit,
+          remainingIncrease: checked.remainingIncrease,
+        });
       // Raising: an extra authorization for the difference, so the original one stays if Amazon declines.
-      const request: UnansweredRequest = { kind: 'increase', seq: nextRequest(), amount: amount - authorizedTotal(), target: amount };
-      const extra = await sendCreating(request, (api) => api.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: request.amount, seq: request.seq }));
-      if (isRefusal(extra)) refuse(OrderFailureType.AmountChangeRefused, `Amazon Pay refused the increase (${extra.reasonCode}).`, { reasonCode: extra.reasonCode });
+      const request: UnansweredRequest = {
+        kind: 'increase',
+        seq: nextRequest(),
+        amount: amount - authorizedTotal(),
+        target: amount,
+      };
+      const extra = await sendCreating(request, (api) =>
+        api.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: request.amount, seq: request.seq }),
+      );
+      if (isRefusal(extra))
+        refuse(OrderFailureType.AmountChangeRefused, `Amazon Pay refused the increase (${extra.reasonCode}).`, {
+          reasonCode: extra.reasonCode,
+        });
       payment().charges.push(entryFrom(extra, extra.state === 'Authorized' ? new Date().toISOString() : null));
       if (extra.state === 'Declined') {
         await ctx.changed();
-        refuse(OrderFailureType.AmountChangeRefused, `Amazon Pay declined the increase (${extra.reasonCode ?? 'Declined'}).`, { reasonCode: extra.reasonCode });
+        refuse(
+          OrderFailureType.AmountChangeRefused,
+          `Amazon Pay declined the increase (${extra.reasonCode ?? 'Declined'}).`,
+          { reasonCode: extra.reasonCode },
+        );
       }
     }
     // Lowering needs no Amazon call: the capture takes the lower amount and Amazon releases the rest.
@@ -231,14 +318,23 @@ export function createPaymentOperations(ctx: PaymentContext) {
     requireStatus('Placed');
     await settleUnanswered();
     const p = payment();
-    for (const charge of p.charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state))) applyCharge(await amazonCall(() => amazon.readCharge(charge.chargeId)));
+    for (const charge of p.charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state)))
+      applyCharge(await amazonCall(() => amazon.readCharge(charge.chargeId)));
     const amount = requested ?? p.amount;
-    if (amount > p.amount) refuse(OrderFailureType.CaptureRefused, `the capture amount ${formatYen(amount)} exceeds the order amount ${formatYen(p.amount)}`);
+    if (amount > p.amount)
+      refuse(
+        OrderFailureType.CaptureRefused,
+        `the capture amount ${formatYen(amount)} exceeds the order amount ${formatYen(p.amount)}`,
+      );
     totals();
-    if (amount < p.capturedAmount) refuse(OrderFailureType.CaptureRefused, `${formatYen(p.capturedAmount)} is already captured`);
+    if (amount < p.capturedAmount)
+      refuse(OrderFailureType.CaptureRefused, `${formatYen(p.capturedAmount)} is already captured`);
     const capturable = p.charges.filter((c) => c.state === 'Authorized').reduce((sum, c) => sum + c.amount, 0);
     if (amount - p.capturedAmount > capturable) {
-      refuse(OrderFailureType.CaptureRefused, `only ${formatYen(capturable)} is authorized and not yet captured${capturable < authorizedTotal() ? ' (an authorization is still pending)' : ''}`);
+      refuse(
+        OrderFailureType.CaptureRefused,
+        `only ${formatYen(capturable)} is authorized and not yet captured${capturable < authorizedTotal() ? ' (an authorization is still pending)' : ''}`,
+      );
     }
     // Each authorization is captured once; an amount spread over several takes them in order.
     let remaining = amount - p.capturedAmount;
@@ -246,7 +342,9 @@ export function createPaymentOperations(ctx: PaymentContext) {
       if (remaining === 0) break;
       if (charge.state !== 'Authorized') continue;
       const part = Math.min(remaining, charge.amount);
-      const result = await amazonCall(() => amazon.captureCharge({ orderId, chargeId: charge.chargeId, amount: part, seq: nextRequest() })).catch(async (error: unknown) => {
+      const result = await amazonCall(() =>
+        amazon.captureCharge({ orderId, chargeId: charge.chargeId, amount: part, seq: nextRequest() }),
+      ).catch(async (error: unknown) => {
         // Cut off by an outage: what was captured so far is recorded; capturing again finishes the rest.
         totals();
         await ctx.changed();
@@ -255,15 +353,25 @@ export function createPaymentOperations(ctx: PaymentContext) {
       if (isRefusal(result)) {
         totals();
         await ctx.changed();
-        refuse(OrderFailureType.CaptureRefused, `Amazon Pay refused the capture of ${charge.chargeId} (${result.reasonCode}).`, { reasonCode: result.reasonCode });
+        refuse(
+          OrderFailureType.CaptureRefused,
+          `Amazon Pay refused the capture of ${charge.chargeId} (${result.reasonCode}).`,
+          { reasonCode: result.reasonCode },
+        );
       }
-      Object.assign(charge, { state: result.state, reasonCode: result.reasonCode, capturedAmount: result.state === 'CaptureInitiated' ? part : result.capturedAmount });
+      Object.assign(charge, {
+        state: result.state,
+        reasonCode: result.reasonCode,
+        capturedAmount: result.state === 'CaptureInitiated' ? part : result.capturedAmount,
+      });
       remaining -= part;
     }
     // Authorizations not needed for this capture are released.
     for (const charge of p.charges) {
       if (charge.state === 'Authorized') {
-        const canceled = await amazonCall(() => amazon.cancelCharge({ chargeId: charge.chargeId, reason: 'Not needed after capture' }));
+        const canceled = await amazonCall(() =>
+          amazon.cancelCharge({ chargeId: charge.chargeId, reason: 'Not needed after capture' }),
+        );
         if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
       }
     }
@@ -283,16 +391,25 @@ export function createPaymentOperations(ctx: PaymentContext) {
   async function cancel(reason: string): Promise<OrderView> {
     requireStatus('Placed');
     await settleUnanswered();
-    if (payment().capturedAmount > 0) refuse(OrderFailureType.CancelRefused, `${formatYen(payment().capturedAmount)} is already captured: finish the capture and refund instead`);
+    if (payment().capturedAmount > 0)
+      refuse(
+        OrderFailureType.CancelRefused,
+        `${formatYen(payment().capturedAmount)} is already captured: finish the capture and refund instead`,
+      );
     for (const charge of payment().charges) {
       if (!OPEN_AUTHORIZATION.includes(charge.state)) continue;
       const canceled = await amazonCall(() => amazon.cancelCharge({ chargeId: charge.chargeId, reason }));
-      if (isRefusal(canceled)) refuse(OrderFailureType.CancelRefused, `Amazon Pay refused to cancel ${charge.chargeId} (${canceled.reasonCode}).`);
+      if (isRefusal(canceled))
+        refuse(
+          OrderFailureType.CancelRefused,
+          `Amazon Pay refused to cancel ${charge.chargeId} (${canceled.reasonCode}).`,
+        );
       Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
     }
     await amazonCall(() => amazon.closeChargePermission({ chargePermissionId: permissionId(), reason }));
     await undoPoints('cancel');
-    if (view.memberId !== null && view.couponCode !== null) await store.releaseCoupon({ code: view.couponCode, memberId: view.memberId, orderId });
+    if (view.memberId !== null && view.couponCode !== null)
+      await store.releaseCoupon({ code: view.couponCode, memberId: view.memberId, orderId });
     await ctx.changed('Canceled');
     return view;
   }
@@ -319,12 +436,23 @@ export function createPaymentOperations(ctx: PaymentContext) {
       usedPointsReturnedSoFar: p.usedPointsReturned,
     });
     if (adjustment.revokePurchasePoints > 0 && account !== null) {
-      await points.adjustPoints({ memberId: account, key: `revoke:${orderId}:${p.purchasePointsRevoked + adjustment.revokePurchasePoints}`, points: -adjustment.revokePurchasePoints, reason: `refund of ${orderId}` });
+      await points.adjustPoints({
+        memberId: account,
+        key: `revoke:${orderId}:${p.purchasePointsRevoked + adjustment.revokePurchasePoints}`,
+        points: -adjustment.revokePurchasePoints,
+        reason: `refund of ${orderId}`,
+      });
       p.purchasePointsRevoked += adjustment.revokePurchasePoints;
-      if (p.purchasePointsRevoked >= view.purchasePoints.points) view.purchasePoints = { ...view.purchasePoints, state: 'revoked' };
+      if (p.purchasePointsRevoked >= view.purchasePoints.points)
+        view.purchasePoints = { ...view.purchasePoints, state: 'revoked' };
     }
     if (adjustment.returnUsedPoints > 0 && view.memberId !== null) {
-      await points.adjustPoints({ memberId: view.memberId, key: `return-used:${orderId}`, points: adjustment.returnUsedPoints, reason: `${kind} of ${orderId}` });
+      await points.adjustPoints({
+        memberId: view.memberId,
+        key: `return-used:${orderId}`,
+        points: adjustment.returnUsedPoints,
+        reason: `${kind} of ${orderId}`,
+      });
       p.usedPointsReturned += adjustment.returnUsedPoints;
     }
   }
@@ -340,26 +468,47 @@ export function createPaymentOperations(ctx: PaymentContext) {
     requireStatus('Captured', 'PartiallyRefunded');
     await settleUnanswered();
     const p = payment();
-    const refundedOf = (chargeId: string) => p.refunds.filter((r) => r.chargeId === chargeId && r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
+    const refundedOf = (chargeId: string) =>
+      p.refunds.filter((r) => r.chargeId === chargeId && r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
     // Only settled captures can be refunded (a CaptureInitiated one is still pending).
-    const refundable = p.charges.filter((c) => c.state === 'Captured').reduce((sum, c) => sum + c.capturedAmount - refundedOf(c.chargeId), 0);
+    const refundable = p.charges
+      .filter((c) => c.state === 'Captured')
+      .reduce((sum, c) => sum + c.capturedAmount - refundedOf(c.chargeId), 0);
     if (amount > refundable) {
-      refuse(OrderFailureType.RefundRefused, `the refund ${formatYen(amount)} exceeds what can still be refunded (${formatYen(refundable)} of ${formatYen(p.capturedAmount)} captured)`, { refundable });
+      refuse(
+        OrderFailureType.RefundRefused,
+        `the refund ${formatYen(amount)} exceeds what can still be refunded (${formatYen(refundable)} of ${formatYen(p.capturedAmount)} captured)`,
+        { refundable },
+      );
     }
     let remaining = amount;
     for (const charge of p.charges) {
       if (remaining === 0) break;
       const open = charge.state === 'Captured' ? charge.capturedAmount - refundedOf(charge.chargeId) : 0;
       if (open <= 0) continue;
-      const request: UnansweredRequest = { kind: 'refund', seq: nextRequest(), chargeId: charge.chargeId, amount: Math.min(open, remaining) };
-      const result = await sendCreating(request, (api) => api.refundCharge({ orderId, chargeId: request.chargeId, amount: request.amount, seq: request.seq }));
+      const request: UnansweredRequest = {
+        kind: 'refund',
+        seq: nextRequest(),
+        chargeId: charge.chargeId,
+        amount: Math.min(open, remaining),
+      };
+      const result = await sendCreating(request, (api) =>
+        api.refundCharge({ orderId, chargeId: request.chargeId, amount: request.amount, seq: request.seq }),
+      );
       if (isRefusal(result)) {
         totals();
         await afterRefundChange();
         await ctx.changed();
-        refuse(OrderFailureType.RefundRefused, `Amazon Pay refused the refund (${result.reasonCode}).`, { reasonCode: result.reasonCode });
+        refuse(OrderFailureType.RefundRefused, `Amazon Pay refused the refund (${result.reasonCode}).`, {
+          reasonCode: result.reasonCode,
+        });
       }
-      p.refunds.push({ refundId: result.refundId, chargeId: charge.chargeId, amount: request.amount, state: result.state });
+      p.refunds.push({
+        refundId: result.refundId,
+        chargeId: charge.chargeId,
+        amount: request.amount,
+        state: result.state,
+      });
       remaining -= request.amount;
     }
     totals();
@@ -372,9 +521,20 @@ export function createPaymentOperations(ctx: PaymentContext) {
   function applyCharge(snapshot: ChargeSnapshot): boolean {
     const entry = payment().charges.find((c) => c.chargeId === snapshot.chargeId);
     if (entry === undefined) return false;
-    const next = { state: snapshot.state, reasonCode: snapshot.reasonCode, capturedAmount: snapshot.capturedAmount, refundedAmount: snapshot.refundedAmount };
-    if (entry.state === next.state && entry.capturedAmount === next.capturedAmount && entry.refundedAmount === next.refundedAmount) return false;
-    if (entry.state === 'AuthorizationInitiated' && next.state === 'Authorized') entry.authorizedAt = new Date().toISOString();
+    const next = {
+      state: snapshot.state,
+      reasonCode: snapshot.reasonCode,
+      capturedAmount: snapshot.capturedAmount,
+      refundedAmount: snapshot.refundedAmount,
+    };
+    if (
+      entry.state === next.state &&
+      entry.capturedAmount === next.capturedAmount &&
+      entry.refundedAmount === next.refundedAmount
+    )
+      return false;
+    if (entry.state === 'AuthorizationInitiated' && next.state === 'Authorized')
+      entry.authorizedAt = new Date().toISOString();
     if (next.state === 'Declined' && entry.state === 'AuthorizationInitiated') {
       payment().attention = `the extra authorization ${entry.chargeId} was declined (${next.reasonCode ?? 'Declined'}); the order amount is back to what is authorized`;
       payment().amount = Math.min(payment().amount, authorizedTotal() - entry.amount);
@@ -388,7 +548,8 @@ export function createPaymentOperations(ctx: PaymentContext) {
   async function applyRefund(entry: RefundEntry, snapshot: RefundSnapshot): Promise<boolean> {
     if (snapshot.state === entry.state) return false;
     entry.state = snapshot.state;
-    if (snapshot.state === 'Declined') payment().attention = `refund ${entry.refundId} of ${formatYen(entry.amount)} was declined by Amazon (${snapshot.reasonCode ?? 'Declined'}); it can be sent again`;
+    if (snapshot.state === 'Declined')
+      payment().attention = `refund ${entry.refundId} of ${formatYen(entry.amount)} was declined by Amazon (${snapshot.reasonCode ?? 'Declined'}); it can be sent again`;
     totals();
     await afterRefundChange();
     return true;
@@ -402,7 +563,10 @@ export function createPaymentOperations(ctx: PaymentContext) {
     if (view.status === 'Placed') return false;
     let released = false;
     for (const charge of payment().charges.filter((c) => c.state === 'Authorized')) {
-      const canceled = await amazonPatient.cancelCharge({ chargeId: charge.chargeId, reason: 'Not needed: the order was captured or canceled' });
+      const canceled = await amazonPatient.cancelCharge({
+        chargeId: charge.chargeId,
+        reason: 'Not needed: the order was captured or canceled',
+      });
       if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
       released = true;
     }
@@ -421,7 +585,8 @@ export function createPaymentOperations(ctx: PaymentContext) {
       if (entry !== undefined) changed = await applyRefund(entry, await amazonPatient.readRefund(objectId));
     } else if (objectType === 'CHARGE_PERMISSION' && objectId === view.chargePermissionId) {
       const permission = await amazonPatient.readChargePermission(objectId);
-      changed = permission.amountBalance !== payment().amountBalance || permission.amountLimit !== payment().amountLimit;
+      changed =
+        permission.amountBalance !== payment().amountBalance || permission.amountLimit !== payment().amountLimit;
       payment().amountLimit = permission.amountLimit;
       payment().amountBalance = permission.amountBalance;
       if (permission.state === 'Closed' && view.status === 'Placed' && payment().attention === null) {
@@ -460,7 +625,12 @@ export function createPaymentOperations(ctx: PaymentContext) {
       return;
     }
     if (current.state !== 'Canceled') return;
-    const renewed = await amazonPatient.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: charge.amount, seq: nextRequest() });
+    const renewed = await amazonPatient.authorizeCharge({
+      orderId,
+      chargePermissionId: permissionId(),
+      amount: charge.amount,
+      seq: nextRequest(),
+    });
     if (isRefusal(renewed) || renewed.state === 'Declined') {
       payment().attention = `authorization ${charge.chargeId} expired and could not be renewed (${isRefusal(renewed) ? renewed.reasonCode : (renewed.reasonCode ?? 'Declined')})`;
     } else {
@@ -471,7 +641,10 @@ export function createPaymentOperations(ctx: PaymentContext) {
 
   /** 180 days: Amazon closes the permission; close it ourselves so nothing stays half-open. */
   async function closeAtPermissionExpiry(): Promise<void> {
-    await amazonPatient.closeChargePermission({ chargePermissionId: permissionId(), reason: 'Charge permission reached 180 days' });
+    await amazonPatient.closeChargePermission({
+      chargePermissionId: permissionId(),
+      reason: 'Charge permission reached 180 days',
+    });
     if (view.status === 'Placed' && payment().capturedAmount === 0) {
       payment().attention = 'the charge permission closed after 180 days without capture';
       await undoPoints('cancel');
@@ -493,10 +666,16 @@ export function createPaymentOperations(ctx: PaymentContext) {
     const deadlines = [Date.parse(p.permissionClosesAt)];
     if (view.status === 'Placed') {
       for (const charge of p.charges) {
-        if (charge.state === 'Authorized' && charge.authorizedAt !== null) deadlines.push(Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS);
+        if (charge.state === 'Authorized' && charge.authorizedAt !== null)
+          deadlines.push(Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS);
       }
     }
-    if (p.unanswered !== null || p.charges.some((c) => PENDING_CHARGE.includes(c.state)) || p.refunds.some((r) => r.state === 'RefundInitiated')) deadlines.push(now + PENDING_POLL_MS);
+    if (
+      p.unanswered !== null ||
+      p.charges.some((c) => PENDING_CHARGE.includes(c.state)) ||
+      p.refunds.some((r) => r.state === 'RefundInitiated')
+    )
+      deadlines.push(now + PENDING_POLL_MS);
     return Math.min(...deadlines);
   }
 
@@ -505,7 +684,11 @@ export function createPaymentOperations(ctx: PaymentContext) {
     await pollPending();
     if (view.status === 'Placed') {
       for (const charge of [...payment().charges]) {
-        if (charge.state === 'Authorized' && charge.authorizedAt !== null && now >= Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS) {
+        if (
+          charge.state === 'Authorized' &&
+          charge.authorizedAt !== null &&
+          now >= Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS
+        ) {
           await renewExpiredAuthorization(charge);
         }
       }

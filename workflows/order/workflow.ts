@@ -33,11 +33,25 @@ import {
   registrationRefusedMessage,
   SINGLE_DESTINATION_MESSAGE,
 } from '../../domain/messages.js';
-import { canConfirm, ordererFromAmazon, orderPreferenceFields, parseOrderProcedure, type OrderProcedure, type OrderProcedureInput } from '../../domain/order-procedure.js';
+import {
+  canConfirm,
+  ordererFromAmazon,
+  orderPreferenceFields,
+  parseOrderProcedure,
+  type OrderProcedure,
+  type OrderProcedureInput,
+} from '../../domain/order-procedure.js';
 import { classifyPaymentDescriptor, shopMemoLine } from '../../domain/payment-method.js';
 import { checkPointsToUse, purchasePoints, purchasePointsEligible } from '../../domain/points.js';
 import { computeTotals } from '../../domain/totals.js';
-import { AmazonChargePermissionId, IsGuest, MemberId, OrderStatus as OrderStatusAttribute, OrderTotal, PaymentMethod } from '../search-attributes.js';
+import {
+  AmazonChargePermissionId,
+  IsGuest,
+  MemberId,
+  OrderStatus as OrderStatusAttribute,
+  OrderTotal,
+  PaymentMethod,
+} from '../search-attributes.js';
 import { amazonCall, isRefusal, refuse } from './failures.js';
 import { createPaymentOperations, initialPayment } from './payment.js';
 import {
@@ -58,16 +72,30 @@ import {
   type PaymentMethodView,
 } from './definitions.js';
 
-const amazon = proxyActivities<Pick<Activities, 'readCheckoutSession' | 'setCheckoutAmount' | 'completeCheckout' | 'readCharge'>>({
+const amazon = proxyActivities<
+  Pick<Activities, 'readCheckoutSession' | 'setCheckoutAmount' | 'completeCheckout' | 'readCharge'>
+>({
   // Amazon answers in well under a second; a call lost with a crashed worker is retried after this.
   startToCloseTimeout: '10 seconds',
   // The buyer is waiting: a few quick retries, then an honest "try again later".
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 6 },
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 6,
+  },
 });
-const store = proxyActivities<Pick<Activities, 'getMemberSnapshot' | 'findCoupon' | 'reserveCoupon' | 'releaseCoupon'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20 },
-});
+const store = proxyActivities<Pick<Activities, 'getMemberSnapshot' | 'findCoupon' | 'reserveCoupon' | 'releaseCoupon'>>(
+  {
+    startToCloseTimeout: '10 seconds',
+    retry: {
+      initialInterval: '200 milliseconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 seconds',
+      maximumAttempts: 20,
+    },
+  },
+);
 /**
  * The read-model write after every change: a local activity (runs with the workflow task, no extra
  * round trips through the server). Measured with `npm run bench`: see the README's before/after.
@@ -80,13 +108,21 @@ const readModel = proxyLocalActivities<Pick<Activities, 'saveOrderView'>>({
 });
 const points = proxyActivities<Pick<Activities, 'pointsBalance' | 'reservePoints' | 'releasePoints'>>({
   startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['Points.InsufficientBalance'] },
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: ['Points.InsufficientBalance'],
+  },
 });
 /**
  * Placement follows an authorization Amazon has already given: these steps retry without limit
  * (a database or Temporal outage delays the order; it never leaves a charge without its order).
  */
-const afterAuthorization = proxyActivities<Pick<Activities, 'spendReservedPoints' | 'grantPendingPoints' | 'registerMemberAtPurchase'>>({
+const afterAuthorization = proxyActivities<
+  Pick<Activities, 'spendReservedPoints' | 'grantPendingPoints' | 'registerMemberAtPurchase'>
+>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
@@ -99,7 +135,12 @@ const amazonPatient = proxyActivities<Pick<Activities, 'readCharge'>>({
 export /** M1/M2, A3: how the order is paid, from Amazon's payment descriptor. */
 function paymentMethodFrom(descriptor: string | null): PaymentMethodView {
   const classification = classifyPaymentDescriptor(descriptor);
-  return { kind: classification.kind, cardBrand: classification.cardBrand ?? null, cardLast4: classification.cardLast4 ?? null, descriptor };
+  return {
+    kind: classification.kind,
+    cardBrand: classification.cardBrand ?? null,
+    cardLast4: classification.cardLast4 ?? null,
+    descriptor,
+  };
 }
 
 export const CHECKOUT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -206,7 +247,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   };
 
   const requireStatus = (...allowed: OrderStatus[]) => {
-    if (!allowed.includes(view.status)) refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { status: view.status });
+    if (!allowed.includes(view.status))
+      refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { status: view.status });
   };
 
   const releaseHolds = async () => {
@@ -227,7 +269,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   /** Authorized: the order exists. Registration at purchase, memo, points, preferences (step 5). */
   const place = async () => {
     const procedure = view.procedure as OrderProcedure;
-    if (input.memberId !== null && pointsReserved) await afterAuthorization.spendReservedPoints({ memberId: input.memberId, orderId, points: view.pointsUsed });
+    if (input.memberId !== null && pointsReserved)
+      await afterAuthorization.spendReservedPoints({ memberId: input.memberId, orderId, points: view.pointsUsed });
 
     let registeredAtPurchase = false;
     if (isGuest && procedure.registerAsMember === true && view.buyer !== null && view.shippingAddress !== null) {
@@ -249,18 +292,33 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         view.registration = { outcome: 'registered', message: null };
       } else {
         // C4: the order stands; the buyer is told why no member was made and what to do.
-        const pointsLost = purchasePointsEligible({ mode: settings.pointsMode, wasMemberAtPurchase: false, registersAtPurchase: true });
-        view.registration = { outcome: registration.outcome, message: registrationRefusedMessage(registration.outcome, pointsLost) };
+        const pointsLost = purchasePointsEligible({
+          mode: settings.pointsMode,
+          wasMemberAtPurchase: false,
+          registersAtPurchase: true,
+        });
+        view.registration = {
+          outcome: registration.outcome,
+          message: registrationRefusedMessage(registration.outcome, pointsLost),
+        };
       }
     }
 
     const preferences = isGuest
-      ? orderPreferenceFields({ isMember: false, registerAsMember: registeredAtPurchase, ...(procedure.newsletter === undefined ? {} : { newsletter: procedure.newsletter }) })
+      ? orderPreferenceFields({
+          isMember: false,
+          registerAsMember: registeredAtPurchase,
+          ...(procedure.newsletter === undefined ? {} : { newsletter: procedure.newsletter }),
+        })
       : { newsletter: memberPreferences?.newsletter ?? null, mobileMail: memberPreferences?.mobileMail ?? null };
     view.newsletter = preferences.newsletter;
     view.mobileMail = preferences.mobileMail;
 
-    const eligible = purchasePointsEligible({ mode: settings.pointsMode, wasMemberAtPurchase: !isGuest, registersAtPurchase: registeredAtPurchase });
+    const eligible = purchasePointsEligible({
+      mode: settings.pointsMode,
+      wasMemberAtPurchase: !isGuest,
+      registersAtPurchase: registeredAtPurchase,
+    });
     const account = input.memberId ?? view.registeredMemberId;
     if (eligible && account !== null) {
       const earned = purchasePoints(view.totals.purchasePointsBase, settings.pointsRatePercent);
@@ -304,18 +362,27 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         requireStatus('CheckoutCreated', 'AddressSelected', 'ProcedureEntered');
         const session = await amazonCall(() => amazon.readCheckoutSession(checkoutSessionId));
         if (isRefusal(session) || session.orderId !== orderId) {
-          refuse(OrderFailureType.SessionMismatch, 'このAmazon Payのお手続きはご注文と一致しません。もう一度お試しください。');
+          refuse(
+            OrderFailureType.SessionMismatch,
+            'このAmazon Payのお手続きはご注文と一致しません。もう一度お試しください。',
+          );
         }
-        if (session.state !== 'Open') refuse(OrderFailureType.InvalidState, CHECKOUT_CANCELED_MESSAGE, { sessionState: session.state });
+        if (session.state !== 'Open')
+          refuse(OrderFailureType.InvalidState, CHECKOUT_CANCELED_MESSAGE, { sessionState: session.state });
         view.checkoutSessionId = checkoutSessionId;
-        if (session.buyer === null) refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { reason: 'buyer_not_signed_in' });
+        if (session.buyer === null)
+          refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { reason: 'buyer_not_signed_in' });
 
         // R3: one destination.
         const single = checkSingleShippingAddress(session.shippingAddresses);
-        if (!single.ok) refuse(OrderFailureType.AddressUnusable, SINGLE_DESTINATION_MESSAGE, { reasons: [`shipping_address_${single.reason}`] });
+        if (!single.ok)
+          refuse(OrderFailureType.AddressUnusable, SINGLE_DESTINATION_MESSAGE, {
+            reasons: [`shipping_address_${single.reason}`],
+          });
         // C7: an address the shop cannot ship to sends the buyer back to pick another.
         const usable = checkShippingAddress(single.address);
-        if (!usable.usable) refuse(OrderFailureType.AddressUnusable, ADDRESS_UNUSABLE_MESSAGE, { reasons: usable.reasons });
+        if (!usable.usable)
+          refuse(OrderFailureType.AddressUnusable, ADDRESS_UNUSABLE_MESSAGE, { reasons: usable.reasons });
 
         view.buyer = { buyerId: session.buyer.buyerId, name: session.buyer.name, email: session.buyer.email };
         view.shippingAddress = usable.address;
@@ -332,7 +399,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       }),
     {
       validator: ({ checkoutSessionId }) => {
-        if (typeof checkoutSessionId !== 'string' || !/^[0-9a-f-]{36}$/i.test(checkoutSessionId)) throw new Error('amazonCheckoutSessionId must be a checkout session id');
+        if (typeof checkoutSessionId !== 'string' || !/^[0-9a-f-]{36}$/i.test(checkoutSessionId))
+          throw new Error('amazonCheckoutSessionId must be a checkout session id');
       },
     },
   );
@@ -343,27 +411,71 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       lock.run(async () => {
         requireStatus('AddressSelected', 'ProcedureEntered');
         const parsed = parseOrderProcedure(form, { isMember: !isGuest, today: tokyoDate(new Date()) });
-        if (!parsed.ok) refuse(OrderFailureType.InvalidProcedure, parsed.issues[0]?.message ?? '入力内容をご確認ください。', { fields: parsed.issues });
+        if (!parsed.ok)
+          refuse(OrderFailureType.InvalidProcedure, parsed.issues[0]?.message ?? '入力内容をご確認ください。', {
+            fields: parsed.issues,
+          });
         const procedure = parsed.value;
 
         let applied: AppliedCoupon | null = null;
-        const base = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, fees: settings.fees });
+        const base = computeTotals({
+          items: input.items,
+          giftWrapping: procedure.gift.wrapping,
+          noshi: procedure.gift.noshi !== null,
+          fees: settings.fees,
+        });
         if (input.memberId !== null && procedure.couponCode) {
           const found = await store.findCoupon({ code: procedure.couponCode, memberId: input.memberId, orderId });
-          if (!found.found) refuse(OrderFailureType.CouponRefused, COUPON_NOT_FOUND_MESSAGE, { fields: [{ path: 'couponCode', message: COUPON_NOT_FOUND_MESSAGE }] });
-          const coupon = { ...found.coupon, validFrom: new Date(found.coupon.validFrom), validUntil: new Date(found.coupon.validUntil) };
-          const decision = applyCoupon(coupon, { subtotal: base.subtotal, now: new Date(), isMember: true, alreadyUsedByMember: found.alreadyUsedByMember });
-          if (!decision.ok) refuse(OrderFailureType.CouponRefused, decision.message, { fields: [{ path: 'couponCode', message: decision.message }] });
+          if (!found.found)
+            refuse(OrderFailureType.CouponRefused, COUPON_NOT_FOUND_MESSAGE, {
+              fields: [{ path: 'couponCode', message: COUPON_NOT_FOUND_MESSAGE }],
+            });
+          const coupon = {
+            ...found.coupon,
+            validFrom: new Date(found.coupon.validFrom),
+            validUntil: new Date(found.coupon.validUntil),
+          };
+          const decision = applyCoupon(coupon, {
+            subtotal: base.subtotal,
+            now: new Date(),
+            isMember: true,
+            alreadyUsedByMember: found.alreadyUsedByMember,
+          });
+          if (!decision.ok)
+            refuse(OrderFailureType.CouponRefused, decision.message, {
+              fields: [{ path: 'couponCode', message: decision.message }],
+            });
           applied = decision.applied;
         }
-        const beforePoints = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, coupon: applied, fees: settings.fees });
+        const beforePoints = computeTotals({
+          items: input.items,
+          giftWrapping: procedure.gift.wrapping,
+          noshi: procedure.gift.noshi !== null,
+          coupon: applied,
+          fees: settings.fees,
+        });
         const pointsToUse = procedure.pointsToUse ?? 0;
         if (pointsToUse > 0 && input.memberId !== null) {
           const account = await points.pointsBalance(input.memberId);
-          const check = checkPointsToUse({ pointsToUse, isMember: true, balance: account.available, amountBeforePoints: beforePoints.amountBeforePoints });
-          if (!check.ok) refuse(OrderFailureType.PointsRefused, check.message, { fields: [{ path: 'pointsToUse', message: check.message }] });
+          const check = checkPointsToUse({
+            pointsToUse,
+            isMember: true,
+            balance: account.available,
+            amountBeforePoints: beforePoints.amountBeforePoints,
+          });
+          if (!check.ok)
+            refuse(OrderFailureType.PointsRefused, check.message, {
+              fields: [{ path: 'pointsToUse', message: check.message }],
+            });
         }
-        view.totals = computeTotals({ items: input.items, giftWrapping: procedure.gift.wrapping, noshi: procedure.gift.noshi !== null, coupon: applied, pointsToUse, fees: settings.fees });
+        view.totals = computeTotals({
+          items: input.items,
+          giftWrapping: procedure.gift.wrapping,
+          noshi: procedure.gift.noshi !== null,
+          coupon: applied,
+          pointsToUse,
+          fees: settings.fees,
+        });
         appliedCoupon = applied;
         view.couponCode = applied?.code ?? null;
         view.pointsUsed = pointsToUse;
@@ -382,17 +494,29 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         requireStatus('ProcedureEntered');
         const procedure = view.procedure as OrderProcedure;
         const consent = canConfirm(procedure);
-        if (!consent.ok) refuse(OrderFailureType.ConsentRequired, consent.message, { fields: [{ path: 'privacyPolicyConsent', message: consent.message }] });
+        if (!consent.ok)
+          refuse(OrderFailureType.ConsentRequired, consent.message, {
+            fields: [{ path: 'privacyPolicyConsent', message: consent.message }],
+          });
         if (input.memberId !== null) {
           // C6: the "additional information" step comes before the order can be confirmed.
           const member = await store.getMemberSnapshot(input.memberId);
           view.additionalInformationRequired = member?.missingExtraFields ?? [];
           if (view.additionalInformationRequired.length > 0) {
-            refuse(OrderFailureType.AdditionalInformationRequired, ADDITIONAL_INFORMATION_REQUIRED_MESSAGE, { fields: view.additionalInformationRequired });
+            refuse(OrderFailureType.AdditionalInformationRequired, ADDITIONAL_INFORMATION_REQUIRED_MESSAGE, {
+              fields: view.additionalInformationRequired,
+            });
           }
           if (appliedCoupon !== null) {
-            const { reserved } = await store.reserveCoupon({ code: appliedCoupon.code, memberId: input.memberId, orderId });
-            if (!reserved) refuse(OrderFailureType.CouponRefused, COUPON_ALREADY_USED_MESSAGE, { fields: [{ path: 'couponCode', message: COUPON_ALREADY_USED_MESSAGE }] });
+            const { reserved } = await store.reserveCoupon({
+              code: appliedCoupon.code,
+              memberId: input.memberId,
+              orderId,
+            });
+            if (!reserved)
+              refuse(OrderFailureType.CouponRefused, COUPON_ALREADY_USED_MESSAGE, {
+                fields: [{ path: 'couponCode', message: COUPON_ALREADY_USED_MESSAGE }],
+              });
             couponReserved = true;
           }
           if (view.pointsUsed > 0) {
@@ -424,7 +548,11 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
         }
         if (isRefusal(session) || session.amazonPayRedirectUrl === null) {
           await releaseHolds();
-          refuse(OrderFailureType.InvalidState, CHECKOUT_CANCELED_MESSAGE, isRefusal(session) ? { reasonCode: session.reasonCode } : { constraints: session.constraints });
+          refuse(
+            OrderFailureType.InvalidState,
+            CHECKOUT_CANCELED_MESSAGE,
+            isRefusal(session) ? { reasonCode: session.reasonCode } : { constraints: session.constraints },
+          );
         }
         view.amazonPayRedirectUrl = session.amazonPayRedirectUrl;
         await changed('Confirmed');
@@ -438,10 +566,16 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       if (view.status === 'Authorizing' || view.status === 'Placed' || view.status === 'Failed') return view;
       requireStatus('Confirmed');
       const completed = await amazonCall(() =>
-        amazon.completeCheckout({ orderId, checkoutSessionId: view.checkoutSessionId as string, amount: view.totals.total }),
+        amazon.completeCheckout({
+          orderId,
+          checkoutSessionId: view.checkoutSessionId as string,
+          amount: view.totals.total,
+        }),
       );
       // A refused completion: learn why from the session (declined by Amazon, canceled by the buyer).
-      const session = isRefusal(completed) ? await amazonCall(() => amazon.readCheckoutSession(view.checkoutSessionId as string)) : completed;
+      const session = isRefusal(completed)
+        ? await amazonCall(() => amazon.readCheckoutSession(view.checkoutSessionId as string))
+        : completed;
       if (isRefusal(session) || session.state === 'Canceled' || session.chargeId === null) {
         const reason = isRefusal(session) ? session.reasonCode : (session.reasonCode ?? 'Canceled');
         await fail(reason, reason === 'BuyerCanceled' ? CHECKOUT_CANCELED_MESSAGE : PAYMENT_DECLINED_MESSAGE);
@@ -465,37 +599,61 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     pointsAccount: () => input.memberId ?? view.registeredMemberId,
     changed,
   });
-  const opsUpdate = <A>(run: (arg: A) => Promise<OrderView>) => (arg: A) => lock.run(() => run(arg));
-  const afterPlacement = (...allowed: OrderStatus[]) => () => {
-    if (!allowed.includes(view.status)) refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { status: view.status });
-  };
+  const opsUpdate =
+    <A>(run: (arg: A) => Promise<OrderView>) =>
+    (arg: A) =>
+      lock.run(() => run(arg));
+  const afterPlacement =
+    (...allowed: OrderStatus[]) =>
+    () => {
+      if (!allowed.includes(view.status))
+        refuse(OrderFailureType.InvalidState, ORDER_STATE_MESSAGE, { status: view.status });
+    };
   const wholeYen = (value: unknown, what: string) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new Error(`${what} must be a whole yen amount of at least 1`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${what} must be a whole yen amount of at least 1`);
   };
-  setHandler(changeAmount, opsUpdate(({ amount }) => payments.changeAmount(amount)), {
-    validator: ({ amount }) => {
-      wholeYen(amount, 'amount');
-      afterPlacement('Placed')();
+  setHandler(
+    changeAmount,
+    opsUpdate(({ amount }) => payments.changeAmount(amount)),
+    {
+      validator: ({ amount }) => {
+        wholeYen(amount, 'amount');
+        afterPlacement('Placed')();
+      },
     },
-  });
-  setHandler(captureOrder, opsUpdate(({ amount }) => payments.capture(amount)), {
-    validator: ({ amount }) => {
-      if (amount !== undefined) wholeYen(amount, 'amount');
-      afterPlacement('Placed')();
+  );
+  setHandler(
+    captureOrder,
+    opsUpdate(({ amount }) => payments.capture(amount)),
+    {
+      validator: ({ amount }) => {
+        if (amount !== undefined) wholeYen(amount, 'amount');
+        afterPlacement('Placed')();
+      },
     },
-  });
-  setHandler(cancelOrder, opsUpdate(({ reason }) => payments.cancel(reason)), {
-    validator: ({ reason }) => {
-      if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 200) throw new Error('reason: 1–200 characters');
-      afterPlacement('Placed')();
+  );
+  setHandler(
+    cancelOrder,
+    opsUpdate(({ reason }) => payments.cancel(reason)),
+    {
+      validator: ({ reason }) => {
+        if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 200)
+          throw new Error('reason: 1–200 characters');
+        afterPlacement('Placed')();
+      },
     },
-  });
-  setHandler(refundOrder, opsUpdate(({ amount }) => payments.refund(amount)), {
-    validator: ({ amount }) => {
-      wholeYen(amount, 'amount');
-      afterPlacement('Captured', 'PartiallyRefunded')();
+  );
+  setHandler(
+    refundOrder,
+    opsUpdate(({ amount }) => payments.refund(amount)),
+    {
+      validator: ({ amount }) => {
+        wholeYen(amount, 'amount');
+        afterPlacement('Captured', 'PartiallyRefunded')();
+      },
     },
-  });
+  );
 
   /** Notifications after placement, re-read in order by the main loop. */
   const notifications: { objectType: string; objectId: string }[] = [];
@@ -531,7 +689,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
       continue;
     }
     const remaining = deadline - Date.now();
-    const progressed = remaining > 0 && (await condition(() => ['Authorizing', 'Placed', 'Failed'].includes(status()), remaining));
+    const progressed =
+      remaining > 0 && (await condition(() => ['Authorizing', 'Placed', 'Failed'].includes(status()), remaining));
     if (!progressed) {
       await lock.run(async () => {
         if (['Placed', 'Failed', 'Authorizing'].includes(view.status)) return;
@@ -549,7 +708,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
     const deadline = payments.nextDeadline(Date.now());
     await condition(() => notifications.length > 0 || view.version !== seenVersion, Math.max(1, deadline - Date.now()));
     const over = await lock.run(async () => {
-      for (let hint = notifications.shift(); hint !== undefined; hint = notifications.shift()) await payments.onNotification(hint.objectType, hint.objectId);
+      for (let hint = notifications.shift(); hint !== undefined; hint = notifications.shift())
+        await payments.onNotification(hint.objectType, hint.objectId);
       return Date.now() >= deadline ? payments.runDue(Date.now()) : false;
     });
     if (over) break;

@@ -39,12 +39,16 @@ export const reservePoints = defineUpdate<PointAccountView, [{ orderId: string; 
 /** Gives a reservation back (declined, abandoned, cancelled before placement). */
 export const releasePoints = defineUpdate<PointAccountView, [{ orderId: string }]>('releasePoints');
 /** The order was placed with a discount of `points`: exactly those are debited, once; the hold goes. */
-export const spendReservedPoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>('spendReservedPoints');
+export const spendReservedPoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>(
+  'spendReservedPoints',
+);
 /**
  * P1/P2: an order's purchase points, pending until capture. Sets the order's pending amount (it
  * follows amount changes); ignored once the order's points were activated or revoked.
  */
-export const grantPendingPoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>('grantPendingPoints');
+export const grantPendingPoints = defineUpdate<PointAccountView, [{ orderId: string; points: number }]>(
+  'grantPendingPoints',
+);
 /** Capture: an order's pending purchase points become usable. */
 export const activatePendingPoints = defineUpdate<PointAccountView, [{ orderId: string }]>('activatePendingPoints');
 /** Cancel before capture: an order's pending purchase points are dropped. */
@@ -54,4 +58,7 @@ export const revokePendingPoints = defineUpdate<PointAccountView, [{ orderId: st
  * revoked purchase points after a refund. A revocation larger than the balance stops at 0 and
  * reports the shortfall (points already spent cannot be taken back).
  */
-export const adjustPoints = defineUpdate<PointAccountView & { shortfall: number }, [{ key: string; points: number; reason: string }]>('adjustPoints');
+export const adjustPoints = defineUpdate<
+  PointAccountView & { shortfall: number },
+  [{ key: string; points: number; reason: string }]
+>('adjustPoints');

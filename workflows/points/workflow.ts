@@ -1,4 +1,11 @@
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   activatePendingPoints,
   adjustPoints,
@@ -16,19 +23,35 @@ export const POINTS_INSUFFICIENT = 'Points.InsufficientBalance';
 
 function requireWholePoints(points: number): void {
   if (!Number.isSafeInteger(points) || points < 0) {
-    throw ApplicationFailure.create({ type: 'Points.InvalidAmount', message: `points must be a whole number ≥ 0: ${points}`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'Points.InvalidAmount',
+      message: `points must be a whole number ≥ 0: ${points}`,
+      nonRetryable: true,
+    });
   }
 }
 
 /** The point account of one member; see definitions.ts. Runs forever, continuing as new when large. */
 export async function pointsAccountWorkflow(initial: { memberId: string; state?: PointAccountState }): Promise<void> {
-  const state: PointAccountState = initial.state ?? { memberId: initial.memberId, balance: 0, reservations: {}, pending: {}, applied: [] };
+  const state: PointAccountState = initial.state ?? {
+    memberId: initial.memberId,
+    balance: 0,
+    reservations: {},
+    pending: {},
+    applied: [],
+  };
   const applied = new Set(state.applied);
   const sum = (record: Record<string, number>) => Object.values(record).reduce((total, points) => total + points, 0);
 
   const view = (): PointAccountView => {
     const reserved = sum(state.reservations);
-    return { memberId: state.memberId, balance: state.balance, reserved, available: state.balance - reserved, pending: sum(state.pending) };
+    return {
+      memberId: state.memberId,
+      balance: state.balance,
+      reserved,
+      available: state.balance - reserved,
+      pending: sum(state.pending),
+    };
   };
   /** Runs `change` once per key; a repeated key answers the current view without changing anything. */
   const once = (key: string, change: () => void): PointAccountView => {
@@ -112,8 +135,18 @@ export async function pointsAccountWorkflow(initial: { memberId: string; state?:
     },
     {
       validator: ({ points, key }) => {
-        if (!Number.isSafeInteger(points)) throw ApplicationFailure.create({ type: 'Points.InvalidAmount', message: 'points must be whole', nonRetryable: true });
-        if (key.length === 0 || key.length > 200) throw ApplicationFailure.create({ type: 'Points.InvalidKey', message: 'a key is required', nonRetryable: true });
+        if (!Number.isSafeInteger(points))
+          throw ApplicationFailure.create({
+            type: 'Points.InvalidAmount',
+            message: 'points must be whole',
+            nonRetryable: true,
+          });
+        if (key.length === 0 || key.length > 200)
+          throw ApplicationFailure.create({
+            type: 'Points.InvalidKey',
+            message: 'a key is required',
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -121,5 +154,8 @@ export async function pointsAccountWorkflow(initial: { memberId: string; state?:
   // An entity lives forever; its history is cut by continuing as new once the server suggests it.
   await condition(() => workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof pointsAccountWorkflow>({ memberId: state.memberId, state: { ...state, applied: [...applied] } });
+  await continueAsNew<typeof pointsAccountWorkflow>({
+    memberId: state.memberId,
+    state: { ...state, applied: [...applied] },
+  });
 }

@@ -40,7 +40,11 @@ export async function request(method, path, options = {}) {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
@@ -57,7 +61,12 @@ export async function request(method, path, options = {}) {
   }
   if (!response.ok) {
     const error = data?.error;
-    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `エラーが発生しました（${response.status}）。`, error?.details);
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `エラーが発生しました（${response.status}）。`,
+      error?.details,
+    );
   }
   return data;
 }

@@ -18,7 +18,11 @@ export function readCart() {
     const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
     if (stored !== null && Array.isArray(stored.items) && typeof stored.checkoutKey === 'string') {
       const items = stored.items.filter(
-        (item) => typeof item?.productId === 'string' && Number.isInteger(item.quantity) && item.quantity >= 1 && item.quantity <= MAX_QUANTITY,
+        (item) =>
+          typeof item?.productId === 'string' &&
+          Number.isInteger(item.quantity) &&
+          item.quantity >= 1 &&
+          item.quantity <= MAX_QUANTITY,
       );
       return { items, checkoutKey: stored.checkoutKey };
     }

@@ -41,7 +41,11 @@ export function number(value) {
   return yenFormat.format(Number(value));
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeFormat = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: 'Asia/Tokyo',
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
 
 /** An ISO instant as Japan time, e.g. 2026/11/22 12:34. */
 export function dateTime(iso) {

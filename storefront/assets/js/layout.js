@@ -51,13 +51,22 @@ function renderHeader(header, session) {
         h('span', { class: 'session-state', 'data-testid': 'session-state' }, `${session.member.name} 様`),
       ]
     : [navLink('/login', 'ログイン'), h('span', { class: 'session-state', 'data-testid': 'session-state' }, 'ゲスト')];
-  const amazonTag = session.amazon.signedIn ? h('span', { class: 'tag tag-amazon', text: 'Amazonでサインイン中' }) : null;
+  const amazonTag = session.amazon.signedIn
+    ? h('span', { class: 'tag tag-amazon', text: 'Amazonでサインイン中' })
+    : null;
   header.replaceChildren(
     h(
       'div',
       { class: 'container header-inner' },
       h('a', { class: 'brand', href: '/' }, SHOP_NAME),
-      h('nav', { class: 'site-nav', 'aria-label': 'サイト内' }, navLink('/', '商品一覧'), navLink('/cart', 'カート', count), ...account, amazonTag),
+      h(
+        'nav',
+        { class: 'site-nav', 'aria-label': 'サイト内' },
+        navLink('/', '商品一覧'),
+        navLink('/cart', 'カート', count),
+        ...account,
+        amazonTag,
+      ),
     ),
   );
 }
@@ -70,7 +79,11 @@ export async function initLayout() {
   const footer = document.querySelector('[data-site-footer]');
   if (footer instanceof HTMLElement) {
     footer.replaceChildren(
-      h('div', { class: 'container' }, `${SHOP_NAME} — Amazon Pay の注文処理を試すためのデモです。実際の商品の販売・発送は行いません。`),
+      h(
+        'div',
+        { class: 'container' },
+        `${SHOP_NAME} — Amazon Pay の注文処理を試すためのデモです。実際の商品の販売・発送は行いません。`,
+      ),
     );
   }
   return session;

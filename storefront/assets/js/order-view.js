@@ -5,7 +5,14 @@ import { h, yen } from './dom.js';
 export function renderItems(tbody, items) {
   tbody.replaceChildren(
     ...items.map((item) =>
-      h('tr', {}, h('td', {}, item.name), h('td', { class: 'num' }, yen(item.unitPrice)), h('td', { class: 'num' }, String(item.quantity)), h('td', { class: 'num' }, yen(item.unitPrice * item.quantity))),
+      h(
+        'tr',
+        {},
+        h('td', {}, item.name),
+        h('td', { class: 'num' }, yen(item.unitPrice)),
+        h('td', { class: 'num' }, String(item.quantity)),
+        h('td', { class: 'num' }, yen(item.unitPrice * item.quantity)),
+      ),
     ),
   );
 }
@@ -16,11 +23,18 @@ export function renderTotals(list, totals) {
     ['商品小計', yen(totals.subtotal), 'subtotal'],
     ['送料', totals.shipping === 0 ? '無料' : yen(totals.shipping), 'shipping'],
     ['ギフト料金', yen(totals.giftFee), 'gift-fee'],
-    totals.couponDiscount > 0 ? ['クーポン割引', `−${yen(totals.couponDiscount)}`, 'coupon-discount', 'discount'] : null,
-    totals.pointsDiscount > 0 ? ['ポイント割引', `−${yen(totals.pointsDiscount)}`, 'points-discount', 'discount'] : null,
+    totals.couponDiscount > 0
+      ? ['クーポン割引', `−${yen(totals.couponDiscount)}`, 'coupon-discount', 'discount']
+      : null,
+    totals.pointsDiscount > 0
+      ? ['ポイント割引', `−${yen(totals.pointsDiscount)}`, 'points-discount', 'discount']
+      : null,
   ].filter((row) => row !== null);
   list.replaceChildren(
-    ...rows.flatMap(([label, value, key, extra = '']) => [h('dt', { class: extra }, label), h('dd', { class: extra, 'data-total': key }, value)]),
+    ...rows.flatMap(([label, value, key, extra = '']) => [
+      h('dt', { class: extra }, label),
+      h('dd', { class: extra, 'data-total': key }, value),
+    ]),
     h('dt', { class: 'grand' }, 'お支払い合計'),
     h('dd', { class: 'grand', 'data-total': 'total' }, yen(totals.total)),
   );

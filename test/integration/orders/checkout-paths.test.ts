@@ -8,7 +8,13 @@ import { updatePointAccount } from '../../../activities/points.js';
 import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE } from '../../../domain/messages.js';
 import { adjustPoints } from '../../../workflows/points/definitions.js';
 import { Shopper, startTestApi, type TestApi } from '../../support/api.js';
-import { chooseAtAmazon, confirmAtAmazon, finishCheckout, procedureForm, startCheckout } from '../../support/checkout.js';
+import {
+  chooseAtAmazon,
+  confirmAtAmazon,
+  finishCheckout,
+  procedureForm,
+  startCheckout,
+} from '../../support/checkout.js';
 import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
 
 let standard: TestApi;
@@ -23,7 +29,11 @@ afterAll(async () => {
   await Promise.all([standard?.close(), creator?.close()]);
 });
 
-async function memberShopper(api: TestApi, email: string, points: number): Promise<{ shopper: Shopper; memberId: string }> {
+async function memberShopper(
+  api: TestApi,
+  email: string,
+  points: number,
+): Promise<{ shopper: Shopper; memberId: string }> {
   const shopper = new Shopper(api.url);
   const registered = await shopper.post('/api/members', {
     email,
@@ -39,7 +49,11 @@ async function memberShopper(api: TestApi, email: string, points: number): Promi
   expect(registered.status).toBe(201);
   const memberId = registered.body.member.memberId as string;
   if (points > 0) {
-    await updatePointAccount({ client: api.client, taskQueue: api.config.temporal.taskQueue }, memberId, adjustPoints, { key: `grant:${memberId}`, points, reason: 'test' });
+    await updatePointAccount({ client: api.client, taskQueue: api.config.temporal.taskQueue }, memberId, adjustPoints, {
+      key: `grant:${memberId}`,
+      points,
+      reason: 'test',
+    });
   }
   return { shopper, memberId };
 }
@@ -47,18 +61,25 @@ async function memberShopper(api: TestApi, email: string, points: number): Promi
 describe('checkout paths over HTTP', () => {
   it('R2: a cart with a pre-order item is refused with a message naming where it can be ordered; nothing is started', async () => {
     const shopper = new Shopper(standard.url);
-    const refused = await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1 }, { productId: 'shincha-preorder', quantity: 1 }] });
+    const refused = await shopper.post('/api/checkouts', {
+      items: [
+        { productId: 'tea-sencha', quantity: 1 },
+        { productId: 'shincha-preorder', quantity: 1 },
+      ],
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('cart_refused');
     expect(refused.body.error.message).toContain('【予約】新茶 2027 初摘み');
     expect(refused.body.error.message).toContain('このサイトでお支払い');
-    const subscription = await shopper.post('/api/checkouts', { items: [{ productId: 'tea-subscription', quantity: 1 }] });
+    const subscription = await shopper.post('/api/checkouts', {
+      items: [{ productId: 'tea-subscription', quantity: 1 }],
+    });
     expect(subscription.status).toBe(422);
     expect(subscription.body.error.message).toContain('定期・頒布会');
     expect(await standard.database.models.Order.countDocuments()).toBe(0);
   });
 
-  it('back from Amazon with a checkout session that is not this order\'s: 422 session_mismatch (well-formed, refused; issue 18, found by the fuzzer)', async () => {
+  it("back from Amazon with a checkout session that is not this order's: 422 session_mismatch (well-formed, refused; issue 18, found by the fuzzer)", async () => {
     const shopper = new Shopper(standard.url);
     const created = await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1 }] });
     expect(created.status).toBe(201);
@@ -75,8 +96,12 @@ describe('checkout paths over HTTP', () => {
   it('refuses bad carts: unknown products, zero quantities, unknown fields', async () => {
     const shopper = new Shopper(standard.url);
     expect((await shopper.post('/api/checkouts', { items: [{ productId: 'nope', quantity: 1 }] })).status).toBe(422);
-    expect((await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 0 }] })).status).toBe(400);
-    expect((await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1, price: 1 }] })).status).toBe(400);
+    expect((await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 0 }] })).status).toBe(
+      400,
+    );
+    expect(
+      (await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1, price: 1 }] })).status,
+    ).toBe(400);
     expect((await shopper.post('/api/checkouts', { items: [] })).status).toBe(400);
   });
 
@@ -84,20 +109,42 @@ describe('checkout paths over HTTP', () => {
     const shopper = new Shopper(standard.url);
     const key = `cart-${Date.now()}-dup`;
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => shopper.request('POST', '/api/checkouts', { items: [{ productId: 'wagashi', quantity: 1 }] }, { 'idempotency-key': key })),
+      Array.from({ length: 5 }, () =>
+        shopper.request(
+          'POST',
+          '/api/checkouts',
+          { items: [{ productId: 'wagashi', quantity: 1 }] },
+          { 'idempotency-key': key },
+        ),
+      ),
     );
     expect(responses.every((r) => r.status === 201)).toBe(true);
     expect(new Set(responses.map((r) => r.body.orderId)).size).toBe(1);
-    const other = await shopper.request('POST', '/api/checkouts', { items: [{ productId: 'wagashi', quantity: 2 }] }, { 'idempotency-key': key });
+    const other = await shopper.request(
+      'POST',
+      '/api/checkouts',
+      { items: [{ productId: 'wagashi', quantity: 2 }] },
+      { 'idempotency-key': key },
+    );
     expect(other.status).toBe(409);
   });
 
   it('a key whose order has finished is refused with 409, not reused', async () => {
     const shopper = new Shopper(standard.url);
     const key = `cart-${Date.now()}-finished`;
-    const created = await shopper.request('POST', '/api/checkouts', { items: [{ productId: 'wagashi', quantity: 1 }] }, { 'idempotency-key': key });
+    const created = await shopper.request(
+      'POST',
+      '/api/checkouts',
+      { items: [{ productId: 'wagashi', quantity: 1 }] },
+      { 'idempotency-key': key },
+    );
     await standard.client.workflow.getHandle(`order:${created.body.orderId as string}`).terminate('test: finished');
-    const again = await shopper.request('POST', '/api/checkouts', { items: [{ productId: 'wagashi', quantity: 1 }] }, { 'idempotency-key': key });
+    const again = await shopper.request(
+      'POST',
+      '/api/checkouts',
+      { items: [{ productId: 'wagashi', quantity: 1 }] },
+      { 'idempotency-key': key },
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('idempotency_key_reused');
   });
@@ -108,16 +155,28 @@ describe('checkout paths over HTTP', () => {
     expect((await shopper.request('GET', `/api/orders/${run.orderId}`, undefined, run.headers)).status).toBe(200);
     const stranger = new Shopper(standard.url);
     expect((await stranger.get(`/api/orders/${run.orderId}`)).status).toBe(404);
-    expect((await stranger.request('GET', `/api/orders/${run.orderId}`, undefined, { 'x-order-token': 'x'.repeat(32) })).status).toBe(404);
+    expect(
+      (await stranger.request('GET', `/api/orders/${run.orderId}`, undefined, { 'x-order-token': 'x'.repeat(32) }))
+        .status,
+    ).toBe(404);
   });
 
   it('C7: an unusable address then another one, through the same checkout session', async () => {
     const shopper = new Shopper(standard.url);
-    const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-gyokuro', quantity: 1 }], { buyer: 'hanako' });
-    const refused = await shopper.request('POST', `/api/orders/${run.orderId}/amazon-return`, { amazonCheckoutSessionId: run.sessionId }, run.headers);
+    const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-gyokuro', quantity: 1 }], {
+      buyer: 'hanako',
+    });
+    const refused = await shopper.request(
+      'POST',
+      `/api/orders/${run.orderId}/amazon-return`,
+      { amazonCheckoutSessionId: run.sessionId },
+      run.headers,
+    );
     expect(refused.status).toBe(422);
     expect(refused.body.error.message).toBe(ADDRESS_UNUSABLE_MESSAGE);
-    expect(refused.body.error.details.changeAddressUrl).toBe(`${standard.emulatorUrl}/checkout?amazonCheckoutSessionId=${run.sessionId}`);
+    expect(refused.body.error.details.changeAddressUrl).toBe(
+      `${standard.emulatorUrl}/checkout?amazonCheckoutSessionId=${run.sessionId}`,
+    );
     await chooseAtAmazon(standard.emulatorUrl, run.sessionId, { buyer: 'taro' });
     const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
     expect(completed.body.order.status).toBe('Placed');
@@ -125,30 +184,66 @@ describe('checkout paths over HTTP', () => {
 
   it('C4, P1: standard mode — a guest registering at purchase gets no purchase points for that order', async () => {
     const shopper = new Shopper(standard.url);
-    const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'kyusu', quantity: 1 }], { buyer: 'jiro' });
-    const completed = await finishCheckout(shopper, standard.emulatorUrl, run, (defaults) => procedureForm(defaults, { registerAsMember: true, newsletter: true }));
-    expect(completed.body.order).toMatchObject({ status: 'Placed', purchasePoints: { points: 0, state: 'none' }, newsletter: true });
+    const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'kyusu', quantity: 1 }], {
+      buyer: 'jiro',
+    });
+    const completed = await finishCheckout(shopper, standard.emulatorUrl, run, (defaults) =>
+      procedureForm(defaults, { registerAsMember: true, newsletter: true }),
+    );
+    expect(completed.body.order).toMatchObject({
+      status: 'Placed',
+      purchasePoints: { points: 0, state: 'none' },
+      newsletter: true,
+    });
     expect(completed.body.order.registeredMemberId).toMatch(/^M-ORD-/);
     // The buyer who came back from Amazon is now logged in as the new member; nobody else is.
     const session = await shopper.get('/api/auth/session');
-    expect(session.body.member).toMatchObject({ memberId: completed.body.order.registeredMemberId, amazonLinked: true, hasPassword: false });
-    expect((await shopper.get('/api/members/me/orders')).body.orders.map((o: { orderId: string }) => o.orderId)).toContain(run.orderId);
+    expect(session.body.member).toMatchObject({
+      memberId: completed.body.order.registeredMemberId,
+      amazonLinked: true,
+      hasPassword: false,
+    });
+    expect(
+      (await shopper.get('/api/members/me/orders')).body.orders.map((o: { orderId: string }) => o.orderId),
+    ).toContain(run.orderId);
     expect((await new Shopper(standard.url).get('/api/auth/session')).body.member).toBeNull();
   });
 
   it('C4, P2: commerce-creator mode — a guest registering at purchase earns purchase points (pending)', async () => {
     const shopper = new Shopper(creator.url);
-    const run = await startCheckout(shopper, creator.emulatorUrl, [{ productId: 'kyusu', quantity: 1 }], { buyer: 'jiro' });
-    const completed = await finishCheckout(shopper, creator.emulatorUrl, run, (defaults) => procedureForm(defaults, { registerAsMember: true, newsletter: false }));
-    expect(completed.body.order).toMatchObject({ status: 'Placed', purchasePoints: { points: 130, state: 'pending' }, newsletter: false, mobileMail: null });
+    const run = await startCheckout(shopper, creator.emulatorUrl, [{ productId: 'kyusu', quantity: 1 }], {
+      buyer: 'jiro',
+    });
+    const completed = await finishCheckout(shopper, creator.emulatorUrl, run, (defaults) =>
+      procedureForm(defaults, { registerAsMember: true, newsletter: false }),
+    );
+    expect(completed.body.order).toMatchObject({
+      status: 'Placed',
+      purchasePoints: { points: 130, state: 'pending' },
+      newsletter: false,
+      mobileMail: null,
+    });
   });
 
   it('C5: a logged-in member uses points and a coupon', async () => {
     const { shopper, memberId } = await memberShopper(standard, 'path.member@example.jp', 800);
     const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-gyokuro', quantity: 2 }]);
-    const completed = await finishCheckout(shopper, standard.emulatorUrl, run, (defaults) => procedureForm(defaults, { pointsToUse: 500, couponCode: 'TEA10' }));
-    expect(completed.body.order).toMatchObject({ status: 'Placed', memberId, isGuest: false, pointsUsed: 500, couponCode: 'TEA10' });
-    expect(completed.body.order.totals).toMatchObject({ subtotal: 5600, couponDiscount: 560, pointsDiscount: 500, total: 4540 });
+    const completed = await finishCheckout(shopper, standard.emulatorUrl, run, (defaults) =>
+      procedureForm(defaults, { pointsToUse: 500, couponCode: 'TEA10' }),
+    );
+    expect(completed.body.order).toMatchObject({
+      status: 'Placed',
+      memberId,
+      isGuest: false,
+      pointsUsed: 500,
+      couponCode: 'TEA10',
+    });
+    expect(completed.body.order.totals).toMatchObject({
+      subtotal: 5600,
+      couponDiscount: 560,
+      pointsDiscount: 500,
+      total: 4540,
+    });
     const points = await shopper.get('/api/members/me/points');
     expect(points.body.points).toMatchObject({ balance: 300, pending: 45 });
     const orders = await shopper.get('/api/members/me/orders');
@@ -161,7 +256,10 @@ describe('checkout paths over HTTP', () => {
     standard.emulator.setNotificationUrl(`${standard.url}/api/amazon-pay/notifications`);
     try {
       const shopper = new Shopper(standard.url);
-      const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }], { buyer: 'jiro', cardIndex: 1 });
+      const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }], {
+        buyer: 'jiro',
+        cardIndex: 1,
+      });
       const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
       expect(completed.body.order.status).toBe('Authorizing');
       // The emulator resolves after 500 ms and notifies the API, which signals the workflow.
@@ -174,13 +272,21 @@ describe('checkout paths over HTTP', () => {
 
   it('declined: the order fails with a buyer-facing message', async () => {
     const shopper = new Shopper(standard.url);
-    const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }], { buyer: 'jiro', cardIndex: 2 });
+    const run = await startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }], {
+      buyer: 'jiro',
+      cardIndex: 2,
+    });
     standard.emulator.setNotificationUrl(`${standard.url}/api/amazon-pay/notifications`);
     try {
       const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
-      const final = completed.body.order.status === 'Authorizing' ? await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed']) : completed.body.order;
+      const final =
+        completed.body.order.status === 'Authorizing'
+          ? await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed'])
+          : completed.body.order;
       expect(final.status).toBe('Failed');
-      expect(final.failure.message).toBe('Amazon Payでのお支払いが承認されませんでした。お支払い方法を変更して、もう一度ご注文ください。');
+      expect(final.failure.message).toBe(
+        'Amazon Payでのお支払いが承認されませんでした。お支払い方法を変更して、もう一度ご注文ください。',
+      );
     } finally {
       standard.emulator.setNotificationUrl(undefined);
     }
@@ -188,11 +294,25 @@ describe('checkout paths over HTTP', () => {
 
   it('P1 concurrency: 10 simultaneous orders of one member spending points never overdraw the balance', async () => {
     const { shopper, memberId } = await memberShopper(standard, 'many.orders@example.jp', 1000);
-    const runs = await Promise.all(Array.from({ length: 10 }, () => startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-gyokuro', quantity: 1 }])));
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        startCheckout(shopper, standard.emulatorUrl, [{ productId: 'tea-gyokuro', quantity: 1 }]),
+      ),
+    );
     const outcomes = await Promise.all(
       runs.map(async (run) => {
-        const back = await shopper.request('POST', `/api/orders/${run.orderId}/amazon-return`, { amazonCheckoutSessionId: run.sessionId }, run.headers);
-        const saved = await shopper.request('PUT', `/api/orders/${run.orderId}/procedure`, procedureForm(back.body.order.ordererDefaults, { pointsToUse: 300 }), run.headers);
+        const back = await shopper.request(
+          'POST',
+          `/api/orders/${run.orderId}/amazon-return`,
+          { amazonCheckoutSessionId: run.sessionId },
+          run.headers,
+        );
+        const saved = await shopper.request(
+          'PUT',
+          `/api/orders/${run.orderId}/procedure`,
+          procedureForm(back.body.order.ordererDefaults, { pointsToUse: 300 }),
+          run.headers,
+        );
         if (saved.status !== 200) return 'refused-at-procedure';
         const confirmed = await shopper.request('POST', `/api/orders/${run.orderId}/confirm`, {}, run.headers);
         if (confirmed.status !== 200) return 'refused-at-confirm';
@@ -225,8 +345,18 @@ describe('24-hour abandonment over HTTP (time-skipping server)', () => {
   it('a checkout left after 「注文確定」 for 24 hours is abandoned', async () => {
     const shopper = new Shopper(api.url);
     const run = await startCheckout(shopper, api.emulatorUrl, [{ productId: 'tea-sencha', quantity: 1 }]);
-    const back = await shopper.request('POST', `/api/orders/${run.orderId}/amazon-return`, { amazonCheckoutSessionId: run.sessionId }, run.headers);
-    await shopper.request('PUT', `/api/orders/${run.orderId}/procedure`, procedureForm(back.body.order.ordererDefaults), run.headers);
+    const back = await shopper.request(
+      'POST',
+      `/api/orders/${run.orderId}/amazon-return`,
+      { amazonCheckoutSessionId: run.sessionId },
+      run.headers,
+    );
+    await shopper.request(
+      'PUT',
+      `/api/orders/${run.orderId}/procedure`,
+      procedureForm(back.body.order.ordererDefaults),
+      run.headers,
+    );
     expect((await shopper.request('POST', `/api/orders/${run.orderId}/confirm`, {}, run.headers)).status).toBe(200);
     await env.sleep('25 hours');
     const order = await pollOrder(shopper, run.orderId, run.headers, ['Abandoned']);

@@ -13,7 +13,10 @@ afterAll(async () => {
 describe('guest checkout through HTTP → workflow → SDK → emulator → database', () => {
   it('C2, C8, M1, M2, P1: a guest order is placed with the shop memo and empty preferences, and no points', async () => {
     const shopper = new Shopper(api.url);
-    const run = await startCheckout(shopper, api.emulatorUrl, [{ productId: 'tea-sencha', quantity: 2 }], { buyer: 'taro', instrument: 'card' });
+    const run = await startCheckout(shopper, api.emulatorUrl, [{ productId: 'tea-sencha', quantity: 2 }], {
+      buyer: 'taro',
+      instrument: 'card',
+    });
     const completed = await finishCheckout(shopper, api.emulatorUrl, run);
     expect(completed.status, JSON.stringify(completed.body)).toBe(200);
     const order = completed.body.order;

@@ -17,17 +17,30 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function ops(target: TestApi, method: 'GET' | 'POST', path: string, body?: unknown, role: 'operator' | 'viewer' = 'operator') {
+async function ops(
+  target: TestApi,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  role: 'operator' | 'viewer' = 'operator',
+) {
   const response = await fetch(`${target.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${opsToken(target.config, role)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${opsToken(target.config, role)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** A placed guest order of `quantity` × 静岡煎茶 (¥1,200): ¥1,800 for 1, ¥5,000+ free shipping from 5. */
-async function placedOrder(target: TestApi, items: { productId: string; quantity: number }[], choice: AmazonChoice = {}): Promise<{ orderId: string; total: number }> {
+async function placedOrder(
+  target: TestApi,
+  items: { productId: string; quantity: number }[],
+  choice: AmazonChoice = {},
+): Promise<{ orderId: string; total: number }> {
   const shopper = new Shopper(target.url);
   const run = await startCheckout(shopper, target.emulatorUrl, items, choice);
   const completed = await finishCheckout(shopper, target.emulatorUrl, run);
@@ -83,13 +96,25 @@ describe('ops operations on a placed order over HTTP', () => {
     const stored = await api.database.models.Order.findOne({ orderId }).lean();
     expect(stored?.status).toBe('Canceled');
     // Audit rows are written when the response finishes.
-    const audit = await eventually(() => api.database.models.Audit.find({ path: `/ops/orders/${orderId}/cancel` }).sort({ at: 1 }).lean(), (rows) => rows.length === 2);
+    const audit = await eventually(
+      () =>
+        api.database.models.Audit.find({ path: `/ops/orders/${orderId}/cancel` })
+          .sort({ at: 1 })
+          .lean(),
+      (rows) => rows.length === 2,
+    );
     expect(audit.map((row) => [row.actor, row.status])).toEqual([
       ['viewer', 403],
       ['ops', 200],
     ]);
     expect(audit[0]).toMatchObject({ role: 'viewer', method: 'POST' });
-    expect(audit[1]).toMatchObject({ action: 'order.cancel', target: orderId, role: 'operator', before: { status: 'Placed' }, after: { status: 'Canceled' } });
+    expect(audit[1]).toMatchObject({
+      action: 'order.cancel',
+      target: orderId,
+      role: 'operator',
+      before: { status: 'Placed' },
+      after: { status: 'Canceled' },
+    });
   });
 
   it('refuses bad bodies and unknown orders', async () => {
@@ -115,7 +140,9 @@ describe('ops operations on a placed order over HTTP', () => {
     expect(planted.status).toBe(200);
     const run = await ops(api, 'POST', '/ops/reconciliation/run');
     expect(run.body.report.mismatches).toEqual(
-      expect.arrayContaining([{ orderId, object: chargeId, field: 'state', readModel: 'Authorized', amazon: 'Captured' }]),
+      expect.arrayContaining([
+        { orderId, object: chargeId, field: 'state', readModel: 'Authorized', amazon: 'Captured' },
+      ]),
     );
     const reports = await ops(api, 'GET', '/ops/reconciliation', undefined, 'viewer');
     expect(reports.body.reports[0].mismatches.length).toBeGreaterThan(0);

@@ -36,7 +36,12 @@ const operator = () => ({ authorization: `Bearer ${opsToken(api.config, 'operato
 
 const routes: RouteCase[] = [
   { method: 'GET', path: (id) => `/api/orders/${id}`, headers: buyer },
-  { method: 'POST', path: (id) => `/api/orders/${id}/amazon-return`, body: { amazonCheckoutSessionId: '00000000-0000-4000-8000-000000000000' }, headers: buyer },
+  {
+    method: 'POST',
+    path: (id) => `/api/orders/${id}/amazon-return`,
+    body: { amazonCheckoutSessionId: '00000000-0000-4000-8000-000000000000' },
+    headers: buyer,
+  },
   { method: 'PUT', path: (id) => `/api/orders/${id}/procedure`, body: {}, headers: buyer },
   { method: 'POST', path: (id) => `/api/orders/${id}/confirm`, body: {}, headers: buyer },
   { method: 'POST', path: (id) => `/api/orders/${id}/complete`, body: {}, headers: buyer },
@@ -53,7 +58,10 @@ async function send(route: RouteCase, orderId: string, headers: Record<string, s
     headers: { ...(route.body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(route.body === undefined ? {} : { body: JSON.stringify(route.body) }),
   });
-  return { status: response.status, body: (await response.json()) as { error?: { code?: unknown; message?: unknown } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { error?: { code?: unknown; message?: unknown } },
+  };
 }
 
 describe('issue 12 item 11: order ids outside Crockford base32 are refused on every order route', () => {
@@ -73,12 +81,17 @@ describe('issue 12 item 11: order ids outside Crockford base32 are refused on ev
           const context = `${orderId} ${who}: ${answer.status} ${JSON.stringify(answer.body)}`;
           expect(answer.status, context).toBeGreaterThanOrEqual(400);
           expect(answer.status, context).toBeLessThan(500);
-          expect(answer.body, context).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.stringMatching(JAPANESE) }) });
+          expect(answer.body, context).toEqual({
+            error: expect.objectContaining({ code: expect.any(String), message: expect.stringMatching(JAPANESE) }),
+          });
         }
       }
       // With the credentials for that id, what is refused is the id itself.
       const answer = await send(route, NOT_BASE32[0] as string, route.headers(NOT_BASE32[0] as string));
-      expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', message: INVALID_ORDER_ID_MESSAGE } } });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_request', message: INVALID_ORDER_ID_MESSAGE } },
+      });
     },
   );
 
@@ -86,7 +99,10 @@ describe('issue 12 item 11: order ids outside Crockford base32 are refused on ev
     '%s: a well-formed id of no order is 404 order_not_found, in Japanese like the other refusals',
     async (_name, route) => {
       const answer = await send(route, 'ORD-20260101-AAAAAAAA', route.headers('ORD-20260101-AAAAAAAA'));
-      expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: 404, body: { error: { code: 'order_not_found', message: ORDER_NOT_FOUND_MESSAGE } } });
+      expect(answer, JSON.stringify(answer.body)).toMatchObject({
+        status: 404,
+        body: { error: { code: 'order_not_found', message: ORDER_NOT_FOUND_MESSAGE } },
+      });
     },
   );
 });

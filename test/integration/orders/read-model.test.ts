@@ -39,18 +39,28 @@ describe('orders read model', () => {
     await saveOrderView(viewAt('ORD-20261130-AAAAAAA1', 3, 'Placed'));
     await saveOrderView(viewAt('ORD-20261130-AAAAAAA1', 2, 'Confirmed'));
     await saveOrderView(viewAt('ORD-20261130-AAAAAAA1', 3, 'Placed'));
-    expect(await database.models.Order.findOne({ _id: 'ORD-20261130-AAAAAAA1' }).lean()).toMatchObject({ version: 3, status: 'Placed' });
+    expect(await database.models.Order.findOne({ _id: 'ORD-20261130-AAAAAAA1' }).lean()).toMatchObject({
+      version: 3,
+      status: 'Placed',
+    });
   });
 
   it('fails (so the workflow retries) when the database acknowledges a write it did not apply', async () => {
     // The real model, except that updateOne answers "done" without writing: what the chaos run saw
     // once around a FerretDB restart under load.
     const real = database.models.Order;
-    const acknowledgedOnly = { updateOne: async () => ({ acknowledged: true, matchedCount: 1, modifiedCount: 1, upsertedCount: 0 }), findOne: real.findOne.bind(real) };
+    const acknowledgedOnly = {
+      updateOne: async () => ({ acknowledged: true, matchedCount: 1, modifiedCount: 1, upsertedCount: 0 }),
+      findOne: real.findOne.bind(real),
+    };
     const models = { ...database.models, Order: acknowledgedOnly } as unknown as Models;
-    await createOrderActivities({ models: database.models, extraFields: [] }).saveOrderView(viewAt('ORD-20261130-AAAAAAA2', 5, 'Placed'));
+    await createOrderActivities({ models: database.models, extraFields: [] }).saveOrderView(
+      viewAt('ORD-20261130-AAAAAAA2', 5, 'Placed'),
+    );
 
-    await expect(createOrderActivities({ models, extraFields: [] }).saveOrderView(viewAt('ORD-20261130-AAAAAAA2', 6, 'Captured'))).rejects.toThrow(
+    await expect(
+      createOrderActivities({ models, extraFields: [] }).saveOrderView(viewAt('ORD-20261130-AAAAAAA2', 6, 'Captured')),
+    ).rejects.toThrow(
       'read model of ORD-20261130-AAAAAAA2 holds version 5 after writing 6 (matched 1, modified 1, upserted 0)',
     );
   });

@@ -46,7 +46,17 @@ describe('member CSV export (L6)', () => {
   it('L6: carries the column 「AmazonID連携日時」, empty for a member who is not linked', async () => {
     const linkedAt = new Date('2026-11-30T03:04:05Z');
     const bytes = await csvOf(
-      [member({ memberId: 'M1' }), member({ memberId: 'M2', amazonBuyerId: 'amzn1.account.X', amazonLinkedAt: linkedAt, registeredAt: linkedAt, newsletter: false, extra: { birthday: '1990-01-02' } })],
+      [
+        member({ memberId: 'M1' }),
+        member({
+          memberId: 'M2',
+          amazonBuyerId: 'amzn1.account.X',
+          amazonLinkedAt: linkedAt,
+          registeredAt: linkedAt,
+          newsletter: false,
+          extra: { birthday: '1990-01-02' },
+        }),
+      ],
       'utf-8',
     );
     // UTF-8 with a BOM, so Excel opens it as UTF-8.

@@ -46,7 +46,7 @@ describe('C7: Japanese phone numbers', () => {
     expect(normalizeJapanesePhoneNumber('＋８１９０１２３４５６７８')).toBe('09012345678');
   });
 
-  it('C7: too few digits (the manual\'s example) and other defects are named', () => {
+  it("C7: too few digits (the manual's example) and other defects are named", () => {
     expect(analyzeJapanesePhoneNumber('03-1234-567')).toEqual({ ok: false, problem: 'too_few_digits' });
     expect(analyzeJapanesePhoneNumber('090-1234-567')).toEqual({ ok: false, problem: 'too_few_digits' });
     expect(analyzeJapanesePhoneNumber('+81 3-1234-567')).toEqual({ ok: false, problem: 'too_few_digits' });
@@ -144,18 +144,38 @@ describe('C7: shipping address usability', () => {
   });
 
   it('C7: lower-case country code, full-width postal code and a lone addressLine3 are fine', () => {
-    const result = checkShippingAddress({ ...tokyo, countryCode: 'jp', postalCode: '１０００００１', addressLine1: null, addressLine2: null, addressLine3: '大阪市北区1-2-3', stateOrRegion: '大阪府', city: '大阪市' });
+    const result = checkShippingAddress({
+      ...tokyo,
+      countryCode: 'jp',
+      postalCode: '１０００００１',
+      addressLine1: null,
+      addressLine2: null,
+      addressLine3: '大阪市北区1-2-3',
+      stateOrRegion: '大阪府',
+      city: '大阪市',
+    });
     expect(result.usable).toBe(true);
-    if (result.usable) expect(result.address).toMatchObject({ postalCode: '1000001', prefecture: '大阪府', city: '大阪市', addressLines: ['大阪市北区1-2-3'] });
+    if (result.usable)
+      expect(result.address).toMatchObject({
+        postalCode: '1000001',
+        prefecture: '大阪府',
+        city: '大阪市',
+        addressLines: ['大阪市北区1-2-3'],
+      });
   });
 
   it('C7: reports every problem at once', () => {
-    const result = checkShippingAddress({ ...tokyo, countryCode: 'US', postalCode: '94105', phoneNumber: '+1 415 555 0100' });
+    const result = checkShippingAddress({
+      ...tokyo,
+      countryCode: 'US',
+      postalCode: '94105',
+      phoneNumber: '+1 415 555 0100',
+    });
     expect(result.usable).toBe(false);
     if (!result.usable) expect(result.reasons).toEqual(['country_not_jp', 'postal_code_invalid', 'phone_not_domestic']);
   });
 
-  it('C7: the zod schema takes Amazon\'s nullable fields and drops unknown keys', () => {
+  it("C7: the zod schema takes Amazon's nullable fields and drops unknown keys", () => {
     const parsed = amazonAddressSchema.parse({ ...tokyo, addressLine3: undefined, extraField: 'x' });
     expect(parsed).not.toHaveProperty('extraField');
     expect(amazonAddressSchema.safeParse({ ...tokyo, postalCode: 1000001 }).success).toBe(false);

@@ -17,7 +17,10 @@ describe('R2: carts the Amazon Pay checkout accepts', () => {
   });
 
   it('R2: pre-order items are refused, named, and sent to 「このサイトでお支払い」', () => {
-    const result = checkAmazonPayCart([item(), item({ productId: 'pre-1', name: '新茶（5月発送）', salesType: 'pre_order' })]);
+    const result = checkAmazonPayCart([
+      item(),
+      item({ productId: 'pre-1', name: '新茶（5月発送）', salesType: 'pre_order' }),
+    ]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toHaveLength(1);
@@ -39,7 +42,8 @@ describe('R2: carts the Amazon Pay checkout accepts', () => {
       {
         code: 'subscription_items',
         productIds: ['s-1', 's-2'],
-        message: '定期・頒布会の商品（毎月お届けコーヒー、季節の頒布会）はAmazon Payではご注文いただけません。定期・頒布会商品専用ショッピングカートからご注文ください。',
+        message:
+          '定期・頒布会の商品（毎月お届けコーヒー、季節の頒布会）はAmazon Payではご注文いただけません。定期・頒布会商品専用ショッピングカートからご注文ください。',
       },
     ]);
   });
@@ -50,7 +54,10 @@ describe('R2: carts the Amazon Pay checkout accepts', () => {
   });
 
   it('R2: an empty cart is refused', () => {
-    expect(checkAmazonPayCart([])).toEqual({ ok: false, problems: [{ code: 'empty_cart', message: 'カートに商品が入っていません。' }] });
+    expect(checkAmazonPayCart([])).toEqual({
+      ok: false,
+      problems: [{ code: 'empty_cart', message: 'カートに商品が入っていません。' }],
+    });
   });
 
   it('R2: quantities must be 1..99', () => {

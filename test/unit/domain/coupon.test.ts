@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyCoupon, checkOneCouponPerOrder, couponSchema, type Coupon, type CouponContext } from '../../../domain/coupon.js';
+import {
+  applyCoupon,
+  checkOneCouponPerOrder,
+  couponSchema,
+  type Coupon,
+  type CouponContext,
+} from '../../../domain/coupon.js';
 
 const coupon = (overrides: Partial<Coupon> = {}): Coupon => ({
   code: 'WELCOME500',
@@ -26,13 +32,25 @@ describe('C5: coupons', () => {
   });
 
   it('C5: a percent coupon rounds down to whole yen', () => {
-    expect(applyCoupon(coupon({ type: 'percent', value: 15 }), context({ subtotal: 3_333 }))).toEqual({ ok: true, applied: { code: 'WELCOME500', discount: 499 } });
-    expect(applyCoupon(coupon({ type: 'percent', value: 10 }), context({ subtotal: 5_000 }))).toMatchObject({ ok: true, applied: { discount: 500 } });
+    expect(applyCoupon(coupon({ type: 'percent', value: 15 }), context({ subtotal: 3_333 }))).toEqual({
+      ok: true,
+      applied: { code: 'WELCOME500', discount: 499 },
+    });
+    expect(applyCoupon(coupon({ type: 'percent', value: 10 }), context({ subtotal: 5_000 }))).toMatchObject({
+      ok: true,
+      applied: { discount: 500 },
+    });
   });
 
   it('C5: the discount never exceeds the subtotal', () => {
-    expect(applyCoupon(coupon({ value: 9_000, minimumPurchase: 0 }), context({ subtotal: 5_000 }))).toMatchObject({ ok: true, applied: { discount: 5_000 } });
-    expect(applyCoupon(coupon({ type: 'percent', value: 100 }), context())).toMatchObject({ ok: true, applied: { discount: 5_000 } });
+    expect(applyCoupon(coupon({ value: 9_000, minimumPurchase: 0 }), context({ subtotal: 5_000 }))).toMatchObject({
+      ok: true,
+      applied: { discount: 5_000 },
+    });
+    expect(applyCoupon(coupon({ type: 'percent', value: 100 }), context())).toMatchObject({
+      ok: true,
+      applied: { discount: 5_000 },
+    });
   });
 
   it('C5: minimum purchase is inclusive', () => {
@@ -46,7 +64,10 @@ describe('C5: coupons', () => {
 
   it('C5: validity window — from inclusive, until exclusive', () => {
     expect(applyCoupon(coupon(), context({ now: new Date('2026-11-01T00:00:00+09:00') })).ok).toBe(true);
-    expect(applyCoupon(coupon(), context({ now: new Date('2026-10-31T23:59:59.999+09:00') }))).toMatchObject({ ok: false, reason: 'not_yet_valid' });
+    expect(applyCoupon(coupon(), context({ now: new Date('2026-10-31T23:59:59.999+09:00') }))).toMatchObject({
+      ok: false,
+      reason: 'not_yet_valid',
+    });
     expect(applyCoupon(coupon(), context({ now: new Date('2026-11-30T23:59:59.999+09:00') })).ok).toBe(true);
     expect(applyCoupon(coupon(), context({ now: new Date('2026-12-01T00:00:00+09:00') }))).toEqual({
       ok: false,
@@ -65,13 +86,19 @@ describe('C5: coupons', () => {
   });
 
   it('C5: a member uses a coupon once', () => {
-    expect(applyCoupon(coupon(), context({ alreadyUsedByMember: true }))).toMatchObject({ ok: false, reason: 'already_used' });
+    expect(applyCoupon(coupon(), context({ alreadyUsedByMember: true }))).toMatchObject({
+      ok: false,
+      reason: 'already_used',
+    });
   });
 
   it('C5: one coupon per order', () => {
     expect(checkOneCouponPerOrder([])).toEqual({ ok: true, code: null });
     expect(checkOneCouponPerOrder(['A', ' A '])).toEqual({ ok: true, code: 'A' });
-    expect(checkOneCouponPerOrder(['A', 'B'])).toEqual({ ok: false, message: 'クーポンは1回のご注文につき1枚までご利用いただけます。' });
+    expect(checkOneCouponPerOrder(['A', 'B'])).toEqual({
+      ok: false,
+      message: 'クーポンは1回のご注文につき1枚までご利用いただけます。',
+    });
   });
 
   it('C5: the coupon schema refuses impossible coupons', () => {

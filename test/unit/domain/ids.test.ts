@@ -46,7 +46,13 @@ describe('ids: order ids', () => {
 
   it('recognizes only the exact shape', () => {
     expect(isOrderId('ORD-20261130-7K3M9QXA')).toBe(true);
-    for (const bad of ['ORD-2026113-7K3M9QXA', 'ORD-20261130-7K3M9QX', 'ORD-20261130-7K3M9QXI', 'ord-20261130-7K3M9QXA', 'ORD-20261130-7K3M9QXA ']) {
+    for (const bad of [
+      'ORD-2026113-7K3M9QXA',
+      'ORD-20261130-7K3M9QX',
+      'ORD-20261130-7K3M9QXI',
+      'ord-20261130-7K3M9QXA',
+      'ORD-20261130-7K3M9QXA ',
+    ]) {
       expect(isOrderId(bad), bad).toBe(false);
     }
   });
@@ -65,7 +71,9 @@ describe('ids: Amazon Pay idempotency keys', () => {
 
   it('is deterministic and readable', () => {
     expect(amazonIdempotencyKey(orderId, 'createCharge', 2)).toBe('ORD-20261130-7K3M9QXA_CH_2');
-    expect(amazonIdempotencyKey(orderId, 'completeCheckoutSession')).toBe(amazonIdempotencyKey(orderId, 'completeCheckoutSession', 0));
+    expect(amazonIdempotencyKey(orderId, 'completeCheckoutSession')).toBe(
+      amazonIdempotencyKey(orderId, 'completeCheckoutSession', 0),
+    );
   });
 
   it('stays within 32 characters of [A-Za-z0-9_-] even at the largest sequence number', () => {
@@ -81,7 +89,8 @@ describe('ids: Amazon Pay idempotency keys', () => {
   it('is unique per (order, step, n)', () => {
     const keys = new Set<string>();
     const orders = [orderId, 'ORD-20261130-7K3M9QXB', 'ORD-20261201-7K3M9QXA'];
-    for (const order of orders) for (const step of steps) for (let n = 0; n < 25; n += 1) keys.add(amazonIdempotencyKey(order, step, n));
+    for (const order of orders)
+      for (const step of steps) for (let n = 0; n < 25; n += 1) keys.add(amazonIdempotencyKey(order, step, n));
     expect(keys.size).toBe(orders.length * steps.length * 25);
     expect(new Set(Object.values(AMAZON_IDEMPOTENT_STEPS)).size).toBe(steps.length);
   });

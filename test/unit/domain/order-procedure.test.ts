@@ -37,19 +37,48 @@ function issuesOf(input: unknown, context = guest): { path: string; message: str
 
 describe('C3: order-procedure form', () => {
   it('C3/C6: a minimal form parses and normalizes the Amazon-supplied orderer fields', () => {
-    const result = parseOrderProcedure(form({ orderer: { ...form().orderer, phoneNumber: '＋８１ ９０-1234-5678', postalCode: '１００ー０００１', prefecture: '東京' } }), guest);
+    const result = parseOrderProcedure(
+      form({
+        orderer: {
+          ...form().orderer,
+          phoneNumber: '＋８１ ９０-1234-5678',
+          postalCode: '１００ー０００１',
+          prefecture: '東京',
+        },
+      }),
+      guest,
+    );
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.value.orderer).toMatchObject({ phoneNumber: '09012345678', postalCode: '1000001', prefecture: '東京都' });
+    if (result.ok)
+      expect(result.value.orderer).toMatchObject({
+        phoneNumber: '09012345678',
+        postalCode: '1000001',
+        prefecture: '東京都',
+      });
   });
 
   it('C3: unknown keys are refused at every level', () => {
     expect(issuesOf({ ...form(), giftMessage: 'hi' })).not.toEqual([]);
     expect(issuesOf(form({ orderer: { ...form().orderer, ...{ fax: '03' } } }))).not.toEqual([]);
-    expect(issuesOf(form({ delivery: { date: 'unspecified', timeSlot: 'morning', ...{ carrier: 'x' } } }))).not.toEqual([]);
+    expect(issuesOf(form({ delivery: { date: 'unspecified', timeSlot: 'morning', ...{ carrier: 'x' } } }))).not.toEqual(
+      [],
+    );
   });
 
   it('C3/C6: the corrected orderer fields are validated with Japanese messages', () => {
-    const issues = issuesOf(form({ orderer: { ...form().orderer, name: ' ', email: 'not-mail', phoneNumber: '090-1234-567', postalCode: '100-001', prefecture: 'Tokyo', furigana: 'Yamada' } }));
+    const issues = issuesOf(
+      form({
+        orderer: {
+          ...form().orderer,
+          name: ' ',
+          email: 'not-mail',
+          phoneNumber: '090-1234-567',
+          postalCode: '100-001',
+          prefecture: 'Tokyo',
+          furigana: 'Yamada',
+        },
+      }),
+    );
     expect(issues).toEqual(
       expect.arrayContaining([
         { path: 'orderer.name', message: 'お名前を入力してください。' },
@@ -63,7 +92,9 @@ describe('C3: order-procedure form', () => {
   });
 
   it('C3: furigana is optional and accepts kana', () => {
-    expect(parseOrderProcedure(form({ orderer: { ...form().orderer, furigana: 'ヤマダ タロウ' } }), guest).ok).toBe(true);
+    expect(parseOrderProcedure(form({ orderer: { ...form().orderer, furigana: 'ヤマダ タロウ' } }), guest).ok).toBe(
+      true,
+    );
   });
 
   it('C3: delivery date within 3..30 days ahead (JST), or unspecified', () => {
@@ -82,19 +113,38 @@ describe('C3: order-procedure form', () => {
 
   it('C3: the delivery window is configurable', () => {
     const window = { earliestDaysAhead: 1, latestDaysAhead: 7 };
-    expect(parseOrderProcedure(form({ delivery: { date: '2026-12-01', timeSlot: 'unspecified' } }), { ...guest, deliveryWindow: window }).ok).toBe(true);
-    expect(parseOrderProcedure(form({ delivery: { date: '2026-12-08', timeSlot: 'unspecified' } }), { ...guest, deliveryWindow: window }).ok).toBe(false);
+    expect(
+      parseOrderProcedure(form({ delivery: { date: '2026-12-01', timeSlot: 'unspecified' } }), {
+        ...guest,
+        deliveryWindow: window,
+      }).ok,
+    ).toBe(true);
+    expect(
+      parseOrderProcedure(form({ delivery: { date: '2026-12-08', timeSlot: 'unspecified' } }), {
+        ...guest,
+        deliveryWindow: window,
+      }).ok,
+    ).toBe(false);
   });
 
   it('C3: time slots come from a fixed list with Japanese labels', () => {
-    expect(Object.values(DELIVERY_TIME_SLOT_LABELS)).toEqual(['指定なし', '午前中', '14-16時', '16-18時', '18-20時', '19-21時']);
+    expect(Object.values(DELIVERY_TIME_SLOT_LABELS)).toEqual([
+      '指定なし',
+      '午前中',
+      '14-16時',
+      '16-18時',
+      '18-20時',
+      '19-21時',
+    ]);
     expect(issuesOf(form({ delivery: { date: 'unspecified', timeSlot: '12-14' as 'morning' } }))).toEqual([
       { path: 'delivery.timeSlot', message: 'お届け時間帯を選択してください。' },
     ]);
   });
 
   it('C3: gift wrapping and noshi (type from a list, optional name up to 20 chars)', () => {
-    expect(parseOrderProcedure(form({ gift: { wrapping: true, noshi: { type: '内祝', name: '山田' } } }), guest).ok).toBe(true);
+    expect(
+      parseOrderProcedure(form({ gift: { wrapping: true, noshi: { type: '内祝', name: '山田' } } }), guest).ok,
+    ).toBe(true);
     expect(issuesOf(form({ gift: { wrapping: true, noshi: { type: '祝い' as '内祝' } } }))).toHaveLength(1);
     expect(issuesOf(form({ gift: { wrapping: false, noshi: { type: '御礼', name: 'あ'.repeat(21) } } }))).toEqual([
       { path: 'gift.noshi.name', message: 'のしの名入れは20文字以内で入力してください。' },
@@ -105,7 +155,10 @@ describe('C3: order-procedure form', () => {
     const result = parseOrderProcedure(form({ privacyPolicyConsent: false }), guest);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(canConfirm(result.value)).toEqual({ ok: false, message: '個人情報保護方針に同意してください。同意いただくとご注文を確定できます。' });
+    expect(canConfirm(result.value)).toEqual({
+      ok: false,
+      message: '個人情報保護方針に同意してください。同意いただくとご注文を確定できます。',
+    });
     expect(canConfirm({ privacyPolicyConsent: true })).toEqual({ ok: true });
     expect(issuesOf({ ...form(), privacyPolicyConsent: 'yes' })).not.toEqual([]);
   });
@@ -119,8 +172,12 @@ describe('C4/C5: guests and members', () => {
   });
 
   it('C5: guests cannot use points or a coupon, with a clear message', () => {
-    expect(issuesOf(form({ pointsToUse: 100 }))).toEqual([{ path: 'pointsToUse', message: 'ポイント・クーポンは会員ログイン後にご利用いただけます。' }]);
-    expect(issuesOf(form({ couponCode: 'WELCOME500' }))).toEqual([{ path: 'couponCode', message: 'ポイント・クーポンは会員ログイン後にご利用いただけます。' }]);
+    expect(issuesOf(form({ pointsToUse: 100 }))).toEqual([
+      { path: 'pointsToUse', message: 'ポイント・クーポンは会員ログイン後にご利用いただけます。' },
+    ]);
+    expect(issuesOf(form({ couponCode: 'WELCOME500' }))).toEqual([
+      { path: 'couponCode', message: 'ポイント・クーポンは会員ログイン後にご利用いただけます。' },
+    ]);
     expect(parseOrderProcedure(form({ pointsToUse: 0, couponCode: null }), guest).ok).toBe(true);
   });
 
@@ -129,28 +186,49 @@ describe('C4/C5: guests and members', () => {
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.value).toMatchObject({ pointsToUse: 300, couponCode: 'WELCOME500' });
     expect(issuesOf(form({ couponCode: ['A', 'B'] as unknown as string }), member)).not.toEqual([]);
-    expect(issuesOf(form({ pointsToUse: 1.5 }), member)).toEqual([{ path: 'pointsToUse', message: 'ご利用ポイントは0以上の整数で指定してください。' }]);
-    expect(issuesOf(form({ pointsToUse: -1 }), member)).toEqual([{ path: 'pointsToUse', message: 'ご利用ポイントは0以上の整数で指定してください。' }]);
+    expect(issuesOf(form({ pointsToUse: 1.5 }), member)).toEqual([
+      { path: 'pointsToUse', message: 'ご利用ポイントは0以上の整数で指定してください。' },
+    ]);
+    expect(issuesOf(form({ pointsToUse: -1 }), member)).toEqual([
+      { path: 'pointsToUse', message: 'ご利用ポイントは0以上の整数で指定してください。' },
+    ]);
   });
 
   it('C4: a member cannot register again', () => {
-    expect(issuesOf(form({ registerAsMember: true }), member)).toEqual([{ path: 'registerAsMember', message: 'すでに会員登録済みです。' }]);
+    expect(issuesOf(form({ registerAsMember: true }), member)).toEqual([
+      { path: 'registerAsMember', message: 'すでに会員登録済みです。' },
+    ]);
   });
 });
 
 describe('C8: newsletter / mobile-mail fields on the order', () => {
   it('C8: a guest purchase without registration stores null for both, not false', () => {
-    expect(orderPreferenceFields({ isMember: false, registerAsMember: false })).toEqual({ newsletter: null, mobileMail: null });
-    expect(orderPreferenceFields({ isMember: false, registerAsMember: false, newsletter: true })).toEqual({ newsletter: null, mobileMail: null });
+    expect(orderPreferenceFields({ isMember: false, registerAsMember: false })).toEqual({
+      newsletter: null,
+      mobileMail: null,
+    });
+    expect(orderPreferenceFields({ isMember: false, registerAsMember: false, newsletter: true })).toEqual({
+      newsletter: null,
+      mobileMail: null,
+    });
   });
 
   it('C8/C4: a registering guest stores the newsletter choice (unticked = false) and no mobile-mail preference', () => {
-    expect(orderPreferenceFields({ isMember: false, registerAsMember: true, newsletter: true })).toEqual({ newsletter: true, mobileMail: null });
-    expect(orderPreferenceFields({ isMember: false, registerAsMember: true })).toEqual({ newsletter: false, mobileMail: null });
+    expect(orderPreferenceFields({ isMember: false, registerAsMember: true, newsletter: true })).toEqual({
+      newsletter: true,
+      mobileMail: null,
+    });
+    expect(orderPreferenceFields({ isMember: false, registerAsMember: true })).toEqual({
+      newsletter: false,
+      mobileMail: null,
+    });
   });
 
-  it('C8: a member order carries the member\'s preferences', () => {
-    expect(orderPreferenceFields({ isMember: true, member: { newsletter: false, mobileMail: true } })).toEqual({ newsletter: false, mobileMail: true });
+  it("C8: a member order carries the member's preferences", () => {
+    expect(orderPreferenceFields({ isMember: true, member: { newsletter: false, mobileMail: true } })).toEqual({
+      newsletter: false,
+      mobileMail: true,
+    });
   });
 });
 
@@ -168,7 +246,10 @@ describe('C6: data from Amazon and shop-defined extra fields', () => {
     });
     expect(check.usable).toBe(true);
     if (!check.usable) return;
-    const orderer = ordererFromAmazon({ name: '山田 花子', email: 'hanako@example.jp', phoneNumber: null }, check.address);
+    const orderer = ordererFromAmazon(
+      { name: '山田 花子', email: 'hanako@example.jp', phoneNumber: null },
+      check.address,
+    );
     expect(orderer).toEqual({
       name: '山田 花子',
       email: 'hanako@example.jp',
@@ -179,7 +260,10 @@ describe('C6: data from Amazon and shop-defined extra fields', () => {
       building: 'ABCマンション 202',
     });
     expect(parseOrderProcedure(form({ orderer }), guest).ok).toBe(true);
-    const repeated = ordererFromAmazon({ name: '', email: 'hanako@example.jp', phoneNumber: '090-1111-2222' }, { ...check.address, addressLines: ['大阪市北区梅田1-2-3'] });
+    const repeated = ordererFromAmazon(
+      { name: '', email: 'hanako@example.jp', phoneNumber: '090-1111-2222' },
+      { ...check.address, addressLines: ['大阪市北区梅田1-2-3'] },
+    );
     expect(repeated).toMatchObject({ name: '山田 花子', phoneNumber: '090-1111-2222', address: '大阪市北区梅田1-2-3' });
     expect(repeated).not.toHaveProperty('building');
   });
@@ -192,8 +276,14 @@ describe('C6: data from Amazon and shop-defined extra fields', () => {
       { key: 'interests', label: '興味のあるカテゴリ', required: true },
       { key: 'age', label: '年齢', required: true },
     ];
-    expect(missingExtraFields({ birthday: '　', interests: [], age: 0 }, fields).map((f) => f.key)).toEqual(['birthday', 'howDidYouHear', 'interests']);
-    expect(missingExtraFields({ birthday: '1990-01-01', howDidYouHear: 'SNS', interests: ['tea'], age: 36 }, fields)).toEqual([]);
+    expect(missingExtraFields({ birthday: '　', interests: [], age: 0 }, fields).map((f) => f.key)).toEqual([
+      'birthday',
+      'howDidYouHear',
+      'interests',
+    ]);
+    expect(
+      missingExtraFields({ birthday: '1990-01-01', howDidYouHear: 'SNS', interests: ['tea'], age: 36 }, fields),
+    ).toEqual([]);
     expect(missingExtraFields({}, [])).toEqual([]);
   });
 });

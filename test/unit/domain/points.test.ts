@@ -11,24 +11,36 @@ import {
 
 describe('P1/P2: who earns purchase points', () => {
   it('P1 (standard): a member at purchase earns points', () => {
-    expect(purchasePointsEligible({ mode: 'standard', wasMemberAtPurchase: true, registersAtPurchase: false })).toBe(true);
+    expect(purchasePointsEligible({ mode: 'standard', wasMemberAtPurchase: true, registersAtPurchase: false })).toBe(
+      true,
+    );
   });
 
   it('P1 (standard): a guest registering at purchase earns none for that first order', () => {
-    expect(purchasePointsEligible({ mode: 'standard', wasMemberAtPurchase: false, registersAtPurchase: true })).toBe(false);
+    expect(purchasePointsEligible({ mode: 'standard', wasMemberAtPurchase: false, registersAtPurchase: true })).toBe(
+      false,
+    );
   });
 
   it('P1/P2: a guest not registering earns none in either mode', () => {
-    expect(purchasePointsEligible({ mode: 'standard', wasMemberAtPurchase: false, registersAtPurchase: false })).toBe(false);
-    expect(purchasePointsEligible({ mode: 'commerce_creator', wasMemberAtPurchase: false, registersAtPurchase: false })).toBe(false);
+    expect(purchasePointsEligible({ mode: 'standard', wasMemberAtPurchase: false, registersAtPurchase: false })).toBe(
+      false,
+    );
+    expect(
+      purchasePointsEligible({ mode: 'commerce_creator', wasMemberAtPurchase: false, registersAtPurchase: false }),
+    ).toBe(false);
   });
 
   it('P2 (commerce_creator): ticking registration at purchase earns points', () => {
-    expect(purchasePointsEligible({ mode: 'commerce_creator', wasMemberAtPurchase: false, registersAtPurchase: true })).toBe(true);
+    expect(
+      purchasePointsEligible({ mode: 'commerce_creator', wasMemberAtPurchase: false, registersAtPurchase: true }),
+    ).toBe(true);
   });
 
   it('P2 (commerce_creator): an existing member earns points', () => {
-    expect(purchasePointsEligible({ mode: 'commerce_creator', wasMemberAtPurchase: true, registersAtPurchase: false })).toBe(true);
+    expect(
+      purchasePointsEligible({ mode: 'commerce_creator', wasMemberAtPurchase: true, registersAtPurchase: false }),
+    ).toBe(true);
   });
 });
 
@@ -66,7 +78,11 @@ describe('C5/P3: points to use', () => {
     expect(maxUsablePoints(0)).toBe(0);
     expect(checkPointsToUse({ ...member, balance: 10_000, pointsToUse: 4_999 })).toEqual({ ok: true, points: 4_999 });
     const over = checkPointsToUse({ ...member, balance: 10_000, pointsToUse: 5_000 });
-    expect(over).toEqual({ ok: false, reason: 'exceeds_order_amount', message: 'このご注文でご利用いただけるポイントは4,999ポイントまでです。' });
+    expect(over).toEqual({
+      ok: false,
+      reason: 'exceeds_order_amount',
+      message: 'このご注文でご利用いただけるポイントは4,999ポイントまでです。',
+    });
   });
 
   it('C5: a member may use up to the balance', () => {
@@ -89,7 +105,10 @@ describe('C5/P3: points to use', () => {
 
   it('C5: points are whole and non-negative', () => {
     for (const pointsToUse of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(checkPointsToUse({ ...member, pointsToUse }), String(pointsToUse)).toMatchObject({ ok: false, reason: 'not_whole_number' });
+      expect(checkPointsToUse({ ...member, pointsToUse }), String(pointsToUse)).toMatchObject({
+        ok: false,
+        reason: 'not_whole_number',
+      });
     }
   });
 });
@@ -106,25 +125,48 @@ describe('P3: point adjustment on cancel and refund', () => {
   };
 
   it('P3: a cancel revokes all purchase points and returns all used points', () => {
-    expect(refundPointAdjustment({ ...order, kind: 'cancel' })).toEqual({ revokePurchasePoints: 100, returnUsedPoints: 500 });
-    expect(refundPointAdjustment({ ...order, kind: 'cancel', capturedAmount: 0 })).toEqual({ revokePurchasePoints: 100, returnUsedPoints: 500 });
+    expect(refundPointAdjustment({ ...order, kind: 'cancel' })).toEqual({
+      revokePurchasePoints: 100,
+      returnUsedPoints: 500,
+    });
+    expect(refundPointAdjustment({ ...order, kind: 'cancel', capturedAmount: 0 })).toEqual({
+      revokePurchasePoints: 100,
+      returnUsedPoints: 500,
+    });
   });
 
   it('P3: a partial refund revokes purchase points proportionally (rounded down) and returns no used points', () => {
-    expect(refundPointAdjustment({ ...order, refundedTotal: 3_000 })).toEqual({ revokePurchasePoints: 30, returnUsedPoints: 0 });
-    expect(refundPointAdjustment({ ...order, refundedTotal: 3_333 })).toEqual({ revokePurchasePoints: 33, returnUsedPoints: 0 });
+    expect(refundPointAdjustment({ ...order, refundedTotal: 3_000 })).toEqual({
+      revokePurchasePoints: 30,
+      returnUsedPoints: 0,
+    });
+    expect(refundPointAdjustment({ ...order, refundedTotal: 3_333 })).toEqual({
+      revokePurchasePoints: 33,
+      returnUsedPoints: 0,
+    });
   });
 
   it('P3: successive partial refunds never revoke more than one refund of the same total', () => {
     const first = refundPointAdjustment({ ...order, refundedTotal: 3_333 });
-    const second = refundPointAdjustment({ ...order, refundedTotal: 6_666, purchasePointsRevokedSoFar: first.revokePurchasePoints });
+    const second = refundPointAdjustment({
+      ...order,
+      refundedTotal: 6_666,
+      purchasePointsRevokedSoFar: first.revokePurchasePoints,
+    });
     expect(first.revokePurchasePoints + second.revokePurchasePoints).toBe(66);
   });
 
   it('P3: refunds reaching the captured amount finish the job: the rest of the points go back and forth', () => {
     const last = refundPointAdjustment({ ...order, refundedTotal: 10_000, purchasePointsRevokedSoFar: 66 });
     expect(last).toEqual({ revokePurchasePoints: 34, returnUsedPoints: 500 });
-    expect(refundPointAdjustment({ ...order, kind: 'cancel', purchasePointsRevokedSoFar: 100, usedPointsReturnedSoFar: 500 })).toEqual({
+    expect(
+      refundPointAdjustment({
+        ...order,
+        kind: 'cancel',
+        purchasePointsRevokedSoFar: 100,
+        usedPointsReturnedSoFar: 500,
+      }),
+    ).toEqual({
       revokePurchasePoints: 0,
       returnUsedPoints: 0,
     });

@@ -14,7 +14,12 @@ history.replaceState(null, '', location.pathname);
 async function start() {
   await initLayout();
   if (!buyerToken) {
-    showNotice(notice, 'error', 'Amazonアカウントでのログイン情報がありません。もう一度お試しください。', h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/login' }, 'ログイン画面へ')));
+    showNotice(
+      notice,
+      'error',
+      'Amazonアカウントでのログイン情報がありません。もう一度お試しください。',
+      h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/login' }, 'ログイン画面へ')),
+    );
     return;
   }
   const answer = await api.post('/api/auth/amazon/sign-in', { buyerToken });
@@ -43,7 +48,16 @@ form.addEventListener('submit', (event) => {
     .then(() => location.replace('/mypage?registered=amazon'))
     .catch((error) => {
       submit.disabled = false;
-      const extra = error instanceof ApiError && error.code === 'email_taken' ? [h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/login?next=/mypage' }, 'パスワードでログインして連携する'))] : [];
+      const extra =
+        error instanceof ApiError && error.code === 'email_taken'
+          ? [
+              h(
+                'p',
+                { class: 'actions' },
+                h('a', { class: 'btn', href: '/login?next=/mypage' }, 'パスワードでログインして連携する'),
+              ),
+            ]
+          : [];
       showNotice(notice, 'error', messageOf(error), ...extra);
     });
 });
@@ -51,7 +65,12 @@ form.addEventListener('submit', (event) => {
 try {
   await start();
 } catch (error) {
-  showNotice(notice, 'error', messageOf(error), h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/login' }, 'ログイン画面へ')));
+  showNotice(
+    notice,
+    'error',
+    messageOf(error),
+    h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/login' }, 'ログイン画面へ')),
+  );
 } finally {
   $('#loading').hidden = true;
 }

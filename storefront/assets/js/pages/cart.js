@@ -18,7 +18,15 @@ let fees = null;
 
 function lineRow(line) {
   const product = catalog.get(line.productId);
-  const quantity = h('input', { type: 'number', min: '1', max: String(MAX_QUANTITY), step: '1', value: String(line.quantity), inputmode: 'numeric', id: `qty-${line.productId}` });
+  const quantity = h('input', {
+    type: 'number',
+    min: '1',
+    max: String(MAX_QUANTITY),
+    step: '1',
+    value: String(line.quantity),
+    inputmode: 'numeric',
+    id: `qty-${line.productId}`,
+  });
   quantity.addEventListener('change', () => {
     const value = Math.trunc(Number(/** @type {HTMLInputElement} */ (quantity).value));
     setQuantity(line.productId, Math.min(Math.max(Number.isFinite(value) ? value : 1, 1), MAX_QUANTITY));
@@ -28,9 +36,19 @@ function lineRow(line) {
   return h(
     'tr',
     { class: refused.has(line.productId) ? 'refused' : false, 'data-product-id': line.productId },
-    h('td', {}, product.name, product.salesType !== 'normal' ? h('span', { class: 'tag tag-warn' }, 'Amazon Pay対象外') : null),
+    h(
+      'td',
+      {},
+      product.name,
+      product.salesType !== 'normal' ? h('span', { class: 'tag tag-warn' }, 'Amazon Pay対象外') : null,
+    ),
     h('td', { class: 'num' }, yen(product.price)),
-    h('td', {}, h('label', { class: 'visually-hidden', for: `qty-${line.productId}` }, `数量（${product.name}）`), quantity),
+    h(
+      'td',
+      {},
+      h('label', { class: 'visually-hidden', for: `qty-${line.productId}` }, `数量（${product.name}）`),
+      quantity,
+    ),
     h('td', { class: 'num' }, yen(product.price * line.quantity)),
     h('td', { class: 'num' }, remove),
   );
@@ -57,7 +75,9 @@ function renderFeeRules() {
 
 async function payWithAmazon(button) {
   const cart = readCart();
-  const items = cart.items.filter((line) => catalog.has(line.productId)).map(({ productId, quantity }) => ({ productId, quantity }));
+  const items = cart.items
+    .filter((line) => catalog.has(line.productId))
+    .map(({ productId, quantity }) => ({ productId, quantity }));
   hideNotice(errorBox);
   button.disabled = true;
   try {
@@ -66,14 +86,22 @@ async function payWithAmazon(button) {
     const target = created.amazonPayButton?.redirectUrl;
     if (!target) {
       // With real Amazon, amazon.Pay.renderButton() takes the signed payload instead; not part of this demo.
-      showNotice(errorBox, 'error', 'Amazon Payのボタンを表示できません（エミュレーター以外の接続先はこのデモの対象外です）。');
+      showNotice(
+        errorBox,
+        'error',
+        'Amazon Payのボタンを表示できません（エミュレーター以外の接続先はこのデモの対象外です）。',
+      );
       button.disabled = false;
       return;
     }
     location.assign(target);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'cart_refused') {
-      refused = new Set((error.details?.problems ?? []).flatMap((problem) => problem.productIds ?? (problem.productId ? [problem.productId] : [])));
+      refused = new Set(
+        (error.details?.problems ?? []).flatMap(
+          (problem) => problem.productIds ?? (problem.productId ? [problem.productId] : []),
+        ),
+      );
       render();
     }
     showNotice(errorBox, 'error', messageOf(error));
@@ -83,7 +111,10 @@ async function payWithAmazon(button) {
 
 await initLayout();
 try {
-  const [{ products }, options] = await Promise.all([api.get('/api/products'), api.get('/api/storefront/procedure-options')]);
+  const [{ products }, options] = await Promise.all([
+    api.get('/api/products'),
+    api.get('/api/storefront/procedure-options'),
+  ]);
   catalog = new Map(products.map((product) => [product.productId, product]));
   fees = options.fees;
   renderFeeRules();

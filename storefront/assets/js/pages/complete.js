@@ -43,15 +43,26 @@ function renderOrder(order) {
     ...fact('お支払い方法', `Amazon Pay（${order.paymentMethod?.descriptor ?? '—'}）`),
     ...(order.procedure?.delivery ? fact('お届け希望', deliveryText(order.procedure.delivery)) : []),
     ...fact('ショップメモ', h('span', { 'data-testid': 'shop-memo' }, order.shopMemo ?? '—')),
-    ...fact('購入ポイント', h('span', { 'data-testid': 'purchase-points' }, `${number(points.points)}ポイント${PURCHASE_POINT_STATES[points.state] ?? ''}`)),
+    ...fact(
+      '購入ポイント',
+      h(
+        'span',
+        { 'data-testid': 'purchase-points' },
+        `${number(points.points)}ポイント${PURCHASE_POINT_STATES[points.state] ?? ''}`,
+      ),
+    ),
     ...(order.pointsUsed > 0 ? fact('ご利用ポイント', `${number(order.pointsUsed)}ポイント`) : []),
     ...(order.couponCode ? fact('クーポン', order.couponCode) : []),
   );
 }
 
 function deliveryText(delivery) {
-  const date = delivery.date === 'unspecified' ? '日付指定なし' : delivery.date.replace(/^(\d+)-(\d+)-(\d+)$/, (_, y, m, d) => `${Number(y)}年${Number(m)}月${Number(d)}日`);
-  const slot = delivery.timeSlot === 'unspecified' ? '時間帯指定なし' : (slotLabels[delivery.timeSlot] ?? delivery.timeSlot);
+  const date =
+    delivery.date === 'unspecified'
+      ? '日付指定なし'
+      : delivery.date.replace(/^(\d+)-(\d+)-(\d+)$/, (_, y, m, d) => `${Number(y)}年${Number(m)}月${Number(d)}日`);
+  const slot =
+    delivery.timeSlot === 'unspecified' ? '時間帯指定なし' : (slotLabels[delivery.timeSlot] ?? delivery.timeSlot);
   return `${date}・${slot}`;
 }
 
@@ -70,7 +81,10 @@ function showPlaced(order) {
   } else if (order.registration?.message) {
     // C4: the order is placed, but no member was made: say why and what to do (log in and link).
     const refused = $('#registration-refused');
-    refused.replaceChildren(h('p', {}, order.registration.message), h('p', {}, h('a', { href: '/login' }, 'ログインはこちら')));
+    refused.replaceChildren(
+      h('p', {}, order.registration.message),
+      h('p', {}, h('a', { href: '/login' }, 'ログインはこちら')),
+    );
     refused.hidden = false;
   }
   $('#placed').hidden = false;
@@ -88,10 +102,18 @@ function showFailed(order) {
 async function start() {
   await initLayout();
   if (!orderId || token === null) {
-    showNotice(pageNotice, 'error', 'ご注文の情報が見つかりません。', h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')));
+    showNotice(
+      pageNotice,
+      'error',
+      'ご注文の情報が見つかりません。',
+      h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')),
+    );
     return;
   }
-  const [options, completed] = await Promise.all([api.get('/api/storefront/procedure-options'), api.post(`${base}/complete`, {}, headers)]);
+  const [options, completed] = await Promise.all([
+    api.get('/api/storefront/procedure-options'),
+    api.post(`${base}/complete`, {}, headers),
+  ]);
   slotLabels = Object.fromEntries(options.timeSlots.map((slot) => [slot.value, slot.label]));
   let order = completed.order;
   const started = Date.now();
@@ -103,7 +125,11 @@ async function start() {
   if (order.status === 'Placed') showPlaced(order);
   else if (order.status === 'Failed' || order.status === 'Abandoned') showFailed(order);
   else {
-    showNotice(pageNotice, 'info', 'お支払いの承認に時間がかかっています。しばらくしてからこのページを再読み込みしてください。');
+    showNotice(
+      pageNotice,
+      'info',
+      'お支払いの承認に時間がかかっています。しばらくしてからこのページを再読み込みしてください。',
+    );
     return;
   }
   renderOrder(order);
@@ -113,7 +139,12 @@ async function start() {
 try {
   await start();
 } catch (error) {
-  showNotice(pageNotice, 'error', messageOf(error), h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')));
+  showNotice(
+    pageNotice,
+    'error',
+    messageOf(error),
+    h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')),
+  );
 } finally {
   loading.hidden = true;
 }

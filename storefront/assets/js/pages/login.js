@@ -10,14 +10,20 @@ const amazonButton = /** @type {HTMLButtonElement} */ ($('#amazon-sign-in'));
 
 const session = await initLayout();
 if (session.member !== null) {
-  showNotice(notice, 'info', `${session.member.name} 様としてログインしています。`, h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/mypage' }, 'マイページへ')));
+  showNotice(
+    notice,
+    'info',
+    `${session.member.name} 様としてログインしています。`,
+    h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/mypage' }, 'マイページへ')),
+  );
 }
 if (session.pendingAmazonBuyer !== null) {
   const pending = $('#pending-amazon');
   pending.textContent = `Amazonアカウント（${session.pendingAmazonBuyer.name}）でサインイン中です。ログインすると、この会員とAmazonアカウントを連携します。`;
   pending.hidden = false;
 }
-if (param('reset') === 'done') showNotice(notice, 'success', 'パスワードを設定しました。新しいパスワードでログインしてください。');
+if (param('reset') === 'done')
+  showNotice(notice, 'success', 'パスワードを設定しました。新しいパスワードでログインしてください。');
 
 amazonButton.addEventListener('click', () => {
   amazonButton.disabled = true;
@@ -43,6 +49,7 @@ form.addEventListener('submit', (event) => {
     .catch((error) => {
       submit.disabled = false;
       const unplaced = error instanceof ApiError ? showFieldErrors(form, error.fields, error.message) : [];
-      if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0) showNotice(notice, 'error', messageOf(error));
+      if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0)
+        showNotice(notice, 'error', messageOf(error));
     });
 });

@@ -3,7 +3,18 @@
  * points, orders, password setting, and logout — which ends the Amazon sign-in too (L4).
  */
 import { api, ApiError, messageOf } from '../api.js';
-import { $, clearFieldErrors, dateTime, h, hideNotice, number, param, showFieldErrors, showNotice, yen } from '../dom.js';
+import {
+  $,
+  clearFieldErrors,
+  dateTime,
+  h,
+  hideNotice,
+  number,
+  param,
+  showFieldErrors,
+  showNotice,
+  yen,
+} from '../dom.js';
 import { initLayout, refreshHeader } from '../layout.js';
 import { formatPostalCode, ORDER_STATUS_LABELS } from '../order-view.js';
 
@@ -12,7 +23,8 @@ const notice = $('#page-notice');
 /** What brought the member here (set by the sign-in pages), as a one-time message. */
 function welcomeMessage() {
   if (param('signedIn') === 'amazon') return 'Amazonアカウントでログインしました。';
-  if (param('linked') === '1') return 'Amazonアカウントと連携しました。次回からAmazonアカウントだけでログインできます。';
+  if (param('linked') === '1')
+    return 'Amazonアカウントと連携しました。次回からAmazonアカウントだけでログインできます。';
   if (param('registered') === 'amazon') return 'Amazonアカウントの情報で会員登録しました。';
   return null;
 }
@@ -22,7 +34,9 @@ function fact(label, value, testId) {
 }
 
 function renderMember(member) {
-  const address = [formatPostalCode(member.postalCode ?? ''), member.prefecture ?? '', member.address ?? ''].filter(Boolean).join(' ');
+  const address = [formatPostalCode(member.postalCode ?? ''), member.prefecture ?? '', member.address ?? '']
+    .filter(Boolean)
+    .join(' ');
   $('#member-facts').replaceChildren(
     ...fact('お名前', `${member.name} 様`),
     ...fact('メールアドレス', member.email),
@@ -31,7 +45,14 @@ function renderMember(member) {
     ...fact('登録日時', dateTime(member.registeredAt)),
     ...fact(
       'Amazon連携',
-      member.amazonLinked ? h('span', {}, h('span', { class: 'tag tag-amazon' }, 'AmazonID連携会員'), ` 連携日時 ${dateTime(member.amazonLinkedAt)}`) : '連携していません',
+      member.amazonLinked
+        ? h(
+            'span',
+            {},
+            h('span', { class: 'tag tag-amazon' }, 'AmazonID連携会員'),
+            ` 連携日時 ${dateTime(member.amazonLinkedAt)}`,
+          )
+        : '連携していません',
       'amazon-link',
     ),
     ...fact('パスワード', member.hasPassword ? '設定済み' : '未設定', 'password-state'),
@@ -50,7 +71,12 @@ function renderAdditionalInformation(missing) {
   section.hidden = missing.length === 0;
   $('#additional-fields').replaceChildren(
     ...missing.map(({ key, label }) =>
-      h('div', { class: 'field', 'data-path': `extra.${key}` }, h('label', { for: `extra-${key}`, class: 'required' }, label), h('input', { id: `extra-${key}`, name: key, type: 'text', maxlength: '200' })),
+      h(
+        'div',
+        { class: 'field', 'data-path': `extra.${key}` },
+        h('label', { for: `extra-${key}`, class: 'required' }, label),
+        h('input', { id: `extra-${key}`, name: key, type: 'text', maxlength: '200' }),
+      ),
     ),
   );
 }
@@ -86,7 +112,11 @@ function renderOrders(orders) {
 }
 
 async function load() {
-  const [{ member }, { points }, { orders }] = await Promise.all([api.get('/api/members/me'), api.get('/api/members/me/points'), api.get('/api/members/me/orders')]);
+  const [{ member }, { points }, { orders }] = await Promise.all([
+    api.get('/api/members/me'),
+    api.get('/api/members/me/points'),
+    api.get('/api/members/me/orders'),
+  ]);
   renderMember(member);
   renderPoints(points);
   renderOrders(orders);
@@ -97,7 +127,9 @@ async function load() {
 const additionalForm = /** @type {HTMLFormElement} */ ($('#additional-form'));
 additionalForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  const extra = Object.fromEntries([...additionalForm.querySelectorAll('input')].map((input) => [input.name, input.value.trim()]));
+  const extra = Object.fromEntries(
+    [...additionalForm.querySelectorAll('input')].map((input) => [input.name, input.value.trim()]),
+  );
   clearFieldErrors(additionalForm);
   api
     .post('/api/members/me/additional-information', { extra })
@@ -107,7 +139,8 @@ additionalForm.addEventListener('submit', (event) => {
     })
     .catch((error) => {
       const unplaced = error instanceof ApiError ? showFieldErrors(additionalForm, error.fields, error.message) : [];
-      if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0) showNotice($('#additional-notice'), 'error', messageOf(error));
+      if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0)
+        showNotice($('#additional-notice'), 'error', messageOf(error));
     });
 });
 
@@ -116,7 +149,10 @@ passwordForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const current = /** @type {HTMLInputElement} */ ($('#current-password'));
   const next = /** @type {HTMLInputElement} */ ($('#new-password'));
-  const body = { newPassword: next.value, ...($('#current-password-field').hidden ? {} : { currentPassword: current.value }) };
+  const body = {
+    newPassword: next.value,
+    ...($('#current-password-field').hidden ? {} : { currentPassword: current.value }),
+  };
   const box = $('#password-notice');
   clearFieldErrors(passwordForm);
   hideNotice(box);
@@ -131,7 +167,8 @@ passwordForm.addEventListener('submit', (event) => {
     })
     .catch((error) => {
       const unplaced = error instanceof ApiError ? showFieldErrors(passwordForm, error.fields, error.message) : [];
-      if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0) showNotice(box, 'error', messageOf(error));
+      if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0)
+        showNotice(box, 'error', messageOf(error));
     });
 });
 
@@ -160,7 +197,12 @@ logoutButton.addEventListener('click', () => {
 const session = await initLayout();
 try {
   if (session.member === null) {
-    showNotice(notice, 'info', 'マイページをご利用になるにはログインしてください。', h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '/login?next=/mypage' }, 'ログイン画面へ')));
+    showNotice(
+      notice,
+      'info',
+      'マイページをご利用になるにはログインしてください。',
+      h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '/login?next=/mypage' }, 'ログイン画面へ')),
+    );
   } else {
     await load();
     const welcome = welcomeMessage();

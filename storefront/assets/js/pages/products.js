@@ -14,14 +14,26 @@ let statusTimer = 0;
 
 function productCard(product, index) {
   const tag = SALES_TYPE_TAGS[product.salesType];
-  const button = h('button', { type: 'button', class: 'btn btn-primary btn-block', 'aria-label': `${product.name}をカートに入れる` }, 'カートに入れる');
+  const button = h(
+    'button',
+    { type: 'button', class: 'btn btn-primary btn-block', 'aria-label': `${product.name}をカートに入れる` },
+    'カートに入れる',
+  );
   button.addEventListener('click', () => {
     addToCart(product.productId);
-    showNotice(status, 'success', `「${product.name}」をカートに入れました。`, h('a', { href: '/cart' }, 'カートを見る'));
+    showNotice(
+      status,
+      'success',
+      `「${product.name}」をカートに入れました。`,
+      h('a', { href: '/cart' }, 'カートを見る'),
+    );
     clearTimeout(statusTimer);
     statusTimer = setTimeout(() => hideNotice(status), 6000);
   });
-  const initial = product.name.replace(/^【.+?】/, '').trim().charAt(0);
+  const initial = product.name
+    .replace(/^【.+?】/, '')
+    .trim()
+    .charAt(0);
   return h(
     'article',
     { class: 'product', 'data-product-id': product.productId },

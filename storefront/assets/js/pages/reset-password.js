@@ -11,7 +11,8 @@ const confirmForm = /** @type {HTMLFormElement} */ ($('#confirm-form'));
 /** Field errors next to their fields; the rest as a notice. */
 function showError(form, error) {
   const unplaced = error instanceof ApiError ? showFieldErrors(form, error.fields, error.message) : [];
-  if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0) showNotice(notice, 'error', messageOf(error));
+  if (!(error instanceof ApiError) || error.fields.length === 0 || unplaced.length > 0)
+    showNotice(notice, 'error', messageOf(error));
 }
 
 requestForm.addEventListener('submit', (event) => {
@@ -22,7 +23,11 @@ requestForm.addEventListener('submit', (event) => {
     .post('/api/auth/password-reset', { email })
     .then(() => {
       requestForm.hidden = true;
-      showNotice(notice, 'success', 'ご登録のメールアドレスであれば、パスワード設定のご案内をお送りしました。メールに記載のURLから設定してください。');
+      showNotice(
+        notice,
+        'success',
+        'ご登録のメールアドレスであれば、パスワード設定のご案内をお送りしました。メールに記載のURLから設定してください。',
+      );
     })
     .catch((error) => showError(requestForm, error));
 });
@@ -40,7 +45,12 @@ confirmForm.addEventListener('submit', (event) => {
     .post('/api/auth/password-reset/confirm', { token, newPassword })
     .then(() => {
       confirmForm.hidden = true;
-      showNotice(notice, 'success', 'パスワードを設定しました。', h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '/login' }, 'ログイン画面へ')));
+      showNotice(
+        notice,
+        'success',
+        'パスワードを設定しました。',
+        h('p', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: '/login' }, 'ログイン画面へ')),
+      );
     })
     .catch((error) => showError(confirmForm, error));
 });

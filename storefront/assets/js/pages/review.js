@@ -47,10 +47,15 @@ function dateLabel(iso) {
 
 function fillOptions(options) {
   const option = (value, label) => h('option', { value }, label);
-  $('#orderer-prefecture').replaceChildren(option('', '選択してください'), ...options.prefectures.map((name) => option(name, name)));
+  $('#orderer-prefecture').replaceChildren(
+    option('', '選択してください'),
+    ...options.prefectures.map((name) => option(name, name)),
+  );
   $('#delivery-date').replaceChildren(
     option('unspecified', '指定なし（最短でお届け）'),
-    ...datesBetween(options.deliveryDates.earliest, options.deliveryDates.latest).map((date) => option(date, dateLabel(date))),
+    ...datesBetween(options.deliveryDates.earliest, options.deliveryDates.latest).map((date) =>
+      option(date, dateLabel(date)),
+    ),
   );
   $('#delivery-time').replaceChildren(...options.timeSlots.map((slot) => option(slot.value, slot.label)));
   $('#noshi-type').append(...options.noshiTypes.map((type) => option(type, type)));
@@ -121,7 +126,11 @@ function procedureBody() {
   };
   if (order.isGuest) {
     const registering = field('register-as-member').checked;
-    return { ...body, registerAsMember: registering, ...(registering ? { newsletter: field('newsletter').checked } : {}) };
+    return {
+      ...body,
+      registerAsMember: registering,
+      ...(registering ? { newsletter: field('newsletter').checked } : {}),
+    };
   }
   const points = text('points-to-use');
   return {
@@ -155,7 +164,8 @@ async function showPoints() {
     $('#points-balance').textContent = `ご利用可能なポイント：${number(points.available)}ポイント`;
     field('points-to-use').max = String(usable);
     field('points-to-use').disabled = usable === 0;
-    $('#points-hint').textContent = usable === 0 ? 'ご利用いただけるポイントはありません。' : `このご注文では最大${number(usable)}ポイントまで`;
+    $('#points-hint').textContent =
+      usable === 0 ? 'ご利用いただけるポイントはありません。' : `このご注文では最大${number(usable)}ポイントまで`;
   } catch {
     $('#points-balance').textContent = 'ポイント残高を表示できませんでした。';
   }
@@ -170,7 +180,8 @@ function showRefusal(error) {
     return;
   }
   const unplaced = showFieldErrors(form, fields, messageOf(error));
-  if (unplaced.length > 0) showNotice(formNotice, 'error', unplaced.map((item) => item.message ?? messageOf(error)).join('\n'));
+  if (unplaced.length > 0)
+    showNotice(formNotice, 'error', unplaced.map((item) => item.message ?? messageOf(error)).join('\n'));
   else showNotice(formNotice, 'error', '入力内容をご確認ください。');
 }
 
@@ -243,7 +254,12 @@ function askAdditionalInformation(error) {
   const missing = error instanceof ApiError && Array.isArray(error.details?.fields) ? error.details.fields : [];
   $('#additional-fields').replaceChildren(
     ...missing.map(({ key, label }) =>
-      h('div', { class: 'field', 'data-path': `extra.${key}` }, h('label', { for: `extra-${key}`, class: 'required' }, label), h('input', { id: `extra-${key}`, name: key, type: 'text', maxlength: '200' })),
+      h(
+        'div',
+        { class: 'field', 'data-path': `extra.${key}` },
+        h('label', { for: `extra-${key}`, class: 'required' }, label),
+        h('input', { id: `extra-${key}`, name: key, type: 'text', maxlength: '200' }),
+      ),
     ),
   );
   showNotice($('#additional-notice'), 'info', error.message);
@@ -255,7 +271,9 @@ function askAdditionalInformation(error) {
 const additionalForm = /** @type {HTMLFormElement} */ ($('#additional-form'));
 additionalForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  const extra = Object.fromEntries([...additionalForm.querySelectorAll('input')].map((input) => [input.name, input.value.trim()]));
+  const extra = Object.fromEntries(
+    [...additionalForm.querySelectorAll('input')].map((input) => [input.name, input.value.trim()]),
+  );
   const submit = /** @type {HTMLButtonElement} */ (additionalForm.querySelector('button'));
   submit.disabled = true;
   clearFieldErrors(additionalForm);
@@ -266,8 +284,13 @@ additionalForm.addEventListener('submit', (event) => {
       await confirmOrder();
     })
     .catch((failure) => {
-      const unplaced = showFieldErrors(additionalForm, failure instanceof ApiError ? failure.fields : [], messageOf(failure));
-      if (unplaced.length > 0 || !(failure instanceof ApiError) || failure.fields.length === 0) showNotice($('#additional-notice'), 'error', messageOf(failure));
+      const unplaced = showFieldErrors(
+        additionalForm,
+        failure instanceof ApiError ? failure.fields : [],
+        messageOf(failure),
+      );
+      if (unplaced.length > 0 || !(failure instanceof ApiError) || failure.fields.length === 0)
+        showNotice($('#additional-notice'), 'error', messageOf(failure));
     })
     .finally(() => {
       submit.disabled = false;
@@ -280,7 +303,11 @@ additionalForm.addEventListener('submit', (event) => {
 function showAddressUnusable(error) {
   const url = error.details?.changeAddressUrl;
   const action = url
-    ? h('p', { class: 'actions' }, h('a', { class: 'btn btn-amazon', href: url, id: 'choose-another-address' }, 'Amazonで別のお届け先を選択する'))
+    ? h(
+        'p',
+        { class: 'actions' },
+        h('a', { class: 'btn btn-amazon', href: url, id: 'choose-another-address' }, 'Amazonで別のお届け先を選択する'),
+      )
     : h('p', { class: 'hint' }, 'Amazon Payの画面でお届け先を変更してください。');
   showNotice(pageNotice, 'error', error.message, action);
 }
@@ -291,9 +318,20 @@ async function showOrderElsewhere(error) {
   try {
     const { order: current } = await api.get(base, headers);
     if (current.status === 'Confirmed' && current.amazonPayRedirectUrl) {
-      links.push(h('a', { class: 'btn btn-amazon', href: current.amazonPayRedirectUrl }, 'Amazon Payでお支払い金額を確認する'));
+      links.push(
+        h('a', { class: 'btn btn-amazon', href: current.amazonPayRedirectUrl }, 'Amazon Payでお支払い金額を確認する'),
+      );
     } else if (['Authorizing', 'Placed', 'Failed'].includes(current.status)) {
-      links.push(h('a', { class: 'btn btn-primary', href: `/checkout/complete?orderId=${encodeURIComponent(orderId)}&token=${encodeURIComponent(token ?? '')}` }, 'ご注文の状況を見る'));
+      links.push(
+        h(
+          'a',
+          {
+            class: 'btn btn-primary',
+            href: `/checkout/complete?orderId=${encodeURIComponent(orderId)}&token=${encodeURIComponent(token ?? '')}`,
+          },
+          'ご注文の状況を見る',
+        ),
+      );
     }
   } catch {
     // The message alone, then.
@@ -305,7 +343,12 @@ async function showOrderElsewhere(error) {
 async function start() {
   const session = await initLayout();
   if (!orderId || !checkoutSessionId || token === null) {
-    showNotice(pageNotice, 'error', 'ご注文の情報が見つかりません。カートからもう一度お手続きください。', h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')));
+    showNotice(
+      pageNotice,
+      'error',
+      'ご注文の情報が見つかりません。カートからもう一度お手続きください。',
+      h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')),
+    );
     return;
   }
   try {
@@ -321,7 +364,13 @@ async function start() {
   } catch (error) {
     if (error instanceof ApiError && error.code === 'address_unusable') showAddressUnusable(error);
     else if (error instanceof ApiError && error.status === 409) await showOrderElsewhere(error);
-    else showNotice(pageNotice, 'error', messageOf(error), h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')));
+    else
+      showNotice(
+        pageNotice,
+        'error',
+        messageOf(error),
+        h('p', { class: 'actions' }, h('a', { class: 'btn', href: '/cart' }, 'カートに戻る')),
+      );
   }
 }
 
