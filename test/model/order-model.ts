@@ -158,7 +158,7 @@ async function settle(r: Real, since: number): Promise<void> {
   const deadline = Date.now() + 15_000;
   let last = since;
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const [view, description] = await Promise.all([queryOrder(r.handle), r.handle.describe()]);
     const busy = (description.raw.pendingActivities?.length ?? 0) > 0 || description.raw.pendingWorkflowTask != null;
     if ((!busy && view.version === last) || description.status.name !== 'RUNNING' || Date.now() > deadline) return;
@@ -333,7 +333,10 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
   }
 }
 
-const BUYER_CHOICES: Record<string, AmazonChoice> = {
+type BuyerChoice =
+  'card' | 'giftCard' | 'giftAndCard' | 'unusableAddress' | 'pendingThenAuthorized' | 'pendingThenDeclined';
+
+const BUYER_CHOICES: Record<BuyerChoice, AmazonChoice> = {
   card: { instrument: 'card' },
   giftCard: { instrument: 'gift_card' },
   giftAndCard: { instrument: 'gift_card_and_card' },
@@ -344,12 +347,12 @@ const BUYER_CHOICES: Record<string, AmazonChoice> = {
 
 /** The buyer (back) at Amazon: picks an address and payment, returns to the shop. */
 export class ReturnFromAmazon extends Step {
-  constructor(readonly choice: keyof typeof BUYER_CHOICES) {
+  constructor(readonly choice: BuyerChoice) {
     super();
   }
   check = (m: Readonly<Model>) => !m.closed && CHECKOUT.includes(m.status);
   async act(_m: Model, r: Real) {
-    const choice = BUYER_CHOICES[this.choice] ?? {};
+    const choice = BUYER_CHOICES[this.choice];
     if (r.sessionId === null) r.sessionId = await buyerAtAmazon(r.h, r.handle, choice);
     else await chooseAgain(r.h, r.sessionId, { instrument: 'card', ...choice });
     const result = await attempt(() =>
@@ -480,6 +483,31 @@ export class Complete extends Step {
   toString = () => `Complete(${this.fault}${this.twice ? ', twice' : ''})`;
 }
 const complete = (r: Real) => attempt(() => r.handle.executeUpdate(completeOrder));
+
+/** The whole checkout without faults: back from Amazon, the procedure, 「注文確定」, Amazon's page, complete. */
+export class CheckoutThrough extends Step {
+  constructor(
+    readonly choice: BuyerChoice,
+    readonly procedure: SubmitProcedure,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => !m.closed && CHECKOUT.includes(m.status);
+  async act(m: Model, r: Real) {
+    const steps: Step[] = [
+      new ReturnFromAmazon(this.choice),
+      this.procedure,
+      new Confirm('none', false),
+      new Complete('none', false),
+    ];
+    for (const step of steps) {
+      await sync(m, r);
+      if (!step.check(m)) return;
+      await step.act(m, r);
+    }
+  }
+  toString = () => `CheckoutThrough(${this.choice}, ${this.procedure.toString()})`;
+}
 
 /** A pending authorization is decided at Amazon; the order hears of it by notification or poll. */
 export class AwaitAuthorization extends Step {
@@ -665,28 +693,48 @@ const fault = fc.constantFrom<FaultName>('none', 'none', 'none', 'blip', 'lost',
  * Every command, weighted towards the order's main path (a command that does not fit the order's
  * state is skipped, so within a state the weights of the fitting ones decide).
  */
-export function commandSequence(options: { slowFaults: boolean }): fc.Arbitrary<fc.AsyncCommand<Model, Real>[]> {
+export function commandSequence(options: CommandOptions): fc.Arbitrary<fc.AsyncCommand<Model, Real>[]> {
   // Long enough to get past the checkout into capture and refunds; shrinking drops what is not needed.
-  return fc.array(anyCommand(options), { minLength: 24, maxLength: 40 });
+  return fc.array(anyCommand(options), { minLength: 40, maxLength: 60 });
 }
 
-function anyCommand(options: { slowFaults: boolean }): fc.Arbitrary<fc.AsyncCommand<Model, Real>> {
+export interface CommandOptions {
+  /** Amazon outages longer than the activities' retries (slow: real backoff). */
+  slowFaults: boolean;
+  /** Worker restarts among the commands (needs a worker that replays every task). */
+  restarts: boolean;
+}
+
+function anyCommand(options: CommandOptions): fc.Arbitrary<fc.AsyncCommand<Model, Real>> {
   const anyFault = options.slowFaults ? fc.oneof(fault, fc.constant<FaultName>('outage')) : fault;
   const weighted = (weight: number, arbitrary: fc.Arbitrary<fc.AsyncCommand<Model, Real>>) => ({ weight, arbitrary });
+  const procedure = fc
+    .tuple(fc.constantFrom(0, 0, 100, 300, 455, 2_000), fc.boolean(), fc.boolean(), fc.boolean())
+    .map(([points, coupon, register, wrapping]) => new SubmitProcedure(points, coupon, register, wrapping));
   return fc.oneof(
-    weighted(
-      1,
-      fc
-        .constantFrom(...(Object.keys(BUYER_CHOICES) as (keyof typeof BUYER_CHOICES)[]))
-        .map((choice) => new ReturnFromAmazon(choice)),
-    ),
-    weighted(2, fc.constant(new ReturnFromAmazon('card'))),
+    // Most sequences should spend their steps on payments: one step takes the order through the checkout.
     weighted(
       3,
       fc
-        .tuple(fc.constantFrom(0, 0, 100, 300, 455, 2_000), fc.boolean(), fc.boolean(), fc.boolean())
-        .map(([points, coupon, register, wrapping]) => new SubmitProcedure(points, coupon, register, wrapping)),
+        .tuple(
+          fc.constantFrom<BuyerChoice>(
+            'card',
+            'card',
+            'giftCard',
+            'giftAndCard',
+            'pendingThenAuthorized',
+            'pendingThenDeclined',
+          ),
+          procedure,
+        )
+        .map(([choice, submit]) => new CheckoutThrough(choice, submit)),
     ),
+    weighted(
+      1,
+      fc.constantFrom(...(Object.keys(BUYER_CHOICES) as BuyerChoice[])).map((choice) => new ReturnFromAmazon(choice)),
+    ),
+    weighted(2, fc.constant(new ReturnFromAmazon('card'))),
+    weighted(3, procedure),
     weighted(
       3,
       fc
@@ -721,7 +769,8 @@ function anyCommand(options: { slowFaults: boolean }): fc.Arbitrary<fc.AsyncComm
     ),
     weighted(1, fc.constant(new AmazonDeclinesRefund())),
     weighted(1, fc.constant(new Cancel())),
-    weighted(1, fc.constant(new RestartWorker())),
+    // Every step of the restarting suite replays anyway: restart often there.
+    ...(options.restarts ? [weighted(4, fc.constant(new RestartWorker()))] : []),
     weighted(
       1,
       fc.constantFrom(1, 1, 25, 24 * 31, 24 * 31).map((hours) => new PassTime(hours)),
