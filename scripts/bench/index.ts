@@ -5,7 +5,10 @@
  * - `orders` (default): complete orders over HTTP on a stack of its own, and the direct-call baseline.
  *   `--concurrency N` (4), `--orders N` or `--duration S` (60 s), `--mix guest:member:points` (6:3:1),
  *   `--warmup N` (10), `--no-direct`, `--label TEXT`, `--app-dir DIR` (run another checkout's code,
- *   e.g. a copy with a tuning change), `--env KEY=VALUE,…` (extra stack environment).
+ *   e.g. a copy with a tuning change), `--env KEY=VALUE,…` (extra stack environment),
+ *   `--preload [N]` (after the run, N orders and N members — 100,000 by default — are written into the
+ *   database and the run is repeated; both are reported side by side), `--no-ceiling` (skip the no-op
+ *   workflow of an order's shape that measures the engine's ceiling on the same server).
  * - `members-export [N]`: the member CSV export at scale (100,000 members by default).
  * - `workflow-bundle [RUNS]`: the worker's start-up bundling of the workflow code (what a pre-built bundle saves).
  */
@@ -52,6 +55,10 @@ if (name === 'members-export') {
     mix: parseMix(all.get('mix') ?? '6:3:1'),
     warmup: Math.floor(numberOption(all, 'warmup', 10)),
     direct: all.get('no-direct') !== 'true',
+    ceiling: all.get('no-ceiling') !== 'true',
+    ...(all.has('preload')
+      ? { preload: all.get('preload') === 'true' ? 100_000 : Math.floor(numberOption(all, 'preload', 100_000)) }
+      : {}),
     ...(label === undefined ? {} : { label }),
     ...(appDir === undefined ? {} : { appDir }),
     ...(Object.keys(stackEnv).length === 0 ? {} : { stackEnv }),

@@ -13,7 +13,11 @@ import { updatePointAccount } from '../../activities/points.js';
 import { loadConfig, type AppConfig } from '../../config/index.js';
 import { connectDatabase } from '../../db/connection.js';
 import { adjustPoints } from '../../workflows/points/definitions.js';
+import { orderWorkflowId } from '../../domain/ids.js';
+import type { OrderDoc } from '../../db/models/order.js';
+import { benchCeiling, orderShape, type CeilingResult } from './ceiling.js';
 import { createDirectOrders } from './direct.js';
+import { preloadShop, type PreloadResult } from './preload.js';
 import { groupCpuSeconds, loadAverage } from './proc.js';
 import { ProgressBar } from './progress.js';
 import { HttpSession, registerMember, runOrder, StepError, type ShopperKind } from './shopper.js';
@@ -39,6 +43,10 @@ export interface OrdersBenchOptions {
   appDir?: string;
   stackEnv?: NodeJS.ProcessEnv;
   label?: string;
+  /** Orders and members written into the database after the empty-database run; then the run again. */
+  preload?: number;
+  /** The no-op workflow of an order's shape on the same server (the engine's ceiling). */
+  ceiling: boolean;
 }
 
 export interface PhaseResult {
@@ -58,7 +66,11 @@ export interface OrdersBenchReport {
   startedAt: string;
   machine: { cpus: number; model: string; node: string; load1AtStart: number; load1AtEnd: number };
   options: OrdersBenchOptions;
+  /** The HTTP path on the empty database. */
   http: PhaseResult;
+  /** The HTTP path again after `preload` orders and members were written. */
+  preloaded: (PhaseResult & { preload: PreloadResult }) | null;
+  ceiling: CeilingResult | null;
   direct: PhaseResult | null;
   /** direct orders/s ÷ HTTP orders/s: how many times faster the bare calls are. */
   directToHttpRatio: number | null;
@@ -115,6 +127,9 @@ class ErrorLog {
     const entry = this.byKey.get(key) ?? { step, status, message, count: 0 };
     entry.count += 1;
     this.byKey.set(key, entry);
+  }
+  clear(): void {
+    this.byKey.clear();
   }
   list() {
     return [...this.byKey.values()].sort((a, b) => b.count - a.count).slice(0, 20);
@@ -286,21 +301,65 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
     const http = makeDriver(options.concurrency, cycle, httpOrder, errors);
     if (options.warmup > 0) await http.run('warm-up', options.warmup, undefined, false);
 
-    const before = cpuSnapshot(stack, SERVER_NAMES);
-    const t0 = performance.now();
-    const deadline = options.orders === undefined ? Date.now() + (options.durationSeconds ?? 60) * 1000 : undefined;
-    const measured = await http.run('HTTP orders', options.orders, deadline, true);
-    const seconds = (performance.now() - t0) / 1000;
-    const after = cpuSnapshot(stack, SERVER_NAMES);
-    const httpResult: PhaseResult = {
-      orders: measured.done,
-      failed: measured.failed,
-      seconds: round(seconds),
-      ordersPerSecond: round(measured.done / seconds),
-      steps: latencies.summary(),
-      cpuPerOrder: cpuPerOrder(before, after, measured.done),
-      errors: errors.list(),
+    const measure = async (): Promise<PhaseResult> => {
+      latencies.clear();
+      errors.clear();
+      const before = cpuSnapshot(stack, SERVER_NAMES);
+      const t0 = performance.now();
+      const deadline = options.orders === undefined ? Date.now() + (options.durationSeconds ?? 60) * 1000 : undefined;
+      const measured = await http.run('HTTP orders', options.orders, deadline, true);
+      const seconds = (performance.now() - t0) / 1000;
+      const after = cpuSnapshot(stack, SERVER_NAMES);
+      return {
+        orders: measured.done,
+        failed: measured.failed,
+        seconds: round(seconds),
+        ordersPerSecond: round(measured.done / seconds),
+        steps: latencies.summary(),
+        cpuPerOrder: cpuPerOrder(before, after, measured.done),
+        errors: errors.list(),
+      };
     };
+    const httpResult = await measure();
+    const measured = { done: httpResult.orders };
+
+    // ---- a year of a shop's data, then the same run again ----
+    let preloaded: OrdersBenchReport['preloaded'] = null;
+    let template: OrderDoc | null = null;
+    const shopDatabase = await connectDatabase(stack.mongoUri);
+    try {
+      template = await shopDatabase.models.Order.findOne({ status: 'Captured' }).sort({ updatedAt: -1 }).lean();
+      if (options.preload !== undefined && options.preload > 0) {
+        if (template === null) throw new Error('preload: the empty-database run placed no order to clone');
+        process.stderr.write(`bench: preloading ${options.preload} orders and ${options.preload} members …\n`);
+        const preload = await preloadShop(shopDatabase, options.preload, template, (line) =>
+          process.stderr.write(`bench: ${line}\n`),
+        );
+        process.stderr.write(`bench: preloaded in ${preload.seconds} s; the run again …\n`);
+        if (options.warmup > 0) await http.run('warm-up', options.warmup, undefined, false);
+        preloaded = { ...(await measure()), preload };
+      }
+    } finally {
+      await shopDatabase.close();
+    }
+
+    // ---- the engine's ceiling on the same server ----
+    let ceiling: CeilingResult | null = null;
+    if (options.ceiling && template !== null) {
+      const shape = await orderShape(client, orderWorkflowId(template.orderId));
+      process.stderr.write(
+        `bench: the no-op ceiling (${shape.updates} updates, ${shape.activities} activities, ${shape.localActivities} local activities per workflow) …\n`,
+      );
+      ceiling = await benchCeiling({
+        temporalAddress: stack.temporalAddress,
+        namespace: config.temporal.namespace,
+        temporalGroup: stack.groups.get('temporal'),
+        shape,
+        concurrency: options.concurrency,
+        durationSeconds: options.durationSeconds ?? Math.max(20, httpResult.seconds),
+        warmup: options.warmup,
+      });
+    }
     await connection.close();
 
     // ---- the baseline: the same work in-process ----
@@ -368,6 +427,8 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
       },
       options,
       http: httpResult,
+      preloaded,
+      ceiling,
       direct: directResult,
       directToHttpRatio:
         directResult === null || httpResult.ordersPerSecond === 0
@@ -391,15 +452,45 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
       `Concurrency ${report.options.concurrency}, mix guest:member:points ${report.options.mix.guest}:${report.options.mix.member}:${report.options.mix.points}, warm-up ${report.options.warmup} orders.`,
   );
   lines.push('');
-  lines.push('| path | orders | failed | seconds | orders/s | CPU s/order (total) |');
-  lines.push('|---|---|---|---|---|---|');
+  const { preloaded, ceiling } = report;
+  const stored =
+    preloaded === null
+      ? ''
+      : `${preloaded.preload.orders.toLocaleString('en')} orders + ${preloaded.preload.members.toLocaleString('en')} members stored`;
+  lines.push('| path | orders | failed | seconds | orders/s | CPU s/order (total) | database CPU s/order |');
+  lines.push('|---|---|---|---|---|---|---|');
   lines.push(
-    `| HTTP → Temporal → worker | ${http.orders} | ${http.failed} | ${http.seconds} | **${http.ordersPerSecond}** | ${http.cpuPerOrder['total']} |`,
+    `| HTTP → Temporal → worker, empty database | ${http.orders} | ${http.failed} | ${http.seconds} | **${http.ordersPerSecond}** | ${http.cpuPerOrder['total']} | ${http.cpuPerOrder['database']} |`,
   );
+  if (preloaded !== null)
+    lines.push(
+      `| HTTP → Temporal → worker, ${stored} | ${preloaded.orders} | ${preloaded.failed} | ${preloaded.seconds} | **${preloaded.ordersPerSecond}** | ${preloaded.cpuPerOrder['total']} | ${preloaded.cpuPerOrder['database']} |`,
+    );
+  if (ceiling !== null)
+    lines.push(
+      `| no-op workflow of an order's shape (engine ceiling) | ${ceiling.workflows} | 0 | ${ceiling.seconds} | **${ceiling.workflowsPerSecond}** | ${ceiling.cpuPerWorkflow.total} | – |`,
+    );
   if (direct !== null)
     lines.push(
       `| direct calls (baseline) | ${direct.orders} | ${direct.failed} | ${direct.seconds} | **${direct.ordersPerSecond}** | ${direct.cpuPerOrder['total']} |`,
     );
+  if (preloaded !== null)
+    lines.push(
+      `\nPreload: ${stored} written in ${preloaded.preload.seconds} s (${preloaded.preload.ordersPerSecond} orders+members/s). ` +
+        `Orders/s with them stored: ${pct(preloaded.ordersPerSecond, http.ordersPerSecond)} of the empty-database run.`,
+    );
+  if (ceiling !== null) {
+    const s = ceiling.shape;
+    lines.push(
+      `\nCeiling: the no-op workflow (${s.updates} updates, ${s.activities} activities, ${s.localActivities} local activities each, as counted in a real order's history) at concurrency ${ceiling.concurrency}. ` +
+        `The project's orders/s is **${pct(http.ordersPerSecond, ceiling.workflowsPerSecond)}** of it (empty database)` +
+        (preloaded === null
+          ? ''
+          : ` and **${pct(preloaded.ordersPerSecond, ceiling.workflowsPerSecond)}** (preloaded)`) +
+        `; CPU per order ${http.cpuPerOrder['total']} s against the no-op's ${ceiling.cpuPerWorkflow.total} s per workflow ` +
+        `(${ratio(http.cpuPerOrder['total'], ceiling.cpuPerWorkflow.total)}×; no-op worker ${ceiling.cpuPerWorkflow.worker}, Temporal ${ceiling.cpuPerWorkflow.temporal}, client ${ceiling.cpuPerWorkflow.bench}).`,
+    );
+  }
   if (report.directToHttpRatio !== null)
     lines.push(`\nThe direct calls are **${report.directToHttpRatio}×** the HTTP path's orders/s.`);
   lines.push('');
@@ -409,6 +500,8 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   lines.push(`| path | ${names.join(' | ')} |`);
   lines.push(`|---|${names.map(() => '---').join('|')}|`);
   lines.push(`| HTTP | ${names.map((n) => http.cpuPerOrder[n] ?? '–').join(' | ')} |`);
+  if (preloaded !== null)
+    lines.push(`| HTTP, preloaded | ${names.map((n) => preloaded.cpuPerOrder[n] ?? '–').join(' | ')} |`);
   if (direct !== null) lines.push(`| direct | ${names.map((n) => direct.cpuPerOrder[n] ?? '–').join(' | ')} |`);
   lines.push('');
   lines.push('Latency per call, ms (HTTP path; `emulator:` rows are the buyer\u2019s browser at Amazon):');
@@ -417,6 +510,19 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   lines.push('|---|---|---|---|---|---|---|');
   for (const s of http.steps)
     lines.push(`| ${s.step} | ${s.count} | ${s.errors} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`);
+  if (preloaded !== null) {
+    lines.push('');
+    lines.push(`Latency per call, ms, empty database → ${stored}:`);
+    lines.push('');
+    lines.push('| call | p50 empty | p50 preloaded | p95 empty | p95 preloaded | p95 change |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const s of http.steps) {
+      const t = preloaded.steps.find((x) => x.step === s.step);
+      lines.push(
+        `| ${s.step} | ${s.p50} | ${t?.p50 ?? '–'} | ${s.p95} | ${t?.p95 ?? '–'} | ${t === undefined ? '–' : change(t.p95, s.p95)} |`,
+      );
+    }
+  }
   if (direct !== null) {
     lines.push('');
     lines.push('Latency per call, ms (direct baseline):');
@@ -428,6 +534,7 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   }
   const allErrors = [
     ...http.errors.map((e) => ({ ...e, path: 'HTTP' })),
+    ...(preloaded?.errors ?? []).map((e) => ({ ...e, path: 'HTTP, preloaded' })),
     ...(direct?.errors ?? []).map((e) => ({ ...e, path: 'direct' })),
   ];
   lines.push('');
@@ -444,3 +551,10 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   }
   return `${lines.join('\n')}\n`;
 }
+
+const pct = (part: number | undefined, whole: number | undefined) =>
+  part === undefined || whole === undefined || whole === 0 ? '–' : `${Math.round((part / whole) * 100)} %`;
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || b === 0 ? '–' : (a / b).toFixed(1);
+const change = (after: number, before: number) =>
+  before === 0 ? '–' : `${after >= before ? '+' : ''}${Math.round(((after - before) / before) * 100)} %`;

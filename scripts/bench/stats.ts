@@ -36,6 +36,12 @@ export class Latencies {
     if (!ok) this.failures.set(step, (this.failures.get(step) ?? 0) + 1);
   }
 
+  clear(): void {
+    this.samples.clear();
+    this.failures.clear();
+    this.order.length = 0;
+  }
+
   summary(): StepSummary[] {
     return this.order.map((step) => {
       const sorted = [...(this.samples.get(step) ?? [])].sort((a, b) => a - b);
