@@ -9,10 +9,12 @@
  *   `--preload [N]` (after the run, N orders and N members — 100,000 by default — are written into the
  *   database and the run is repeated; both are reported side by side), `--no-ceiling` (skip the no-op
  *   workflow of an order's shape that measures the engine's ceiling on the same server).
+ * - `db-access [--sizes 1000,10000,100000] [--samples N]`: each hot-path database access at each size.
  * - `members-export [N]`: the member CSV export at scale (100,000 members by default).
  * - `workflow-bundle [RUNS]`: the worker's start-up bundling of the workflow code (what a pre-built bundle saves).
  */
 import { parseOptions, numberOption } from './args.js';
+import { benchDbAccess, dbAccessMarkdown } from './db-access.js';
 import { benchMembersExport } from './members-export.js';
 import { benchWorkflowBundle } from './workflow-bundle.js';
 import { benchOrders, ordersMarkdown, parseMix } from './orders.js';
@@ -30,6 +32,10 @@ if (name === 'members-export') {
     `| members | db | export s | rows/s | CSV MiB | heap before MiB | peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n` +
       `| ${result.members} | ${result.database} | ${result.exportSeconds} | ${result.rowsPerSecond} | ${(result.bytes / 1048576).toFixed(1)} | ${result.heapBeforeMiB} | ${result.peakHeapMiB} | ${result.peakRssMiB} |`,
   );
+} else if (name === 'db-access') {
+  const sizes = (options.get('sizes') ?? '1000,10000,100000').split(',').map((x) => Math.max(1, Math.floor(Number(x))));
+  const figures = await benchDbAccess(sizes, Math.max(3, Math.floor(numberOption(options, 'samples', 30))));
+  console.log(dbAccessMarkdown(figures, `npm run bench -- ${process.argv.slice(2).join(' ')}`));
 } else if (name === 'workflow-bundle') {
   const result = await benchWorkflowBundle(Math.max(1, Number(positional[0] ?? 3)));
   console.log(JSON.stringify(result, null, 2));
@@ -69,6 +75,6 @@ if (name === 'members-export') {
   const written = await writeReport('bench-orders', report, markdown, label);
   console.log(`written: ${written.json}, ${written.markdown}`);
 } else {
-  console.error(`unknown bench "${name}": orders | members-export | workflow-bundle`);
+  console.error(`unknown bench "${name}": orders | db-access | members-export | workflow-bundle`);
   process.exitCode = 2;
 }

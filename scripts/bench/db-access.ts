@@ -1,0 +1,187 @@
+/**
+ * `npm run bench -- db-access [--sizes 1000,10000,100000] [--samples 30]`: what each hot-path database
+ * access costs as the shop's data grows. For each size a fresh database on the provisioned server
+ * (FerretDB unless MONGODB_URI points elsewhere) is filled with that many orders and members (the
+ * preload of the orders bench), then every access the storefront, the worker and ops make per order
+ * is timed (median and p95 of `--samples` calls), next to the candidate replacements keyed by `_id`.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { connectDatabase, type Database } from '../../db/connection.js';
+import type { OrderDoc } from '../../db/models/order.js';
+import { freePort, startDatabase, type RunningService } from '../services.js';
+import { resolveTools } from '../tools.js';
+import { preloadShop } from './preload.js';
+
+interface Access {
+  name: string;
+  /** Runs one access for the i-th sample (distinct keys, so no answer is cached by the server). */
+  run(i: number): Promise<unknown>;
+}
+
+export interface AccessFigures {
+  size: number;
+  database: string;
+  fillSeconds: number;
+  /** Access name → [median ms, p95 ms]. */
+  accesses: Record<string, [number, number]>;
+}
+
+const SYNTHETIC_TEMPLATE: OrderDoc = {
+  _id: 'AP00000000000000',
+  orderId: 'AP00000000000000',
+  version: 9,
+  status: 'Captured',
+  memberId: null,
+  isGuest: true,
+  chargePermissionId: 'P03-0000000-0000000',
+  total: 3_200,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+  view: {
+    items: [{ productId: 'tea-sencha', name: '静岡煎茶 100g', unitPrice: 1_200, quantity: 2 }],
+    totals: { subtotal: 2_400, shipping: 800, total: 3_200, pointsDiscount: 0 },
+    orderer: { name: '山田 太郎', email: 'taro@example.jp', postalCode: '1500041', address: '東京都渋谷区神南1-2-3' },
+    payment: { amount: 3_200, capturedAmount: 3_200, refundedAmount: 0, charges: [], refunds: [] },
+  },
+};
+
+function accesses(db: Database, size: number): Access[] {
+  const { Order, Member, AmazonLink, CouponUse } = db.models;
+  const keys = db.connection.collection('bench_keys');
+  // Spread over the stored range, never the same key twice in a run.
+  const n = (i: number) => Math.floor((i * 7_919 + 13) % size);
+  const orderId = (i: number) => `${SYNTHETIC_TEMPLATE.orderId.slice(0, 2)}PRE${String(n(i)).padStart(9, '0')}`;
+  const memberId = (i: number) => `PRE${String(n(i)).padStart(9, '0')}`;
+  return [
+    { name: 'order by _id (findOne)', run: (i) => Order.findOne({ _id: orderId(i) }).lean() },
+    {
+      name: 'read-model save: updateOne {_id, version $lt}',
+      run: (i) => Order.updateOne({ _id: orderId(i), version: { $lt: 1_000 + i } }, { $set: { version: 1_000 + i } }),
+    },
+    {
+      name: 'updateOne {_id} only',
+      run: (i) => Order.updateOne({ _id: orderId(i) }, { $set: { updatedAt: new Date() } }),
+    },
+    {
+      name: 'replaceOne {_id}',
+      run: (i) =>
+        Order.replaceOne({ _id: orderId(i) }, { ...SYNTHETIC_TEMPLATE, _id: orderId(i), orderId: orderId(i) }),
+    },
+    {
+      name: 'insert a new order',
+      run: () => {
+        const id = `ZZ${randomUUID().slice(0, 14)}`;
+        return Order.collection.insertOne({ ...SYNTHETIC_TEMPLATE, _id: id, orderId: id } as never);
+      },
+    },
+    {
+      name: "member's orders: find {memberId} sort limit 50",
+      run: (i) =>
+        Order.find({ memberId: memberId(i) })
+          .sort({ createdAt: -1 })
+          .limit(50)
+          .lean(),
+    },
+    { name: 'member by memberId', run: (i) => Member.findOne({ memberId: memberId(i) }).lean() },
+    { name: 'member by e-mail', run: (i) => Member.findOne({ email: `preload${n(i)}@example.jp` }).lean() },
+    {
+      name: 'Amazon link by buyer id',
+      run: (i) => AmazonLink.findOne({ buyerId: `amzn1.account.PRELOAD${n(i)}` }).lean(),
+    },
+    {
+      name: 'coupon use by {code, memberId}',
+      run: (i) => CouponUse.findOne({ code: 'WELCOME500', memberId: memberId(i) }).lean(),
+    },
+    {
+      name: 'coupon use insert (unique index)',
+      run: (i) =>
+        CouponUse.collection.insertOne({
+          code: `BENCH${i}`,
+          memberId: memberId(i),
+          orderId: orderId(i),
+          usedAt: new Date(),
+        }),
+    },
+    {
+      name: 'key document by _id (candidate)',
+      run: (i) => keys.findOne({ _id: `email:preload${n(i)}@example.jp` as never }),
+    },
+  ];
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+export async function benchDbAccess(sizes: number[], samples: number): Promise<AccessFigures[]> {
+  const config = loadConfig(process.env);
+  const external = process.env['MONGODB_URI'];
+  let server: RunningService | undefined;
+  let scratch: string | undefined;
+  let baseUri = external ?? '';
+  let kind = 'MONGODB_URI';
+  if (external === undefined || external === '') {
+    const tools = await resolveTools({ config, childEnv: process.env });
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-db-access-'));
+    server = await startDatabase({ tool: tools.database, port: await freePort(), dataDir: scratch, dbName: 'bench' });
+    baseUri = server.address;
+    kind = tools.database.kind;
+  }
+  const out: AccessFigures[] = [];
+  try {
+    for (const size of sizes) {
+      const uri = baseUri.replace(/\/[^/?]*(\?|$)/, `/bench_access_${size}$1`);
+      const db = await connectDatabase(uri);
+      try {
+        process.stderr.write(`db-access: filling ${size} orders and members …\n`);
+        const fill = await preloadShop(db, size, SYNTHETIC_TEMPLATE);
+        const keys = db.connection.collection('bench_keys');
+        for (let offset = 0; offset < size; offset += 5_000)
+          await keys.insertMany(
+            Array.from({ length: Math.min(5_000, size - offset) }, (_, i) => ({
+              _id: `email:preload${offset + i}@example.jp` as never,
+              memberId: `PRE${String(offset + i).padStart(9, '0')}`,
+            })),
+          );
+        const figures: AccessFigures = { size, database: kind, fillSeconds: fill.seconds, accesses: {} };
+        for (const access of accesses(db, size)) {
+          await access.run(samples + 1); // warm
+          const times: number[] = [];
+          for (let i = 0; i < samples; i += 1) {
+            const t0 = performance.now();
+            await access.run(i);
+            times.push(performance.now() - t0);
+          }
+          times.sort((a, b) => a - b);
+          figures.accesses[access.name] = [
+            round(times[Math.floor(times.length / 2)] ?? Number.NaN),
+            round(times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)] ?? Number.NaN),
+          ];
+          process.stderr.write(`db-access: ${size} ${access.name}: ${JSON.stringify(figures.accesses[access.name])}\n`);
+        }
+        out.push(figures);
+      } finally {
+        await db.connection.dropDatabase().catch(() => undefined);
+        await db.close();
+      }
+    }
+  } finally {
+    await server?.stop();
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export function dbAccessMarkdown(figures: AccessFigures[], command: string): string {
+  const names = Object.keys(figures[0]?.accesses ?? {});
+  const lines = [
+    `Command: \`${command}\` (${figures[0]?.database ?? '?'}; median / p95 ms of each access)`,
+    '',
+    `| access | ${figures.map((f) => `${f.size.toLocaleString('en')} stored`).join(' | ')} |`,
+    `|---|${figures.map(() => '---').join('|')}|`,
+    ...names.map((name) => `| ${name} | ${figures.map((f) => (f.accesses[name] ?? []).join(' / ')).join(' | ')} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
