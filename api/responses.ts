@@ -67,11 +67,9 @@ export const procedureOptionsResponse = z.strictObject({
 /** An order as the workflow shows it (`OrderView`): the stable keys; more may follow. */
 export const orderView = z.looseObject({
   orderId: z.string(),
-  status: z
-    .string()
-    .meta({
-      description: 'CheckoutCreated, AddressSelected, … Placed, Failed, Abandoned, Captured, Canceled, Refunded',
-    }),
+  status: z.string().meta({
+    description: 'CheckoutCreated, AddressSelected, … Placed, Failed, Abandoned, Captured, Canceled, Refunded',
+  }),
   version: z.number().int(),
   memberId: z.string().nullable(),
   isGuest: z.boolean(),
