@@ -236,6 +236,12 @@ export const ORDER_WAITING_FOR = {
   Canceled: 'Canceled before capture: nothing to wait for.',
 } as const;
 
+/** The reconciliation's current details in the Temporal UI, while it runs and when it is done. */
+export const RECONCILIATION_READING = 'Reading every known charge and refund back from Amazon Pay.';
+export function reconciliationOutcome(mismatches: number): string {
+  return mismatches === 0 ? 'No mismatches.' : `${mismatches} mismatch(es) found.`;
+}
+
 /** Yen as `¥1,234` (the same spelling as `formatYen`, kept local like `formatNumber`). */
 function yenText(amount: number): string {
   return `¥${formatNumber(amount)}`;

@@ -6,6 +6,7 @@
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
+import { PointsFailureType } from '../points/definitions.js';
 
 // ---- The buyer is waiting (an open page) ----------------------------------------------------
 
@@ -44,7 +45,7 @@ export const pointsForBuyer = proxyActivities<Pick<Activities, 'pointsBalance' |
     backoffCoefficient: 2,
     maximumInterval: '10 seconds',
     maximumAttempts: 20,
-    nonRetryableErrorTypes: ['Points.InsufficientBalance'],
+    nonRetryableErrorTypes: [PointsFailureType.InsufficientBalance],
   },
 });
 
