@@ -59,7 +59,7 @@ export interface PaymentMethodView {
   descriptor: string | null;
 }
 
-export interface OrderFailure {
+interface OrderFailure {
   code: string;
   /** Buyer-facing, Japanese. */
   message: string;
@@ -115,7 +115,7 @@ export interface PaymentView {
 }
 
 /** C4: what became of "register as member" at purchase (the order is placed either way). */
-export interface RegistrationAtPurchase {
+interface RegistrationAtPurchase {
   outcome: 'registered' | 'email_taken' | 'buyer_linked_elsewhere';
   /** Buyer-facing, Japanese: what happened and what to do (null when registered). */
   message: string | null;
