@@ -17,6 +17,7 @@ import {
   spendReservedPoints,
   type PointAccountView,
 } from '../workflows/points/definitions.js';
+import type { pointsAccountWorkflow } from '../workflows/index.js';
 
 export interface PointsDeps {
   client: Client;
@@ -24,13 +25,13 @@ export interface PointsDeps {
 }
 
 /** Runs an update on a member's point account, starting the account if it does not exist yet. */
-export async function updatePointAccount<Ret, Args extends [unknown]>(
+export async function updatePointAccount<Ret, Arg>(
   deps: PointsDeps,
   memberId: string,
-  update: UpdateDefinition<Ret, Args>,
-  arg: Args[0],
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
 ): Promise<Ret> {
-  const startWorkflowOperation = new WithStartWorkflowOperation('pointsAccountWorkflow', {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof pointsAccountWorkflow>('pointsAccountWorkflow', {
     workflowId: pointsAccountWorkflowId(memberId),
     taskQueue: deps.taskQueue,
     args: [{ memberId }],
@@ -38,7 +39,7 @@ export async function updatePointAccount<Ret, Args extends [unknown]>(
   });
   try {
     return await deps.client.workflow.executeUpdateWithStart(update, {
-      args: [arg] as unknown as Args,
+      args: [arg],
       startWorkflowOperation,
     });
   } catch (error) {

@@ -138,3 +138,111 @@ export function registrationRefusedMessage(
   const base = outcome === 'email_taken' ? REGISTRATION_EMAIL_TAKEN_MESSAGE : REGISTRATION_BUYER_LINKED_MESSAGE;
   return pointsLost ? `${base}${REGISTRATION_POINTS_NOT_GRANTED_MESSAGE}` : base;
 }
+
+// ---- The order workflow's texts (workflows/order, workflows/points) --------------------------------
+// Buyer-facing refusals and ops-facing refusals are Japanese. The ops notes in `payment.attention` and
+// the "waiting for" lines (the Temporal UI's current details) stay English as they were: ops tooling and
+// recorded views read them.
+
+/** Step 2: the checkout session the buyer came back with belongs to another order (or none). */
+export const SESSION_MISMATCH_MESSAGE = 'このAmazon Payのお手続きはご注文と一致しません。もう一度お試しください。';
+/** Step 3: a form refused without a field-level message (zod always gives one; the fallback of last resort). */
+export const CHECK_INPUT_MESSAGE = '入力内容をご確認ください。';
+/** Step 4 (C5): the point account could not hold the points and said nothing more. */
+export const POINTS_NOT_RESERVED_MESSAGE = 'ポイントを確保できませんでした。';
+/** C5: the point account refuses a hold larger than its available balance (digits not grouped). */
+export function pointsExceedAvailableMessage(available: number): string {
+  return `ご利用可能なポイント（${available}ポイント）を超えています。`;
+}
+
+/** Ops (A2): Amazon refused the extra authorization for an increase. */
+export function increaseRefusedMessage(reasonCode: string): string {
+  return `Amazon Payが増額のオーソリを受け付けませんでした（${reasonCode}）。`;
+}
+/** Ops (A2): Amazon declined the extra authorization for an increase; the order amount stays. */
+export function increaseDeclinedMessage(reasonCode: string): string {
+  return `Amazon Payが増額のオーソリを承認しませんでした（${reasonCode}）。ご注文金額は変わりません。`;
+}
+/** Ops (A1): a capture larger than the order amount. */
+export function captureExceedsAmountMessage(amount: number, orderAmount: number): string {
+  return `売上確定額${yenText(amount)}がご注文金額${yenText(orderAmount)}を超えています。`;
+}
+/** Ops (A1): a capture smaller than what is captured already. */
+export function alreadyCapturedMessage(captured: number): string {
+  return `すでに${yenText(captured)}が売上確定済みです。`;
+}
+/** Ops (A1): a capture larger than what is authorized and not yet captured. */
+export function captureExceedsAuthorizedMessage(capturable: number, authorizationPending: boolean): string {
+  const pending = authorizationPending ? '（承認待ちのオーソリがあります）' : '';
+  return `オーソリ済みで売上未確定の金額は${yenText(capturable)}までです${pending}。`;
+}
+/** Ops (A1): Amazon refused to capture one of the order's charges. */
+export function captureRefusedMessage(chargeId: string, reasonCode: string): string {
+  return `Amazon Payが売上確定（${chargeId}）を受け付けませんでした（${reasonCode}）。`;
+}
+/** Ops: cancel is for orders not captured yet; a captured order is refunded instead. */
+export function cancelAfterCaptureMessage(captured: number): string {
+  return `すでに${yenText(captured)}が売上確定済みのため、キャンセルできません。売上確定を済ませてから返金してください。`;
+}
+/** Ops: Amazon refused to cancel one of the order's authorizations. */
+export function cancelRefusedMessage(chargeId: string, reasonCode: string): string {
+  return `Amazon Payがオーソリ（${chargeId}）のキャンセルを受け付けませんでした（${reasonCode}）。`;
+}
+/** Ops: a refund larger than what can still be refunded (settled captures less refunds asked for). */
+export function refundExceedsMessage(amount: number, refundable: number, captured: number): string {
+  return `返金額${yenText(amount)}が返金可能額${yenText(refundable)}（売上確定${yenText(captured)}のうち）を超えています。`;
+}
+/** Ops: Amazon refused a refund. */
+export function refundRefusedMessage(reasonCode: string): string {
+  return `Amazon Payが返金を受け付けませんでした（${reasonCode}）。`;
+}
+
+/** Ops note (`payment.attention`): a pending extra authorization came back declined. */
+export function increaseDeclinedNote(chargeId: string, reasonCode: string): string {
+  return `the extra authorization ${chargeId} was declined (${reasonCode}); the order amount is back to what is authorized`;
+}
+/** Ops note: Amazon declined a refund after accepting it. */
+export function refundDeclinedNote(refundId: string, amount: number, reasonCode: string): string {
+  return `refund ${refundId} of ${yenText(amount)} was declined by Amazon (${reasonCode}); it can be sent again`;
+}
+/** Ops note: Amazon closed the charge permission of an order not captured yet. */
+export function permissionClosedNote(reasonCode: string): string {
+  return `Amazon closed the charge permission (${reasonCode}) before capture`;
+}
+/** Ops note: an authorization reached 30 days and could not be renewed within the charge permission. */
+export function authorizationNotRenewedNote(chargeId: string, reasonCode: string): string {
+  return `authorization ${chargeId} expired and could not be renewed (${reasonCode})`;
+}
+/** Ops note: the charge permission reached 180 days before any capture (the order is canceled). */
+export const PERMISSION_EXPIRED_UNCAPTURED_NOTE = 'the charge permission closed after 180 days without capture';
+/** Ops note: the charge permission reached 180 days with a capture cut off part-way (what was captured stands). */
+export function permissionExpiredPartlyCapturedNote(captured: number, amount: number): string {
+  return `the charge permission closed after 180 days with ${yenText(captured)} of ${yenText(amount)} captured`;
+}
+
+/** What each order status waits for, in words (`waitingFor`, and the workflow's current details). */
+export const ORDER_WAITING_FOR = {
+  CheckoutCreated: 'Waiting for the buyer to sign in at Amazon and choose an address and a payment method.',
+  AddressSelected: 'Waiting for the buyer to fill in the order-procedure form.',
+  ProcedureEntered: `Waiting for the buyer to press 「${CONFIRM_ORDER_LABEL}」.`,
+  Confirmed: 'Waiting for the buyer to confirm the amount on Amazon\u2019s page.',
+  Authorizing: 'Waiting for Amazon to decide the pending authorization (notification or poll).',
+  Placed: 'Placed: authorized, waiting for capture at shipment.',
+  Failed: 'Failed: nothing to wait for.',
+  Abandoned: 'Abandoned: the checkout was not completed within 24 hours.',
+  Captured: 'Captured: refunds are possible until the charge permission closes (180 days).',
+  PartiallyRefunded: 'Partly refunded: further refunds are possible until the charge permission closes.',
+  Refunded: 'Refunded in full: waiting for Amazon to settle the refunds.',
+  Canceled: 'Canceled before capture: nothing to wait for.',
+} as const;
+
+/** The reconciliation's current details in the Temporal UI, while it runs and when it is done. */
+export const RECONCILIATION_READING = 'Reading every known charge and refund back from Amazon Pay.';
+export function reconciliationOutcome(mismatches: number): string {
+  return mismatches === 0 ? 'No mismatches.' : `${mismatches} mismatch(es) found.`;
+}
+
+/** Yen as `¥1,234` (the same spelling as `formatYen`, kept local like `formatNumber`). */
+function yenText(amount: number): string {
+  return `¥${formatNumber(amount)}`;
+}

@@ -12,6 +12,7 @@ import { loadConfig } from '../config/index.js';
 import { connectDatabase } from '../db/connection.js';
 import { seedCatalog } from '../db/seed.js';
 import { createDataConverter } from '../worker/data-converter.js';
+import type { stackSelfCheck } from '../workflows/index.js';
 import { searchAttributeCliSpecs } from '../workflows/search-attributes.js';
 import {
   isPortOpen,
@@ -181,13 +182,13 @@ try {
       dataConverter: createDataConverter(config),
     });
     const checkId = `startup-${Date.now()}`;
-    const result = await client.workflow.execute('stackSelfCheck', {
+    const result = await client.workflow.execute<typeof stackSelfCheck>('stackSelfCheck', {
       args: [checkId],
       taskQueue: config.temporal.taskQueue,
       workflowId: `self-check:${checkId}`,
       workflowExecutionTimeout: '2 minutes',
     });
-    say(`self-check passed: workflow ${(result as { recordedBy: string }).recordedBy} wrote to the database`);
+    say(`self-check passed: workflow ${result.recordedBy} wrote to the database`);
     const demoDatabase = await connectDatabase(database.address);
     try {
       await ensureDemoMember(demoDatabase, client, config.temporal.taskQueue);

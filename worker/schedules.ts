@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
-import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
+import { RECONCILIATION_SCHEDULE_ID, type reconciliationWorkflow } from '../workflows/reconciliation.js';
 
 /** How often the reconciliation runs (and what `npm start` registers). */
 export const RECONCILIATION_EVERY = '1 hour';
@@ -10,7 +10,7 @@ export const RECONCILIATION_EVERY = '1 hour';
  */
 export async function ensureReconciliationSchedule(client: Client, taskQueue: string): Promise<'created' | 'exists'> {
   try {
-    await client.schedule.create({
+    await client.schedule.create<typeof reconciliationWorkflow>({
       scheduleId: RECONCILIATION_SCHEDULE_ID,
       spec: { intervals: [{ every: RECONCILIATION_EVERY }] },
       action: {

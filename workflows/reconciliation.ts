@@ -1,6 +1,7 @@
 import { proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ReconciliationReport } from '../activities/reconciliation.js';
+import { RECONCILIATION_READING, reconciliationOutcome } from '../domain/messages.js';
 
 const { reconcileOrders } = proxyActivities<Pick<Activities, 'reconcileOrders'>>({
   startToCloseTimeout: '30 minutes',
@@ -15,10 +16,8 @@ export const RECONCILIATION_SCHEDULE_ID = 'reconciliation';
  * or on demand from the ops API). Its result — the report — is visible in the Temporal UI.
  */
 export async function reconciliationWorkflow(): Promise<ReconciliationReport> {
-  setCurrentDetails('Reading every known charge and refund back from Amazon Pay.');
+  setCurrentDetails(RECONCILIATION_READING);
   const report = await reconcileOrders({ runId: workflowInfo().workflowId });
-  setCurrentDetails(
-    report.mismatches.length === 0 ? 'No mismatches.' : `${report.mismatches.length} mismatch(es) found.`,
-  );
+  setCurrentDetails(reconciliationOutcome(report.mismatches.length));
   return report;
 }

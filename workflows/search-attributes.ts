@@ -1,5 +1,5 @@
 /**
- * Custom search attributes of every order (DESIGN.md, "Ops visibility"): ops staff find orders by
+ * Custom search attributes of every order (docs/architecture.md): ops staff find orders by
  * them in the Temporal UI and with `temporal workflow list --query`. The dev stack, the tests, CI
  * and docker-compose register exactly this list.
  */

@@ -18,6 +18,7 @@ import {
   refundOrder,
   type OrderView,
 } from '../../workflows/order/definitions.js';
+import type { reconciliationWorkflow } from '../../workflows/index.js';
 import { HttpError, refusalCode } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
@@ -113,7 +114,7 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
     res.json({ reports });
   });
   router.post('/ops/reconciliation/run', requireOperator, async (_req, res) => {
-    const report = await deps.client.workflow.execute('reconciliationWorkflow', {
+    const report = await deps.client.workflow.execute<typeof reconciliationWorkflow>('reconciliationWorkflow', {
       workflowId: `reconciliation:manual:${new Date().toISOString()}`,
       taskQueue: deps.taskQueue,
       args: [],
@@ -122,7 +123,7 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
     auditChange(res, {
       action: 'reconciliation.run',
       target: null,
-      after: { mismatches: (report as { mismatches: unknown[] }).mismatches.length },
+      after: { mismatches: report.mismatches.length },
     });
     res.json({ report });
   });

@@ -34,6 +34,7 @@ import {
   type OrderInput,
   type OrderView,
 } from '../../workflows/order/definitions.js';
+import type { orderWorkflow } from '../../workflows/index.js';
 import { HttpError, refusalCode } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 
@@ -241,7 +242,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     };
     let handle;
     try {
-      handle = await client.workflow.start('orderWorkflow', {
+      handle = await client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
         workflowId: orderWorkflowId(orderId),
         taskQueue: config.temporal.taskQueue,
         args: [input],
@@ -318,9 +319,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
   router.put('/api/orders/:orderId/procedure', async (req, res) => {
     const orderId = await authorizedOrder(req);
     const form = parse(procedureBodySchema, req.body);
-    const view = await runUpdate(orderId, () =>
-      handleOf(orderId).executeUpdate(submitProcedure, { args: [form as never] }),
-    );
+    const view = await runUpdate(orderId, () => handleOf(orderId).executeUpdate(submitProcedure, { args: [form] }));
     res.json(answer(view));
   });
 

@@ -13,6 +13,7 @@ import { NOTIFICATION_PATH } from '../../api/notifications.js';
 import { loadConfig, type AppConfig } from '../../config/index.js';
 import { connectDatabase, type Database } from '../../db/connection.js';
 import { seedCatalog } from '../../db/seed.js';
+import type { stackSelfCheck } from '../../workflows/index.js';
 import { searchAttributeCliSpecs } from '../../workflows/search-attributes.js';
 import { dataConverterOf } from '../bench/orders.js';
 import {
@@ -124,7 +125,7 @@ export class Cluster {
   /** A workflow through the worker to the database: the worker is polling. */
   async selfCheck(timeoutMs = 120_000): Promise<void> {
     const id = `chaos-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-    await this.client.workflow.execute('stackSelfCheck', {
+    await this.client.workflow.execute<typeof stackSelfCheck>('stackSelfCheck', {
       args: [id],
       taskQueue: this.config.temporal.taskQueue,
       workflowId: `self-check:${id}`,

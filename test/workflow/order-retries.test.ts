@@ -131,7 +131,7 @@ describe('idempotency keys: a new attempt after Amazon answered gets a new key',
     await plantCharge(view.chargeId as string, 'AuthorizationInitiated');
     const refused = await refusal(handle.executeUpdate(captureOrder, { args: [{}] }));
     expect(refused.type).toBe('Order.CaptureRefused');
-    expect(refused.message).toContain('pending');
+    expect(refused.message).toContain('承認待ち');
     await plantCharge(view.chargeId as string, 'Authorized');
     const captured = await handle.executeUpdate(captureOrder, { args: [{}] });
     expect(captured).toMatchObject({ status: 'Captured', payment: { capturedAmount: 6_000 } });

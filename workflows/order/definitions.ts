@@ -59,7 +59,7 @@ export interface PaymentMethodView {
   descriptor: string | null;
 }
 
-export interface OrderFailure {
+interface OrderFailure {
   code: string;
   /** Buyer-facing, Japanese. */
   message: string;
@@ -89,7 +89,6 @@ export interface RefundEntry {
  */
 export type UnansweredRequest =
   | { kind: 'increase'; seq: number; amount: number; /** The order amount the increase was for. */ target: number }
-  | { kind: 'renewal'; seq: number; amount: number }
   | { kind: 'refund'; seq: number; chargeId: string; amount: number };
 
 /** Money after placement (A1–A3): what is authorized, captured and refunded, per Amazon object. */
@@ -116,7 +115,7 @@ export interface PaymentView {
 }
 
 /** C4: what became of "register as member" at purchase (the order is placed either way). */
-export interface RegistrationAtPurchase {
+interface RegistrationAtPurchase {
   outcome: 'registered' | 'email_taken' | 'buyer_linked_elsewhere';
   /** Buyer-facing, Japanese: what happened and what to do (null when registered). */
   message: string | null;
@@ -169,8 +168,13 @@ export const getOrder = defineQuery<OrderView>('getOrder');
 
 /** Step 2: the buyer is back from Amazon with a checkout session. */
 export const amazonReturn = defineUpdate<OrderView, [{ checkoutSessionId: string }]>('amazonReturn');
+/**
+ * Step 3's argument: the order-procedure form as the buyer sent it (an `OrderProcedureInput` when
+ * well-formed). The workflow parses it itself, with the buyer's membership and today's date (C3–C6).
+ */
+export type ProcedureForm = OrderProcedureInput | Record<string, unknown>;
 /** Step 3: the order-procedure form (C3–C6). */
-export const submitProcedure = defineUpdate<OrderView, [OrderProcedureInput]>('submitProcedure');
+export const submitProcedure = defineUpdate<OrderView, [ProcedureForm]>('submitProcedure');
 /** Step 4: 「注文確定」. */
 export const confirmOrder = defineUpdate<OrderView, []>('confirmOrder');
 /** Step 5: the buyer is back from Amazon's confirmation page. */
@@ -186,8 +190,11 @@ export const cancelOrder = defineUpdate<OrderView, [{ reason: string }]>('cancel
 export const refundOrder = defineUpdate<OrderView, [{ amount: number; reason?: string }]>('refundOrder');
 
 /** An Amazon Pay notification about one of this order's objects (a hint: the workflow re-reads). */
-export const amazonNotification =
-  defineSignal<[{ objectType: 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND'; objectId: string }]>('amazonNotification');
+export interface NotificationHint {
+  objectType: 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND';
+  objectId: string;
+}
+export const amazonNotification = defineSignal<[NotificationHint]>('amazonNotification');
 
 /** Failure types the API maps to 4xx answers. */
 export const OrderFailureType = {

@@ -1,22 +1,41 @@
 /**
- * After placement (lifecycle steps 6–7): ops operations on the money — change amount (A2, A3),
- * capture (A1; purchase points become usable, P1/P2), cancel, refund (≤ captured; points by the
- * refund rule) — plus the durable timers (authorization expiry at 30 days, the charge permission at
- * 180 days) and re-reading Amazon objects after a notification or while something is pending.
- * Everything here runs under the order's lock, so operations on one order never interleave.
+ * After placement (lifecycle steps 6–7, docs/architecture.md): ops operations on the money — change
+ * amount (A2, A3), capture (A1; purchase points become usable, P1/P2), cancel, refund (≤ captured;
+ * points by the refund rule) — plus the durable timers (authorization expiry at 30 days, the charge
+ * permission at 180 days) and re-reading Amazon objects after a notification or while something is
+ * pending. Every operation runs under the order's lock, so operations on one order never interleave.
  */
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities/index.js';
+import { ActivityFailure, condition } from '@temporalio/workflow';
 import type { ChargeSnapshot } from '../../activities/checkout.js';
 import type { RefundSnapshot } from '../../activities/payments.js';
-import { decideAmountChange } from '../../domain/amount-limits.js';
-import { AMAZON_UNAVAILABLE_MESSAGE } from '../../domain/messages.js';
-import { formatYen } from '../../domain/money.js';
+import { decideAmountChange, type AmountChangeDecision } from '../../domain/amount-limits.js';
+import {
+  alreadyCapturedMessage,
+  AMAZON_UNAVAILABLE_MESSAGE,
+  authorizationNotRenewedNote,
+  cancelAfterCaptureMessage,
+  cancelRefusedMessage,
+  captureExceedsAmountMessage,
+  captureExceedsAuthorizedMessage,
+  captureRefusedMessage,
+  increaseDeclinedMessage,
+  increaseDeclinedNote,
+  increaseRefusedMessage,
+  PERMISSION_EXPIRED_UNCAPTURED_NOTE,
+  permissionClosedNote,
+  permissionExpiredPartlyCapturedNote,
+  refundDeclinedNote,
+  refundExceedsMessage,
+  refundRefusedMessage,
+} from '../../domain/messages.js';
 import { purchasePointsForCharge, refundPointAdjustment } from '../../domain/points.js';
+import { amazonForOps, amazonInBackground, couponFollowUp, followUp } from './activities.js';
 import { amazonCall, isRefusal, refuse } from './failures.js';
+import type { Order } from './state.js';
 import {
   OrderFailureType,
   type ChargeEntry,
+  type NotificationHint,
   type OrderStatus,
   type OrderView,
   type PaymentView,
@@ -24,62 +43,8 @@ import {
   type UnansweredRequest,
 } from './definitions.js';
 
-const amazon = proxyActivities<
-  Pick<
-    Activities,
-    | 'readCharge'
-    | 'readChargePermission'
-    | 'authorizeCharge'
-    | 'captureCharge'
-    | 'cancelCharge'
-    | 'closeChargePermission'
-    | 'refundCharge'
-    | 'readRefund'
-  >
->({
-  startToCloseTimeout: '10 seconds',
-  // Ops are waiting, but a capture or refund must not be lost: retry transient failures for a while.
-  retry: {
-    initialInterval: '500 milliseconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 seconds',
-    maximumAttempts: 8,
-  },
-});
-/**
- * Work nobody waits on (timers, notifications, re-sending an unanswered request in the background):
- * retried without limit, so an Amazon outage delays it and never fails the order's workflow.
- */
-const amazonPatient = proxyActivities<
-  Pick<
-    Activities,
-    | 'readCharge'
-    | 'readChargePermission'
-    | 'authorizeCharge'
-    | 'cancelCharge'
-    | 'closeChargePermission'
-    | 'refundCharge'
-    | 'readRefund'
-  >
->({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-const points = proxyActivities<
-  Pick<Activities, 'grantPendingPoints' | 'activatePendingPoints' | 'revokePendingPoints' | 'adjustPoints'>
->({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
-const store = proxyActivities<Pick<Activities, 'releaseCoupon'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
-
-export const AUTHORIZATION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-export const CHARGE_PERMISSION_TTL_MS = 180 * 24 * 60 * 60 * 1000;
-/** Amazon: a capture later than this after the authorization may go pending. */
-export const CAPTURE_MAY_PEND_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+const AUTHORIZATION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+const CHARGE_PERMISSION_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 /** How soon to look at an expired authorization's charge again when Amazon has not expired it yet. */
 const EXPIRY_RECHECK_MS = 6 * 60 * 60 * 1000;
 const PENDING_POLL_MS = 60_000;
@@ -87,25 +52,22 @@ const PENDING_POLL_MS = 60_000;
 const OPEN_AUTHORIZATION = ['AuthorizationInitiated', 'Authorized'];
 const PENDING_CHARGE = ['AuthorizationInitiated', 'CaptureInitiated'];
 
-function entryFrom(charge: ChargeSnapshot, authorizedAt: string | null): ChargeEntry {
-  return {
-    chargeId: charge.chargeId,
-    amount: charge.amount,
-    state: charge.state,
-    reasonCode: charge.reasonCode,
-    authorizedAt,
-    capturedAmount: charge.capturedAmount,
-    refundedAmount: charge.refundedAmount,
-  };
-}
+/** Amazon's answers to these reasons are kept in its records; they are the shop's, not a buyer's. */
+const NOT_NEEDED_AFTER_CAPTURE = 'Not needed after capture';
+const NOT_NEEDED_LATE = 'Not needed: the order was captured or canceled';
+const PERMISSION_REACHED_180_DAYS = 'Charge permission reached 180 days';
 
-export interface PaymentContext {
-  view: OrderView;
-  orderId: string;
-  pointsRatePercent: number;
-  /** The member whose points this order touches (the buyer, or the member registered at purchase). */
-  pointsAccount: () => string | null;
-  changed: (status?: OrderStatus) => Promise<void>;
+/** The POSTs that create money at Amazon, under the caller's retry policy (ops waiting, or nobody). */
+type AmazonMoney = Pick<typeof amazonInBackground, 'authorizeCharge' | 'refundCharge'>;
+
+/** The ops Updates' arguments, checked before they are accepted (the API checks them first). */
+export function requireWholeYen(value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw new Error('amount must be a whole yen amount of at least 1');
+}
+export function requireReason(reason: unknown): void {
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 200)
+    throw new Error('reason: 1–200 characters');
 }
 
 /** The payment section at placement, from the authorized charge. */
@@ -128,48 +90,300 @@ export function initialPayment(view: OrderView, charge: ChargeSnapshot, now: Dat
   };
 }
 
-export function createPaymentOperations(ctx: PaymentContext) {
-  const { view, orderId } = ctx;
-  const payment = () => view.payment as PaymentView;
-  const permissionId = () => view.chargePermissionId as string;
-  const authorizedTotal = () =>
-    payment()
-      .charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state))
-      .reduce((sum, c) => sum + c.amount, 0);
-  const totals = () => {
-    const p = payment();
-    p.capturedAmount = p.charges.reduce((sum, c) => sum + c.capturedAmount, 0);
-    p.refundedAmount = p.refunds.filter((r) => r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
-  };
-  const requireStatus = (...allowed: OrderStatus[]) => {
-    if (!allowed.includes(view.status))
-      refuse(
-        OrderFailureType.InvalidState,
-        `the order is ${view.status}; this operation needs ${allowed.join(' or ')}`,
-        { status: view.status },
+export class Payment {
+  /** Notifications after placement, re-read in order by `run`. */
+  private readonly notifications: NotificationHint[] = [];
+
+  constructor(private readonly order: Order) {}
+
+  private get view(): OrderView {
+    return this.order.view;
+  }
+  private get payment(): PaymentView {
+    return this.order.payment();
+  }
+  private get orderId(): string {
+    return this.order.orderId;
+  }
+
+  /** After placement: ops updates, notifications, pending objects, and the 30/180-day timers. */
+  async run(): Promise<void> {
+    while (this.view.payment !== null && !this.settled()) {
+      const seenVersion = this.view.version;
+      const deadline = this.nextDeadline(Date.now());
+      await condition(
+        () => this.notifications.length > 0 || this.view.version !== seenVersion,
+        Math.max(1, deadline - Date.now()),
       );
-  };
+      const over = await this.order.exclusively(async () => {
+        for (let hint = this.notifications.shift(); hint !== undefined; hint = this.notifications.shift())
+          await this.reread(hint);
+        return Date.now() >= deadline ? this.runDue(Date.now()) : false;
+      });
+      if (over) break;
+    }
+  }
+
+  /** An Amazon Pay notification about one of the order's objects (a hint: `run` re-reads it). */
+  notice(hint: NotificationHint): void {
+    if (this.view.payment !== null) this.notifications.push(hint);
+  }
+
+  /** A2/A3: checked in domain/ first, then against Amazon's remaining balance. */
+  async changeAmount(amount: number): Promise<OrderView> {
+    this.order.requireStatus('Placed');
+    await this.settleUnanswered();
+    const base = {
+      orderAmount: this.payment.orderAmount,
+      authorizedAmount: this.authorizedTotal(),
+      requestedAmount: amount,
+      paymentMethod: this.view.paymentMethod?.kind ?? 'card',
+      captured: this.payment.capturedAmount > 0,
+    } as const;
+    const first = decideAmountChange(base);
+    requireAllowed(first);
+    if (first.change === 'raise') {
+      const amountBalance = await this.readPermissionLimits();
+      requireAllowed(decideAmountChange({ ...base, amountBalance }));
+      await this.authorizeIncrease(amount);
+    }
+    // Lowering needs no Amazon call: the capture takes the lower amount and Amazon releases the rest.
+    this.payment.amount = amount;
+    await this.followChargedAmount(amount);
+    await this.readPermissionLimits();
+    await this.order.commit();
+    return this.view;
+  }
+
+  /**
+   * A1: capture at shipment, the current amount or part of it. The amount is what the order's
+   * capture comes to in total: a capture cut off by an outage is finished by asking again, and what
+   * Amazon already captured is read back first (Amazon never captures one charge twice).
+   */
+  async capture(requested: number | undefined): Promise<OrderView> {
+    this.order.requireStatus('Placed');
+    await this.settleUnanswered();
+    const p = this.payment;
+    for (const charge of p.charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state)))
+      this.applyCharge(await amazonCall(() => amazonForOps.readCharge(charge.chargeId)));
+    const amount = requested ?? p.amount;
+    this.requireCapturable(amount);
+    await this.captureAuthorizations(amount - p.capturedAmount);
+    // Authorizations not needed for this capture are released.
+    for (const charge of p.charges) {
+      if (charge.state === 'Authorized') {
+        const canceled = await amazonCall(() =>
+          amazonForOps.cancelCharge({ chargeId: charge.chargeId, reason: NOT_NEEDED_AFTER_CAPTURE }),
+        );
+        if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
+      }
+    }
+    this.totals();
+    // P1/P2: purchase points on what was captured become usable.
+    await this.followChargedAmount(amount);
+    const account = this.pointsAccount();
+    if (account !== null && this.view.purchasePoints.state === 'pending') {
+      await followUp.activatePendingPoints({ memberId: account, orderId: this.orderId });
+      this.view.purchasePoints = { ...this.view.purchasePoints, state: 'usable' };
+    }
+    await this.order.commit('Captured');
+    return this.view;
+  }
+
+  /** Before capture: cancel the authorizations, close the permission, give points and coupon back. */
+  async cancel(reason: string): Promise<OrderView> {
+    this.order.requireStatus('Placed');
+    await this.settleUnanswered();
+    if (this.payment.capturedAmount > 0)
+      refuse(OrderFailureType.CancelRefused, cancelAfterCaptureMessage(this.payment.capturedAmount));
+    for (const charge of this.payment.charges) {
+      if (!OPEN_AUTHORIZATION.includes(charge.state)) continue;
+      const canceled = await amazonCall(() => amazonForOps.cancelCharge({ chargeId: charge.chargeId, reason }));
+      if (isRefusal(canceled))
+        refuse(OrderFailureType.CancelRefused, cancelRefusedMessage(charge.chargeId, canceled.reasonCode));
+      Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
+    }
+    await amazonCall(() =>
+      amazonForOps.closeChargePermission({ chargePermissionId: this.order.chargePermissionId(), reason }),
+    );
+    await this.undoPoints('cancel');
+    if (this.view.memberId !== null && this.view.couponCode !== null)
+      await couponFollowUp.releaseCoupon({
+        code: this.view.couponCode,
+        memberId: this.view.memberId,
+        orderId: this.orderId,
+      });
+    await this.order.commit('Canceled');
+    return this.view;
+  }
+
+  /** After capture: refund up to what was captured (initiated refunds count), spread over the captured charges. */
+  async refund(amount: number): Promise<OrderView> {
+    this.order.requireStatus('Captured', 'PartiallyRefunded');
+    await this.settleUnanswered();
+    const p = this.payment;
+    // Only settled captures can be refunded (a CaptureInitiated one is still pending).
+    const refundable = p.charges
+      .filter((c) => c.state === 'Captured')
+      .reduce((sum, c) => sum + c.capturedAmount - this.refundedOf(c.chargeId), 0);
+    if (amount > refundable)
+      refuse(OrderFailureType.RefundRefused, refundExceedsMessage(amount, refundable, p.capturedAmount), {
+        refundable,
+      });
+    let remaining = amount;
+    for (const charge of p.charges) {
+      if (remaining === 0) break;
+      const open = charge.state === 'Captured' ? charge.capturedAmount - this.refundedOf(charge.chargeId) : 0;
+      if (open <= 0) continue;
+      remaining -= await this.refundFrom(charge, Math.min(open, remaining));
+    }
+    this.totals();
+    await this.afterRefundChange();
+    await this.order.commit();
+    return this.view;
+  }
+
+  // ---- Change amount ----
+
+  /** Raising: an extra authorization for the difference, so the original one stays if Amazon declines. */
+  private async authorizeIncrease(target: number): Promise<void> {
+    const request: UnansweredRequest = {
+      kind: 'increase',
+      seq: this.nextRequest(),
+      amount: target - this.authorizedTotal(),
+      target,
+    };
+    const extra = await this.sendCreating(request, () =>
+      amazonForOps.authorizeCharge({
+        orderId: this.orderId,
+        chargePermissionId: this.order.chargePermissionId(),
+        amount: request.amount,
+        seq: request.seq,
+      }),
+    );
+    if (isRefusal(extra))
+      refuse(OrderFailureType.AmountChangeRefused, increaseRefusedMessage(extra.reasonCode), {
+        reasonCode: extra.reasonCode,
+      });
+    this.payment.charges.push(entryFrom(extra, extra.state === 'Authorized' ? new Date().toISOString() : null));
+    if (extra.state === 'Declined') {
+      await this.order.commit();
+      refuse(OrderFailureType.AmountChangeRefused, increaseDeclinedMessage(extra.reasonCode ?? 'Declined'), {
+        reasonCode: extra.reasonCode,
+      });
+    }
+  }
+
+  /** A2: the charge permission's limits, kept in the view; answers the balance still open. */
+  private async readPermissionLimits(): Promise<number> {
+    const permission = await amazonCall(() => amazonForOps.readChargePermission(this.order.chargePermissionId()));
+    this.payment.amountLimit = permission.amountLimit;
+    this.payment.amountBalance = permission.amountBalance;
+    return permission.amountBalance;
+  }
+
+  // ---- Capture ----
+
+  private requireCapturable(amount: number): void {
+    const p = this.payment;
+    if (amount > p.amount) refuse(OrderFailureType.CaptureRefused, captureExceedsAmountMessage(amount, p.amount));
+    this.totals();
+    if (amount < p.capturedAmount) refuse(OrderFailureType.CaptureRefused, alreadyCapturedMessage(p.capturedAmount));
+    const capturable = p.charges.filter((c) => c.state === 'Authorized').reduce((sum, c) => sum + c.amount, 0);
+    if (amount - p.capturedAmount > capturable)
+      refuse(
+        OrderFailureType.CaptureRefused,
+        captureExceedsAuthorizedMessage(capturable, capturable < this.authorizedTotal()),
+      );
+  }
+
+  /** Each authorization is captured once; an amount spread over several takes them in order. */
+  private async captureAuthorizations(amount: number): Promise<void> {
+    let remaining = amount;
+    for (const charge of this.payment.charges) {
+      if (remaining === 0) break;
+      if (charge.state !== 'Authorized') continue;
+      const part = Math.min(remaining, charge.amount);
+      const result = await amazonCall(() =>
+        amazonForOps.captureCharge({
+          orderId: this.orderId,
+          chargeId: charge.chargeId,
+          amount: part,
+          seq: this.nextRequest(),
+        }),
+      ).catch(async (error: unknown) => {
+        // Cut off by an outage: what was captured so far is recorded; capturing again finishes the rest.
+        this.totals();
+        await this.order.commit();
+        throw error;
+      });
+      if (isRefusal(result)) {
+        this.totals();
+        await this.order.commit();
+        refuse(OrderFailureType.CaptureRefused, captureRefusedMessage(charge.chargeId, result.reasonCode), {
+          reasonCode: result.reasonCode,
+        });
+      }
+      Object.assign(charge, {
+        state: result.state,
+        reasonCode: result.reasonCode,
+        capturedAmount: result.state === 'CaptureInitiated' ? part : result.capturedAmount,
+      });
+      remaining -= part;
+    }
+  }
+
+  // ---- Refund ----
+
+  private refundedOf(chargeId: string): number {
+    return this.payment.refunds
+      .filter((r) => r.chargeId === chargeId && r.state !== 'Declined')
+      .reduce((sum, r) => sum + r.amount, 0);
+  }
+
+  /** One refund from one captured charge; returns the amount asked back. */
+  private async refundFrom(charge: ChargeEntry, amount: number): Promise<number> {
+    const request: UnansweredRequest = { kind: 'refund', seq: this.nextRequest(), chargeId: charge.chargeId, amount };
+    const result = await this.sendCreating(request, () =>
+      amazonForOps.refundCharge({ orderId: this.orderId, chargeId: request.chargeId, amount, seq: request.seq }),
+    );
+    if (isRefusal(result)) {
+      this.totals();
+      await this.afterRefundChange();
+      await this.order.commit();
+      refuse(OrderFailureType.RefundRefused, refundRefusedMessage(result.reasonCode), {
+        reasonCode: result.reasonCode,
+      });
+    }
+    this.payment.refunds.push({ refundId: result.refundId, chargeId: charge.chargeId, amount, state: result.state });
+    return amount;
+  }
+
+  /** After a refund was made, changed state or was declined: status and points follow. */
+  private async afterRefundChange(): Promise<void> {
+    if (['Captured', 'PartiallyRefunded', 'Refunded'].includes(this.view.status))
+      this.view.status = this.refundStatus();
+    await this.undoPoints('refund');
+  }
+
+  /** After capture, the status says what has been asked back (refunds Amazon declined do not count). */
+  private refundStatus(): OrderStatus {
+    const p = this.payment;
+    if (p.refundedAmount === 0) return 'Captured';
+    return p.refundedAmount >= p.capturedAmount ? 'Refunded' : 'PartiallyRefunded';
+  }
+
+  // ---- Requests whose answer never came ----
+
   /**
    * The sequence number of a new Amazon POST's idempotency key. Every new request (a new attempt by
    * staff included, even for the same amount) gets its own; activity retries of one request reuse
    * it, and so does re-sending a request whose answer never came (see `settleUnanswered`).
    */
-  const nextRequest = (): number => {
-    const seq = payment().amazonRequests;
-    payment().amazonRequests = seq + 1;
+  private nextRequest(): number {
+    const seq = this.payment.amazonRequests;
+    this.payment.amazonRequests = seq + 1;
     return seq;
-  };
-  /** After capture, the status says what has been asked back (refunds Amazon declined do not count). */
-  const refundStatus = (): OrderStatus => {
-    const p = payment();
-    if (p.refundedAmount === 0) return 'Captured';
-    return p.refundedAmount >= p.capturedAmount ? 'Refunded' : 'PartiallyRefunded';
-  };
-
-  async function readPermissionLimits(): Promise<void> {
-    const permission = await amazonCall(() => amazon.readChargePermission(permissionId()));
-    payment().amountLimit = permission.amountLimit;
-    payment().amountBalance = permission.amountBalance;
   }
 
   /**
@@ -177,23 +391,30 @@ export function createPaymentOperations(ctx: PaymentContext) {
    * reached, its outcome is unknown: it is kept as unanswered and sent again with the same key and
    * body before anything else, so it happens at most once whatever staff do next.
    */
-  async function sendCreating<T>(request: UnansweredRequest, call: (api: typeof amazon) => Promise<T>): Promise<T> {
+  private async sendCreating<T>(request: UnansweredRequest, send: () => Promise<T>): Promise<T> {
     try {
-      return await call(amazon);
+      return await send();
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
-      payment().unanswered = request;
-      await ctx.changed();
+      this.payment.unanswered = request;
+      await this.order.commit();
       return refuse(OrderFailureType.AmazonUnavailable, AMAZON_UNAVAILABLE_MESSAGE);
     }
   }
 
-  /** Applies the answer to an unanswered request; `api` is the caller's retry policy. */
-  async function resend(request: UnansweredRequest, api: typeof amazon | typeof amazonPatient): Promise<void> {
-    const p = payment();
+  /** Before a new operation: the unanswered request first (Amazon still unreachable: try later). */
+  private async settleUnanswered(): Promise<void> {
+    const request = this.payment.unanswered;
+    if (request === null) return;
+    await amazonCall(() => this.resend(request, amazonForOps));
+  }
+
+  /** Applies the answer to an unanswered request; `amazon` is the caller's retry policy. */
+  private async resend(request: UnansweredRequest, amazon: AmazonMoney): Promise<void> {
+    const p = this.payment;
     if (request.kind === 'refund') {
-      const result = await api.refundCharge({
-        orderId,
+      const result = await amazon.refundCharge({
+        orderId: this.orderId,
         chargeId: request.chargeId,
         amount: request.amount,
         seq: request.seq,
@@ -206,223 +427,55 @@ export function createPaymentOperations(ctx: PaymentContext) {
           state: result.state,
         });
     } else {
-      const result = await api.authorizeCharge({
-        orderId,
-        chargePermissionId: permissionId(),
+      const result = await amazon.authorizeCharge({
+        orderId: this.orderId,
+        chargePermissionId: this.order.chargePermissionId(),
         amount: request.amount,
         seq: request.seq,
       });
       if (!isRefusal(result)) {
         p.charges.push(entryFrom(result, result.state === 'Authorized' ? new Date().toISOString() : null));
-        if (request.kind === 'increase' && result.state !== 'Declined') p.amount = request.target;
+        if (result.state !== 'Declined') p.amount = request.target;
       }
     }
     p.unanswered = null;
-    totals();
-    if (request.kind === 'refund') await afterRefundChange();
-    await ctx.changed();
+    this.totals();
+    if (request.kind === 'refund') await this.afterRefundChange();
+    await this.order.commit();
   }
 
-  /** Before a new operation: the unanswered request first (Amazon still unreachable: try later). */
-  async function settleUnanswered(): Promise<void> {
-    const request = payment().unanswered;
-    if (request === null) return;
-    try {
-      await resend(request, amazon);
-    } catch (error) {
-      if (error instanceof ActivityFailure) refuse(OrderFailureType.AmazonUnavailable, AMAZON_UNAVAILABLE_MESSAGE);
-      throw error;
-    }
+  // ---- Points (P1, P2, and the refund rule) ----
+
+  /** The member whose points this order touches (the buyer, or the member registered at purchase). */
+  private pointsAccount(): string | null {
+    return this.order.memberId ?? this.view.registeredMemberId;
   }
 
   /** P1/P2: pending purchase points follow the amount the buyer will be charged (domain/points.ts). */
-  async function followChargedAmount(charged: number): Promise<void> {
-    const account = ctx.pointsAccount();
-    if (account === null || view.purchasePoints.state !== 'pending') return;
+  private async followChargedAmount(charged: number): Promise<void> {
+    const account = this.pointsAccount();
+    if (account === null || this.view.purchasePoints.state !== 'pending') return;
     const earned = purchasePointsForCharge({
-      base: view.totals.purchasePointsBase,
-      orderAmount: payment().orderAmount,
+      base: this.view.totals.purchasePointsBase,
+      orderAmount: this.payment.orderAmount,
       charged,
-      ratePercent: ctx.pointsRatePercent,
+      ratePercent: this.order.settings.pointsRatePercent,
     });
-    if (earned === view.purchasePoints.points) return;
-    await points.grantPendingPoints({ memberId: account, orderId, points: earned });
-    view.purchasePoints = { points: earned, state: 'pending' };
-  }
-
-  /** A2/A3: checked in domain/ first, then against Amazon's remaining balance. */
-  async function changeAmount(amount: number): Promise<OrderView> {
-    requireStatus('Placed');
-    await settleUnanswered();
-    const base = {
-      orderAmount: payment().orderAmount,
-      authorizedAmount: authorizedTotal(),
-      requestedAmount: amount,
-      paymentMethod: view.paymentMethod?.kind ?? 'card',
-      captured: payment().capturedAmount > 0,
-    } as const;
-    const first = decideAmountChange(base);
-    if (!first.ok)
-      refuse(OrderFailureType.AmountChangeRefused, first.message, {
-        reason: first.reason,
-        amountLimit: first.amountLimit,
-        remainingIncrease: first.remainingIncrease,
-      });
-    if (first.change === 'raise') {
-      await readPermissionLimits();
-      const checked = decideAmountChange({ ...base, amountBalance: payment().amountBalance as number });
-      if (!checked.ok)
-        refuse(OrderFailureType.AmountChangeRefused, checked.message, {
-          reason: checked.reason,
-          amountLimit: checked.amountLimit,
-          remainingIncrease: checked.remainingIncrease,
-        });
-      // Raising: an extra authorization for the difference, so the original one stays if Amazon declines.
-      const request: UnansweredRequest = {
-        kind: 'increase',
-        seq: nextRequest(),
-        amount: amount - authorizedTotal(),
-        target: amount,
-      };
-      const extra = await sendCreating(request, (api) =>
-        api.authorizeCharge({ orderId, chargePermissionId: permissionId(), amount: request.amount, seq: request.seq }),
-      );
-      if (isRefusal(extra))
-        refuse(OrderFailureType.AmountChangeRefused, `Amazon Pay refused the increase (${extra.reasonCode}).`, {
-          reasonCode: extra.reasonCode,
-        });
-      payment().charges.push(entryFrom(extra, extra.state === 'Authorized' ? new Date().toISOString() : null));
-      if (extra.state === 'Declined') {
-        await ctx.changed();
-        refuse(
-          OrderFailureType.AmountChangeRefused,
-          `Amazon Pay declined the increase (${extra.reasonCode ?? 'Declined'}).`,
-          { reasonCode: extra.reasonCode },
-        );
-      }
-    }
-    // Lowering needs no Amazon call: the capture takes the lower amount and Amazon releases the rest.
-    payment().amount = amount;
-    await followChargedAmount(amount);
-    await readPermissionLimits();
-    await ctx.changed();
-    return view;
-  }
-
-  /**
-   * A1: capture at shipment, the current amount or part of it. The amount is what the order's
-   * capture comes to in total: a capture cut off by an outage is finished by asking again, and what
-   * Amazon already captured is read back first (Amazon never captures one charge twice).
-   */
-  async function capture(requested: number | undefined): Promise<OrderView> {
-    requireStatus('Placed');
-    await settleUnanswered();
-    const p = payment();
-    for (const charge of p.charges.filter((c) => OPEN_AUTHORIZATION.includes(c.state)))
-      applyCharge(await amazonCall(() => amazon.readCharge(charge.chargeId)));
-    const amount = requested ?? p.amount;
-    if (amount > p.amount)
-      refuse(
-        OrderFailureType.CaptureRefused,
-        `the capture amount ${formatYen(amount)} exceeds the order amount ${formatYen(p.amount)}`,
-      );
-    totals();
-    if (amount < p.capturedAmount)
-      refuse(OrderFailureType.CaptureRefused, `${formatYen(p.capturedAmount)} is already captured`);
-    const capturable = p.charges.filter((c) => c.state === 'Authorized').reduce((sum, c) => sum + c.amount, 0);
-    if (amount - p.capturedAmount > capturable) {
-      refuse(
-        OrderFailureType.CaptureRefused,
-        `only ${formatYen(capturable)} is authorized and not yet captured${capturable < authorizedTotal() ? ' (an authorization is still pending)' : ''}`,
-      );
-    }
-    // Each authorization is captured once; an amount spread over several takes them in order.
-    let remaining = amount - p.capturedAmount;
-    for (const charge of p.charges) {
-      if (remaining === 0) break;
-      if (charge.state !== 'Authorized') continue;
-      const part = Math.min(remaining, charge.amount);
-      const result = await amazonCall(() =>
-        amazon.captureCharge({ orderId, chargeId: charge.chargeId, amount: part, seq: nextRequest() }),
-      ).catch(async (error: unknown) => {
-        // Cut off by an outage: what was captured so far is recorded; capturing again finishes the rest.
-        totals();
-        await ctx.changed();
-        throw error;
-      });
-      if (isRefusal(result)) {
-        totals();
-        await ctx.changed();
-        refuse(
-          OrderFailureType.CaptureRefused,
-          `Amazon Pay refused the capture of ${charge.chargeId} (${result.reasonCode}).`,
-          { reasonCode: result.reasonCode },
-        );
-      }
-      Object.assign(charge, {
-        state: result.state,
-        reasonCode: result.reasonCode,
-        capturedAmount: result.state === 'CaptureInitiated' ? part : result.capturedAmount,
-      });
-      remaining -= part;
-    }
-    // Authorizations not needed for this capture are released.
-    for (const charge of p.charges) {
-      if (charge.state === 'Authorized') {
-        const canceled = await amazonCall(() =>
-          amazon.cancelCharge({ chargeId: charge.chargeId, reason: 'Not needed after capture' }),
-        );
-        if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
-      }
-    }
-    totals();
-    // P1/P2: purchase points on what was captured become usable.
-    await followChargedAmount(amount);
-    const account = ctx.pointsAccount();
-    if (account !== null && view.purchasePoints.state === 'pending') {
-      await points.activatePendingPoints({ memberId: account, orderId });
-      view.purchasePoints = { ...view.purchasePoints, state: 'usable' };
-    }
-    await ctx.changed('Captured');
-    return view;
-  }
-
-  /** Before capture: cancel the authorizations, close the permission, give points and coupon back. */
-  async function cancel(reason: string): Promise<OrderView> {
-    requireStatus('Placed');
-    await settleUnanswered();
-    if (payment().capturedAmount > 0)
-      refuse(
-        OrderFailureType.CancelRefused,
-        `${formatYen(payment().capturedAmount)} is already captured: finish the capture and refund instead`,
-      );
-    for (const charge of payment().charges) {
-      if (!OPEN_AUTHORIZATION.includes(charge.state)) continue;
-      const canceled = await amazonCall(() => amazon.cancelCharge({ chargeId: charge.chargeId, reason }));
-      if (isRefusal(canceled))
-        refuse(
-          OrderFailureType.CancelRefused,
-          `Amazon Pay refused to cancel ${charge.chargeId} (${canceled.reasonCode}).`,
-        );
-      Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
-    }
-    await amazonCall(() => amazon.closeChargePermission({ chargePermissionId: permissionId(), reason }));
-    await undoPoints('cancel');
-    if (view.memberId !== null && view.couponCode !== null)
-      await store.releaseCoupon({ code: view.couponCode, memberId: view.memberId, orderId });
-    await ctx.changed('Canceled');
-    return view;
+    if (earned === this.view.purchasePoints.points) return;
+    await followUp.grantPendingPoints({ memberId: account, orderId: this.orderId, points: earned });
+    this.view.purchasePoints = { points: earned, state: 'pending' };
   }
 
   /**
    * Points when money goes back (domain/points.ts refundPointAdjustment): the README states the rule.
    * Refunds count once Amazon has made them (`Refunded`): a declined refund never touches points.
    */
-  async function undoPoints(kind: 'cancel' | 'refund'): Promise<void> {
-    const p = payment();
-    const account = ctx.pointsAccount();
+  private async undoPoints(kind: 'cancel' | 'refund'): Promise<void> {
+    const p = this.payment;
+    const { view, orderId } = this;
+    const account = this.pointsAccount();
     if (kind === 'cancel' && account !== null && view.purchasePoints.state === 'pending') {
-      await points.revokePendingPoints({ memberId: account, orderId });
+      await followUp.revokePendingPoints({ memberId: account, orderId });
       view.purchasePoints = { ...view.purchasePoints, state: 'revoked' };
     }
     const adjustment = refundPointAdjustment({
@@ -436,7 +489,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
       usedPointsReturnedSoFar: p.usedPointsReturned,
     });
     if (adjustment.revokePurchasePoints > 0 && account !== null) {
-      await points.adjustPoints({
+      await followUp.adjustPoints({
         memberId: account,
         key: `revoke:${orderId}:${p.purchasePointsRevoked + adjustment.revokePurchasePoints}`,
         points: -adjustment.revokePurchasePoints,
@@ -447,7 +500,7 @@ export function createPaymentOperations(ctx: PaymentContext) {
         view.purchasePoints = { ...view.purchasePoints, state: 'revoked' };
     }
     if (adjustment.returnUsedPoints > 0 && view.memberId !== null) {
-      await points.adjustPoints({
+      await followUp.adjustPoints({
         memberId: view.memberId,
         key: `return-used:${orderId}`,
         points: adjustment.returnUsedPoints,
@@ -457,69 +510,41 @@ export function createPaymentOperations(ctx: PaymentContext) {
     }
   }
 
-  /** After a refund was made, changed state or was declined: status and points follow. */
-  async function afterRefundChange(): Promise<void> {
-    if (['Captured', 'PartiallyRefunded', 'Refunded'].includes(view.status)) view.status = refundStatus();
-    await undoPoints('refund');
+  // ---- What Amazon says later (notifications, polls) ----
+
+  /** Re-reads what a notification names (a hint: duplicates and reordering change nothing). */
+  private async reread({ objectType, objectId }: NotificationHint): Promise<void> {
+    if (this.view.payment === null) return;
+    let changed = false;
+    if (objectType === 'CHARGE' && this.payment.charges.some((c) => c.chargeId === objectId)) {
+      changed = this.applyCharge(await amazonInBackground.readCharge(objectId));
+      changed = (await this.releaseLateAuthorizations()) || changed;
+    } else if (objectType === 'REFUND') {
+      const entry = this.payment.refunds.find((r) => r.refundId === objectId);
+      if (entry !== undefined) changed = await this.applyRefund(entry, await amazonInBackground.readRefund(objectId));
+    } else if (objectType === 'CHARGE_PERMISSION' && objectId === this.view.chargePermissionId) {
+      changed = await this.rereadPermission(objectId);
+    }
+    if (changed) await this.order.commit();
   }
 
-  /** After capture: refund up to what was captured (initiated refunds count), spread over the captured charges. */
-  async function refund(amount: number): Promise<OrderView> {
-    requireStatus('Captured', 'PartiallyRefunded');
-    await settleUnanswered();
-    const p = payment();
-    const refundedOf = (chargeId: string) =>
-      p.refunds.filter((r) => r.chargeId === chargeId && r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
-    // Only settled captures can be refunded (a CaptureInitiated one is still pending).
-    const refundable = p.charges
-      .filter((c) => c.state === 'Captured')
-      .reduce((sum, c) => sum + c.capturedAmount - refundedOf(c.chargeId), 0);
-    if (amount > refundable) {
-      refuse(
-        OrderFailureType.RefundRefused,
-        `the refund ${formatYen(amount)} exceeds what can still be refunded (${formatYen(refundable)} of ${formatYen(p.capturedAmount)} captured)`,
-        { refundable },
-      );
+  /** The permission's limits; closed by Amazon before capture, the order is flagged for ops. */
+  private async rereadPermission(chargePermissionId: string): Promise<boolean> {
+    const p = this.payment;
+    const permission = await amazonInBackground.readChargePermission(chargePermissionId);
+    let changed = permission.amountBalance !== p.amountBalance || permission.amountLimit !== p.amountLimit;
+    p.amountLimit = permission.amountLimit;
+    p.amountBalance = permission.amountBalance;
+    if (permission.state === 'Closed' && this.view.status === 'Placed' && p.attention === null) {
+      p.attention = permissionClosedNote(permission.reasonCode ?? 'Closed');
+      changed = true;
     }
-    let remaining = amount;
-    for (const charge of p.charges) {
-      if (remaining === 0) break;
-      const open = charge.state === 'Captured' ? charge.capturedAmount - refundedOf(charge.chargeId) : 0;
-      if (open <= 0) continue;
-      const request: UnansweredRequest = {
-        kind: 'refund',
-        seq: nextRequest(),
-        chargeId: charge.chargeId,
-        amount: Math.min(open, remaining),
-      };
-      const result = await sendCreating(request, (api) =>
-        api.refundCharge({ orderId, chargeId: request.chargeId, amount: request.amount, seq: request.seq }),
-      );
-      if (isRefusal(result)) {
-        totals();
-        await afterRefundChange();
-        await ctx.changed();
-        refuse(OrderFailureType.RefundRefused, `Amazon Pay refused the refund (${result.reasonCode}).`, {
-          reasonCode: result.reasonCode,
-        });
-      }
-      p.refunds.push({
-        refundId: result.refundId,
-        chargeId: charge.chargeId,
-        amount: request.amount,
-        state: result.state,
-      });
-      remaining -= request.amount;
-    }
-    totals();
-    await afterRefundChange();
-    await ctx.changed();
-    return view;
+    return changed;
   }
 
   /** Applies a re-read charge; true when something really changed. */
-  function applyCharge(snapshot: ChargeSnapshot): boolean {
-    const entry = payment().charges.find((c) => c.chargeId === snapshot.chargeId);
+  private applyCharge(snapshot: ChargeSnapshot): boolean {
+    const entry = this.payment.charges.find((c) => c.chargeId === snapshot.chargeId);
     if (entry === undefined) return false;
     const next = {
       state: snapshot.state,
@@ -536,22 +561,22 @@ export function createPaymentOperations(ctx: PaymentContext) {
     if (entry.state === 'AuthorizationInitiated' && next.state === 'Authorized')
       entry.authorizedAt = new Date().toISOString();
     if (next.state === 'Declined' && entry.state === 'AuthorizationInitiated') {
-      payment().attention = `the extra authorization ${entry.chargeId} was declined (${next.reasonCode ?? 'Declined'}); the order amount is back to what is authorized`;
-      payment().amount = Math.min(payment().amount, authorizedTotal() - entry.amount);
+      this.payment.attention = increaseDeclinedNote(entry.chargeId, next.reasonCode ?? 'Declined');
+      this.payment.amount = Math.min(this.payment.amount, this.authorizedTotal() - entry.amount);
     }
     Object.assign(entry, next);
-    totals();
+    this.totals();
     return true;
   }
 
   /** Applies a re-read refund; true when its state really changed. A declined refund is flagged for ops. */
-  async function applyRefund(entry: RefundEntry, snapshot: RefundSnapshot): Promise<boolean> {
+  private async applyRefund(entry: RefundEntry, snapshot: RefundSnapshot): Promise<boolean> {
     if (snapshot.state === entry.state) return false;
     entry.state = snapshot.state;
     if (snapshot.state === 'Declined')
-      payment().attention = `refund ${entry.refundId} of ${formatYen(entry.amount)} was declined by Amazon (${snapshot.reasonCode ?? 'Declined'}); it can be sent again`;
-    totals();
-    await afterRefundChange();
+      this.payment.attention = refundDeclinedNote(entry.refundId, entry.amount, snapshot.reasonCode ?? 'Declined');
+    this.totals();
+    await this.afterRefundChange();
     return true;
   }
 
@@ -559,112 +584,39 @@ export function createPaymentOperations(ctx: PaymentContext) {
    * An authorization that came through only after the order was captured or canceled (a pending
    * increase) is not needed: release it instead of holding the buyer's money until it expires.
    */
-  async function releaseLateAuthorizations(): Promise<boolean> {
-    if (view.status === 'Placed') return false;
+  private async releaseLateAuthorizations(): Promise<boolean> {
+    if (this.view.status === 'Placed') return false;
     let released = false;
-    for (const charge of payment().charges.filter((c) => c.state === 'Authorized')) {
-      const canceled = await amazonPatient.cancelCharge({
-        chargeId: charge.chargeId,
-        reason: 'Not needed: the order was captured or canceled',
-      });
+    for (const charge of this.payment.charges.filter((c) => c.state === 'Authorized')) {
+      const canceled = await amazonInBackground.cancelCharge({ chargeId: charge.chargeId, reason: NOT_NEEDED_LATE });
       if (!isRefusal(canceled)) Object.assign(charge, { state: canceled.state, reasonCode: canceled.reasonCode });
       released = true;
     }
     return released;
   }
 
-  /** Re-reads what a notification names (a hint: duplicates and reordering change nothing). */
-  async function onNotification(objectType: string, objectId: string): Promise<void> {
-    if (view.payment === null) return;
-    let changed = false;
-    if (objectType === 'CHARGE' && payment().charges.some((c) => c.chargeId === objectId)) {
-      changed = applyCharge(await amazonPatient.readCharge(objectId));
-      changed = (await releaseLateAuthorizations()) || changed;
-    } else if (objectType === 'REFUND') {
-      const entry = payment().refunds.find((r) => r.refundId === objectId);
-      if (entry !== undefined) changed = await applyRefund(entry, await amazonPatient.readRefund(objectId));
-    } else if (objectType === 'CHARGE_PERMISSION' && objectId === view.chargePermissionId) {
-      const permission = await amazonPatient.readChargePermission(objectId);
-      changed =
-        permission.amountBalance !== payment().amountBalance || permission.amountLimit !== payment().amountLimit;
-      payment().amountLimit = permission.amountLimit;
-      payment().amountBalance = permission.amountBalance;
-      if (permission.state === 'Closed' && view.status === 'Placed' && payment().attention === null) {
-        payment().attention = `Amazon closed the charge permission (${permission.reasonCode ?? 'Closed'}) before capture`;
-        changed = true;
-      }
-    }
-    if (changed) await ctx.changed();
-  }
-
   /** Re-reads pending charges and refunds (no notification needed), and re-sends an unanswered request. */
-  async function pollPending(): Promise<void> {
+  private async pollPending(): Promise<void> {
     let changed = false;
-    for (const charge of payment().charges.filter((c) => PENDING_CHARGE.includes(c.state))) {
-      changed = applyCharge(await amazonPatient.readCharge(charge.chargeId)) || changed;
+    for (const charge of this.payment.charges.filter((c) => PENDING_CHARGE.includes(c.state))) {
+      changed = this.applyCharge(await amazonInBackground.readCharge(charge.chargeId)) || changed;
     }
-    changed = (await releaseLateAuthorizations()) || changed;
-    for (const entry of payment().refunds.filter((r) => r.state === 'RefundInitiated')) {
-      changed = (await applyRefund(entry, await amazonPatient.readRefund(entry.refundId))) || changed;
+    changed = (await this.releaseLateAuthorizations()) || changed;
+    for (const entry of this.payment.refunds.filter((r) => r.state === 'RefundInitiated')) {
+      changed = (await this.applyRefund(entry, await amazonInBackground.readRefund(entry.refundId))) || changed;
     }
-    if (changed) await ctx.changed();
-    const unanswered = payment().unanswered;
-    if (unanswered !== null) await resend(unanswered, amazonPatient);
+    if (changed) await this.order.commit();
+    const unanswered = this.payment.unanswered;
+    if (unanswered !== null) await this.resend(unanswered, amazonInBackground);
   }
 
-  /**
-   * An authorization reached its 30 days without capture: when Amazon has expired it, authorize the
-   * same amount again within the charge permission; if that is impossible, flag the order for ops.
-   */
-  async function renewExpiredAuthorization(charge: ChargeEntry): Promise<void> {
-    const current = await amazonPatient.readCharge(charge.chargeId);
-    applyCharge(current);
-    if (current.state === 'Authorized') {
-      // Amazon's clock is behind ours: look again a little later.
-      charge.authorizedAt = new Date(Date.now() - AUTHORIZATION_TTL_MS + EXPIRY_RECHECK_MS).toISOString();
-      return;
-    }
-    if (current.state !== 'Canceled') return;
-    const renewed = await amazonPatient.authorizeCharge({
-      orderId,
-      chargePermissionId: permissionId(),
-      amount: charge.amount,
-      seq: nextRequest(),
-    });
-    if (isRefusal(renewed) || renewed.state === 'Declined') {
-      payment().attention = `authorization ${charge.chargeId} expired and could not be renewed (${isRefusal(renewed) ? renewed.reasonCode : (renewed.reasonCode ?? 'Declined')})`;
-    } else {
-      payment().charges.push(entryFrom(renewed, renewed.state === 'Authorized' ? new Date().toISOString() : null));
-    }
-    await ctx.changed();
-  }
+  // ---- Timers ----
 
-  /** 180 days: Amazon closes the permission; close it ourselves so nothing stays half-open. */
-  async function closeAtPermissionExpiry(): Promise<void> {
-    await amazonPatient.closeChargePermission({
-      chargePermissionId: permissionId(),
-      reason: 'Charge permission reached 180 days',
-    });
-    if (view.status === 'Placed' && payment().capturedAmount === 0) {
-      payment().attention = 'the charge permission closed after 180 days without capture';
-      await undoPoints('cancel');
-      await ctx.changed('Canceled');
-      return;
-    }
-    if (view.status === 'Placed') {
-      // A capture cut off and never finished: what was captured stands.
-      payment().attention = `the charge permission closed after 180 days with ${formatYen(payment().capturedAmount)} of ${formatYen(payment().amount)} captured`;
-      await ctx.changed('Captured');
-      return;
-    }
-    await ctx.changed();
-  }
-
-  /** When the loop must next wake up by itself, and what is due then. */
-  function nextDeadline(now: number): number {
-    const p = payment();
+  /** When `run` must next wake up by itself, and what is due then. */
+  private nextDeadline(now: number): number {
+    const p = this.payment;
     const deadlines = [Date.parse(p.permissionClosesAt)];
-    if (view.status === 'Placed') {
+    if (this.view.status === 'Placed') {
       for (const charge of p.charges) {
         if (charge.state === 'Authorized' && charge.authorizedAt !== null)
           deadlines.push(Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS);
@@ -680,34 +632,120 @@ export function createPaymentOperations(ctx: PaymentContext) {
   }
 
   /** Runs what is due; true once the order's payment life is over (permission closed). */
-  async function runDue(now: number): Promise<boolean> {
-    await pollPending();
-    if (view.status === 'Placed') {
-      for (const charge of [...payment().charges]) {
+  private async runDue(now: number): Promise<boolean> {
+    await this.pollPending();
+    if (this.view.status === 'Placed') {
+      for (const charge of [...this.payment.charges]) {
         if (
           charge.state === 'Authorized' &&
           charge.authorizedAt !== null &&
           now >= Date.parse(charge.authorizedAt) + AUTHORIZATION_TTL_MS
         ) {
-          await renewExpiredAuthorization(charge);
+          await this.renewExpiredAuthorization(charge);
         }
       }
     }
-    if (now >= Date.parse(payment().permissionClosesAt)) {
-      await closeAtPermissionExpiry();
+    if (now >= Date.parse(this.payment.permissionClosesAt)) {
+      await this.closeAtPermissionExpiry();
       return true;
     }
     return false;
   }
 
-  /** Nothing more can happen to the money: canceled, or fully refunded with nothing pending or unanswered. */
-  function settled(): boolean {
-    if (view.status === 'Canceled') return true;
-    const p = payment();
-    return view.status === 'Refunded' && p.unanswered === null && !p.refunds.some((r) => r.state === 'RefundInitiated');
+  /**
+   * An authorization reached its 30 days without capture: when Amazon has expired it, authorize the
+   * same amount again within the charge permission; if that is impossible, flag the order for ops.
+   */
+  private async renewExpiredAuthorization(charge: ChargeEntry): Promise<void> {
+    const current = await amazonInBackground.readCharge(charge.chargeId);
+    this.applyCharge(current);
+    if (current.state === 'Authorized') {
+      // Amazon's clock is behind ours: look again a little later.
+      charge.authorizedAt = new Date(Date.now() - AUTHORIZATION_TTL_MS + EXPIRY_RECHECK_MS).toISOString();
+      return;
+    }
+    if (current.state !== 'Canceled') return;
+    const renewed = await amazonInBackground.authorizeCharge({
+      orderId: this.orderId,
+      chargePermissionId: this.order.chargePermissionId(),
+      amount: charge.amount,
+      seq: this.nextRequest(),
+    });
+    if (isRefusal(renewed) || renewed.state === 'Declined') {
+      const reasonCode = isRefusal(renewed) ? renewed.reasonCode : (renewed.reasonCode ?? 'Declined');
+      this.payment.attention = authorizationNotRenewedNote(charge.chargeId, reasonCode);
+    } else {
+      this.payment.charges.push(entryFrom(renewed, renewed.state === 'Authorized' ? new Date().toISOString() : null));
+    }
+    await this.order.commit();
   }
 
-  return { changeAmount, capture, cancel, refund, onNotification, nextDeadline, runDue, settled };
+  /** 180 days: Amazon closes the permission; close it ourselves so nothing stays half-open. */
+  private async closeAtPermissionExpiry(): Promise<void> {
+    const p = this.payment;
+    await amazonInBackground.closeChargePermission({
+      chargePermissionId: this.order.chargePermissionId(),
+      reason: PERMISSION_REACHED_180_DAYS,
+    });
+    if (this.view.status === 'Placed' && p.capturedAmount === 0) {
+      p.attention = PERMISSION_EXPIRED_UNCAPTURED_NOTE;
+      await this.undoPoints('cancel');
+      await this.order.commit('Canceled');
+      return;
+    }
+    if (this.view.status === 'Placed') {
+      // A capture cut off and never finished: what was captured stands.
+      p.attention = permissionExpiredPartlyCapturedNote(p.capturedAmount, p.amount);
+      await this.order.commit('Captured');
+      return;
+    }
+    await this.order.commit();
+  }
+
+  /** Nothing more can happen to the money: canceled, or fully refunded with nothing pending or unanswered. */
+  private settled(): boolean {
+    if (this.view.status === 'Canceled') return true;
+    const p = this.payment;
+    return (
+      this.view.status === 'Refunded' && p.unanswered === null && !p.refunds.some((r) => r.state === 'RefundInitiated')
+    );
+  }
+
+  // ---- Sums ----
+
+  private authorizedTotal(): number {
+    return this.payment.charges
+      .filter((c) => OPEN_AUTHORIZATION.includes(c.state))
+      .reduce((sum, c) => sum + c.amount, 0);
+  }
+
+  private totals(): void {
+    const p = this.payment;
+    p.capturedAmount = p.charges.reduce((sum, c) => sum + c.capturedAmount, 0);
+    p.refundedAmount = p.refunds.filter((r) => r.state !== 'Declined').reduce((sum, r) => sum + r.amount, 0);
+  }
 }
 
-export type PaymentOperations = ReturnType<typeof createPaymentOperations>;
+/** A2, A3: the domain's refusal, with its reason and the limits ops need to pick another amount. */
+function requireAllowed(
+  decision: AmountChangeDecision,
+): asserts decision is Extract<AmountChangeDecision, { ok: true }> {
+  if (!decision.ok)
+    refuse(OrderFailureType.AmountChangeRefused, decision.message, {
+      reason: decision.reason,
+      amountLimit: decision.amountLimit,
+      remainingIncrease: decision.remainingIncrease,
+    });
+}
+
+function entryFrom(charge: ChargeSnapshot, authorizedAt: string | null): ChargeEntry {
+  return {
+    chargeId: charge.chargeId,
+    amount: charge.amount,
+    state: charge.state,
+    reasonCode: charge.reasonCode,
+    authorizedAt,
+    capturedAmount: charge.capturedAmount,
+    refundedAmount: charge.refundedAmount,
+  };
+}

@@ -2,7 +2,7 @@
  * A member's point account as an entity workflow (`points:{memberId}`). FerretDB has no atomic
  * findAndModify, so the database cannot guard a balance against concurrent orders; the workflow
  * can: its updates run one at a time, so a balance never goes negative and points are never spent
- * twice (DESIGN.md). Every operation is keyed by order (or by an explicit key) and idempotent.
+ * twice (docs/architecture.md). Every operation is keyed by order (or by an explicit key) and idempotent.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
@@ -26,6 +26,14 @@ export interface PointAccountState {
   /** Operation keys already applied (idempotency across retries and continue-as-new). */
   applied: string[];
 }
+
+/** Failure types of the account's refusals (never retried). */
+export const PointsFailureType = {
+  /** C5: a hold larger than the available balance. */
+  InsufficientBalance: 'Points.InsufficientBalance',
+  InvalidAmount: 'Points.InvalidAmount',
+  InvalidKey: 'Points.InvalidKey',
+} as const;
 
 export const pointsAccountWorkflowId = (memberId: string) => `points:${memberId}`;
 
