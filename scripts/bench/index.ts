@@ -8,7 +8,8 @@
  *   e.g. a copy with a tuning change), `--env KEY=VALUE,…` (extra stack environment),
  *   `--preload [N]` (after the run, N orders and N members — 100,000 by default — are written into the
  *   database and the run is repeated; both are reported side by side), `--no-ceiling` (skip the no-op
- *   workflow of an order's shape that measures the engine's ceiling on the same server).
+ *   workflow of an order's shape that measures the engine's ceiling on the same server), `--no-replay`
+ *   (skip replaying the orders' histories afterwards, the `npm run replay` figure).
  * - `db-access [--sizes 1000,10000,100000] [--samples N]`: each hot-path database access at each size.
  * - `members-export [N]`: the member CSV export at scale (100,000 members by default).
  * - `workflow-bundle [RUNS]`: the worker's start-up bundling of the workflow code (what a pre-built bundle saves).
@@ -65,6 +66,7 @@ if (name === 'members-export') {
     ...(all.has('preload')
       ? { preload: all.get('preload') === 'true' ? 100_000 : Math.floor(numberOption(all, 'preload', 100_000)) }
       : {}),
+    replay: all.get('no-replay') !== 'true',
     ...(label === undefined ? {} : { label }),
     ...(appDir === undefined ? {} : { appDir }),
     ...(Object.keys(stackEnv).length === 0 ? {} : { stackEnv }),

@@ -16,6 +16,8 @@ import { adjustPoints } from '../../workflows/points/definitions.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import type { OrderDoc } from '../../db/models/order.js';
 import { benchCeiling, orderShape, type CeilingResult } from './ceiling.js';
+import { quietReplayLogs, replayWorkflows, DEFAULT_QUERY, type ReplayReport } from '../replay-workflows.js';
+import { createDataConverter } from '../../worker/data-converter.js';
 import { createDirectOrders } from './direct.js';
 import { preloadShop, type PreloadResult } from './preload.js';
 import { groupCpuSeconds, loadAverage } from './proc.js';
@@ -40,6 +42,8 @@ export interface OrdersBenchOptions {
   /** Orders run before measuring (caches, JIT, the workflow bundle's first load). */
   warmup: number;
   direct: boolean;
+  /** Replay the stack's order histories afterwards (what `npm run replay` does). */
+  replay: boolean;
   appDir?: string;
   stackEnv?: NodeJS.ProcessEnv;
   label?: string;
@@ -74,6 +78,8 @@ export interface OrdersBenchReport {
   direct: PhaseResult | null;
   /** direct orders/s ÷ HTTP orders/s: how many times faster the bare calls are. */
   directToHttpRatio: number | null;
+  /** `npm run replay` on the stack's order workflows (up to 1,000), after the HTTP phase. */
+  replay: ReplayReport | null;
 }
 
 export const POINTS_PER_ORDER = 100;
@@ -362,6 +368,24 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
     }
     await connection.close();
 
+    // ---- replay: the histories just made, against the code that made them ----
+    let replay: ReplayReport | null = null;
+    if (options.replay) {
+      process.stderr.write('bench: replaying the order histories …\n');
+      quietReplayLogs();
+      replay = await replayWorkflows({
+        address: stack.temporalAddress,
+        namespace: config.temporal.namespace,
+        query: DEFAULT_QUERY,
+        limit: 1_000,
+        concurrency: 16,
+        dataConverter: dataConverter ?? createDataConverter(config),
+        ...(options.appDir === undefined
+          ? {}
+          : { workflowsPath: path.resolve(options.appDir, 'workflows', 'index.ts') }),
+      });
+    }
+
     // ---- the baseline: the same work in-process ----
     let directResult: PhaseResult | null = null;
     if (options.direct) {
@@ -434,6 +458,7 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
         directResult === null || httpResult.ordersPerSecond === 0
           ? null
           : round(directResult.ordersPerSecond / httpResult.ordersPerSecond, 1),
+      replay,
     };
   } finally {
     process.stderr.write('bench: stopping the stack …\n');
@@ -493,6 +518,13 @@ export function ordersMarkdown(report: OrdersBenchReport, command: string): stri
   }
   if (report.directToHttpRatio !== null)
     lines.push(`\nThe direct calls are **${report.directToHttpRatio}×** the HTTP path's orders/s.`);
+  const { replay } = report;
+  if (replay !== null)
+    lines.push(
+      `\nReplay (\`npm run replay\` on this stack's ${replay.histories} order histories): **${replay.historiesPerSecond} histories/s** ` +
+        `(${replay.seconds} s; replaying ${replay.replaySeconds} s = ${replay.replayPerSecond}/s, waiting for fetches ${replay.fetchWaitSeconds} s), ` +
+        `${replay.failures.length} failed.`,
+    );
   lines.push('');
   lines.push('CPU seconds per order, by process:');
   lines.push('');

@@ -1,7 +1,8 @@
 /**
  * Replays the recorded histories of the order workflow's main paths against today's workflow code:
- * a change that is not deterministic for an order already running fails here (DESIGN.md: changes
- * to shipped workflows go behind patched()). Record new ones with test/replay/record-histories.test.ts.
+ * a change that is not deterministic for an order already running fails here (changes to shipped
+ * workflows go behind patched(): README, "Changing workflow code"). Record new ones with
+ * test/replay/record-histories.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
