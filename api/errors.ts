@@ -1,5 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { ApplicationFailure } from '@temporalio/common';
+import { ORDER_STATE_MESSAGE } from '../domain/messages.js';
+import { OrderFailureType } from '../workflows/order/definitions.js';
 
 /** The one error body every route answers with: `{ error: { code, message } }`. */
 export interface ErrorBody {
@@ -18,15 +21,44 @@ export class HttpError extends Error {
   }
 }
 
+type OrderFailureTypeName = (typeof OrderFailureType)[keyof typeof OrderFailureType];
+
 /**
- * The code of a workflow refusal (`Order.RefundRefused`) as every code is written: snake_case
- * (`refund_refused`).
+ * Every refusal of the order workflow as HTTP, one row per failure type of `OrderFailureType`
+ * (a type without a row fails the typecheck). Codes are snake_case like every code of the API
+ * (`Order.RefundRefused` → `refund_refused`); the OpenAPI document lists the statuses.
  */
-export function refusalCode(type: string): string {
-  return type
-    .replace(/^Order\./, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+export const ORDER_REFUSALS = {
+  [OrderFailureType.InvalidState]: { status: 409, code: 'invalid_state' },
+  [OrderFailureType.AddressUnusable]: { status: 422, code: 'address_unusable' },
+  [OrderFailureType.SessionMismatch]: { status: 422, code: 'session_mismatch' },
+  [OrderFailureType.InvalidProcedure]: { status: 422, code: 'invalid_procedure' },
+  [OrderFailureType.ConsentRequired]: { status: 422, code: 'consent_required' },
+  [OrderFailureType.CouponRefused]: { status: 422, code: 'coupon_refused' },
+  [OrderFailureType.PointsRefused]: { status: 422, code: 'points_refused' },
+  [OrderFailureType.AdditionalInformationRequired]: { status: 422, code: 'additional_information_required' },
+  [OrderFailureType.PaymentDeclined]: { status: 422, code: 'payment_declined' },
+  [OrderFailureType.AmountChangeRefused]: { status: 422, code: 'amount_change_refused' },
+  [OrderFailureType.CaptureRefused]: { status: 422, code: 'capture_refused' },
+  [OrderFailureType.CancelRefused]: { status: 422, code: 'cancel_refused' },
+  [OrderFailureType.RefundRefused]: { status: 422, code: 'refund_refused' },
+  [OrderFailureType.AmazonUnavailable]: { status: 503, code: 'amazon_unavailable' },
+} as const satisfies Record<OrderFailureTypeName, { status: number; code: string }>;
+
+/** A refusal of an order Update (the workflow's typed ApplicationFailure) as the API's error. */
+export function orderRefusal(failure: ApplicationFailure): HttpError {
+  const type = failure.type ?? '';
+  // A failure type the table does not know (none is thrown today) is a plain 400, never a 500.
+  const { status, code } = Object.hasOwn(ORDER_REFUSALS, type)
+    ? ORDER_REFUSALS[type as OrderFailureTypeName]
+    : { status: 400, code: 'invalid_request' };
+  return new HttpError(status, code, failure.message, failure.details?.[0]);
+}
+
+/** The order takes no more steps (its workflow has finished): the same answer as the workflow's own refusal. */
+export function orderStateConflict(details?: unknown): HttpError {
+  const { status, code } = ORDER_REFUSALS[OrderFailureType.InvalidState];
+  return new HttpError(status, code, ORDER_STATE_MESSAGE, details);
 }
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {

@@ -7,19 +7,18 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { orderWorkflowId } from '../../domain/ids.js';
-import { ORDER_NOT_FOUND_MESSAGE, ORDER_STATE_MESSAGE } from '../../domain/messages.js';
+import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
 import {
   cancelOrder,
   captureOrder,
   changeAmount,
   getOrder,
-  OrderFailureType,
   refundOrder,
   type OrderView,
 } from '../../workflows/order/definitions.js';
 import type { reconciliationWorkflow } from '../../workflows/index.js';
-import { HttpError, refusalCode } from '../errors.js';
+import { HttpError, orderRefusal, orderStateConflict } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
@@ -44,15 +43,6 @@ export const changeAmountBodySchema = z.strictObject({ amount: yenAmount });
 export const captureBodySchema = z.strictObject({ amount: yenAmount.optional() });
 export const cancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200) });
 export const refundBodySchema = z.strictObject({ amount: yenAmount, reason: z.string().trim().max(200).optional() });
-
-const refusalStatus: Record<string, number> = {
-  [OrderFailureType.InvalidState]: 409,
-  [OrderFailureType.AmountChangeRefused]: 422,
-  [OrderFailureType.CaptureRefused]: 422,
-  [OrderFailureType.CancelRefused]: 422,
-  [OrderFailureType.RefundRefused]: 422,
-  [OrderFailureType.AmazonUnavailable]: 503,
-};
 
 export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   const router = Router();
@@ -89,18 +79,9 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
       res.json({ order: after });
     } catch (error) {
       auditChange(res, { action, target: orderId, before: { status: before.status, payment: before.payment } });
-      if (error instanceof WorkflowNotFoundError)
-        throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE, { status: before.status });
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const type = error.cause.type ?? '';
-        // The workflow's refusal types (Order.RefundRefused) are mapped to the API's snake_case codes (refund_refused).
-        throw new HttpError(
-          refusalStatus[type] ?? 400,
-          type === '' ? 'refused' : refusalCode(type),
-          error.cause.message,
-          error.cause.details?.[0],
-        );
-      }
+      if (error instanceof WorkflowNotFoundError) throw orderStateConflict({ status: before.status });
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure)
+        throw orderRefusal(error.cause);
       throw error;
     }
   }

@@ -19,7 +19,7 @@ import { readPointAccount } from '../../activities/points.js';
 import type { AppConfig } from '../../config/index.js';
 import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
-import { ORDER_NOT_FOUND_MESSAGE, ORDER_STATE_MESSAGE } from '../../domain/messages.js';
+import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
 import { isDuplicateKey } from '../../db/errors.js';
 import { logIn, saveSession } from '../members/session.js';
@@ -35,7 +35,7 @@ import {
   type OrderView,
 } from '../../workflows/order/definitions.js';
 import type { orderWorkflow } from '../../workflows/index.js';
-import { HttpError, refusalCode } from '../errors.js';
+import { HttpError, ORDER_REFUSALS, orderRefusal, orderStateConflict } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 
 export interface OrderRouteDeps {
@@ -62,21 +62,6 @@ export const amazonReturnSchema = z.strictObject({
 export const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
 export const emptyBodySchema = z.strictObject({});
-
-/** HTTP status for each business refusal of the order workflow. */
-const failureStatus: Record<string, number> = {
-  [OrderFailureType.InvalidState]: 409,
-  [OrderFailureType.SessionMismatch]: 422,
-  [OrderFailureType.AddressUnusable]: 422,
-  [OrderFailureType.InvalidProcedure]: 422,
-  [OrderFailureType.ConsentRequired]: 422,
-  [OrderFailureType.CouponRefused]: 422,
-  [OrderFailureType.PointsRefused]: 422,
-  [OrderFailureType.AdditionalInformationRequired]: 422,
-  'Order.AmazonUnavailable': 503,
-};
-
-const failureCode = refusalCode;
 
 export function orderToken(secret: string, orderId: string): string {
   return createHmac('sha256', secret).update(orderId).digest('base64url').slice(0, 32);
@@ -148,16 +133,11 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         // A finished order's workflow takes no more steps; one that never existed is not found.
-        if ((await models.Order.exists({ _id: orderId })) !== null)
-          throw new HttpError(409, 'invalid_state', ORDER_STATE_MESSAGE);
+        if ((await models.Order.exists({ _id: orderId })) !== null) throw orderStateConflict();
         throw new HttpError(404, 'order_not_found', ORDER_NOT_FOUND_MESSAGE);
       }
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const type = error.cause.type ?? '';
-        const details = error.cause.details?.[0];
-        const status = failureStatus[type] ?? 400;
-        throw new HttpError(status, failureCode(type || 'invalid_request'), error.cause.message, details);
-      }
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure)
+        throw orderRefusal(error.cause);
       throw error;
     }
   }
@@ -301,7 +281,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
       res.json(answer(view));
     } catch (error) {
       // C7: the buyer is sent to pick another address on the same session.
-      if (error instanceof HttpError && error.code === 'address_unusable') {
+      if (error instanceof HttpError && error.code === ORDER_REFUSALS[OrderFailureType.AddressUnusable].code) {
         const changeAddressUrl =
           deps.amazonPay.target.kind === 'emulator'
             ? `${deps.amazonPay.target.url}/checkout?amazonCheckoutSessionId=${amazonCheckoutSessionId}`

@@ -4,7 +4,7 @@
  * every operation documents its success body, its refusals, its credentials; codes are snake_case.
  */
 import { describe, expect, it } from 'vitest';
-import { refusalCode } from '../../api/errors.js';
+import { ORDER_REFUSALS } from '../../api/errors.js';
 import { openApiDocument } from '../../api/openapi.js';
 import { errorResponse } from '../../api/responses.js';
 import { PHONE_NUMBER_PATTERN, POSTAL_CODE_PATTERN } from '../../domain/address.js';
@@ -142,15 +142,19 @@ describe('issue 18: the API document', () => {
     });
   });
 
-  it('ops refusal codes are snake_case like every other code', () => {
-    expect(refusalCode(OrderFailureType.RefundRefused)).toBe('refund_refused');
-    expect(refusalCode(OrderFailureType.AmountChangeRefused)).toBe('amount_change_refused');
-    expect(refusalCode(OrderFailureType.InvalidState)).toBe('invalid_state');
-    for (const type of Object.values(OrderFailureType)) {
-      expect(
-        errorResponse.safeParse({ error: { code: refusalCode(type), message: '注文を処理できません' } }).success,
-        type,
-      ).toBe(true);
+  it('every order refusal has one HTTP answer: a documented status and a snake_case code', () => {
+    const snakeCase = (type: string) =>
+      type
+        .replace(/^Order\./, '')
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase();
+    expect(Object.keys(ORDER_REFUSALS).sort()).toEqual(Object.values(OrderFailureType).sort());
+    for (const [type, { status, code }] of Object.entries(ORDER_REFUSALS)) {
+      expect(code, type).toBe(snakeCase(type));
+      expect([409, 422, 503], type).toContain(status);
+      expect(errorResponse.safeParse({ error: { code, message: '注文を処理できません' } }).success, type).toBe(true);
     }
+    expect(ORDER_REFUSALS[OrderFailureType.RefundRefused]).toEqual({ status: 422, code: 'refund_refused' });
+    expect(ORDER_REFUSALS[OrderFailureType.AmazonUnavailable]).toEqual({ status: 503, code: 'amazon_unavailable' });
   });
 });
