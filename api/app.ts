@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import type { Database } from '../db/connection.js';
 import { createMemberRepository } from '../db/members.js';
+import { methodNotAllowedMessage } from '../domain/messages.js';
 import { createDataConverter, createPayloadCodec } from '../worker/data-converter.js';
 import { codecServerRoutes } from './codec-server.js';
 import { errorBody, errorHandler, notFound } from './errors.js';
@@ -148,12 +149,7 @@ export function createApp(deps: AppDeps): Express {
     res
       .set('allow', allow.join(', '))
       .status(405)
-      .json(
-        errorBody(
-          'method_not_allowed',
-          `${req.path} では ${req.method} を使えません（使えるもの: ${allow.join(', ')}）`,
-        ),
-      );
+      .json(errorBody('method_not_allowed', methodNotAllowedMessage(req.path, req.method, allow)));
   });
   app.use(notFound);
   app.use(errorHandler(deps.log));

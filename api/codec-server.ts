@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { OpsCredential } from '../config/index.js';
 import type { Models } from '../db/models/index.js';
+import { payloadUndecryptableMessage } from '../domain/messages.js';
 import { PayloadDecryptionError } from '../worker/payload-codec.js';
 import { errorBody, HttpError } from './errors.js';
 import { auditChange, auditTrail, opsAuth, opsUser, type OpsUser } from './ops/auth.js';
@@ -173,7 +174,7 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
             throw new HttpError(
               422,
               'payload_undecryptable',
-              `ペイロードを復号できません（${error.message.replace(/^payload codec: /, '')}）`,
+              payloadUndecryptableMessage(error.message.replace(/^payload codec: /, '')),
             );
           throw error;
         }

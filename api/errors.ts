@@ -1,7 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ApplicationFailure } from '@temporalio/common';
-import { ORDER_STATE_MESSAGE } from '../domain/messages.js';
+import {
+  BODY_TOO_LARGE_MESSAGE,
+  INTERNAL_ERROR_MESSAGE,
+  MALFORMED_JSON_MESSAGE,
+  ORDER_STATE_MESSAGE,
+  pageNotFoundMessage,
+} from '../domain/messages.js';
 import { OrderFailureType } from '../workflows/order/definitions.js';
 
 /** The one error body every route answers with: `{ error: { code, message } }`. */
@@ -66,7 +72,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json(errorBody('not_found', `ページが見つかりません（${req.method} ${req.path}）`));
+  res.status(404).json(errorBody('not_found', pageNotFoundMessage(req.method, req.path)));
 };
 
 /** Maps every thrown error to the standard body; never leaks a stack trace. */
@@ -86,9 +92,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       const code = parserError.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
       const message =
         parserError.type === 'entity.parse.failed'
-          ? 'リクエスト本文のJSONが正しくありません。'
+          ? MALFORMED_JSON_MESSAGE
           : parserError.type === 'entity.too.large'
-            ? 'リクエスト本文が大きすぎます。'
+            ? BODY_TOO_LARGE_MESSAGE
             : (error as Error).message;
       res.status(parserError.status).json(errorBody(code, message));
       return;
@@ -99,8 +105,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         ? { name: error.name, message: error.message, stack: error.stack }
         : { message: String(error) };
     log.error({ err }, 'unhandled error');
-    res
-      .status(500)
-      .json(errorBody('internal_error', 'サーバーでエラーが発生しました。しばらくしてからお試しください。'));
+    res.status(500).json(errorBody('internal_error', INTERNAL_ERROR_MESSAGE));
   };
 }

@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { RATE_LIMITED_MESSAGE } from '../domain/messages.js';
 import { errorBody } from './errors.js';
 
 /**
@@ -82,7 +83,7 @@ export function storefrontRateLimit(limitPerMinute: number, exempt: readonly str
     legacyHeaders: false,
     skip: (req) => exempt.includes(req.originalUrl.split('?')[0] ?? ''),
     handler: (_req, res) => {
-      res.status(429).json(errorBody('rate_limited', 'リクエストが多すぎます。しばらくしてからお試しください。'));
+      res.status(429).json(errorBody('rate_limited', RATE_LIMITED_MESSAGE));
     },
   });
 }

@@ -12,6 +12,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ORDER_ID_PATTERN } from '../domain/ids.js';
 import { loginSchema, type ExtraFieldDefinition } from '../domain/member.js';
+import { CONFIRM_ORDER_LABEL } from '../domain/messages.js';
 import { orderProcedureSchema } from '../domain/order-procedure.js';
 import { tokyoDate } from '../domain/calendar.js';
 import { codecLoginSchema, codecRequestSchema } from './codec-server.js';
@@ -218,7 +219,7 @@ function operations(options: OpenApiOptions): Operation[] {
       method: 'post',
       path: '/api/orders/{orderId}/confirm',
       tag: 'orders',
-      summary: 'Step 4: 「注文確定」, answers amazonPayRedirectUrl',
+      summary: `Step 4: 「${CONFIRM_ORDER_LABEL}」, answers amazonPayRedirectUrl`,
       security: 'buyer',
       bodyOptional: true,
       body: emptyBodySchema,

@@ -5,6 +5,7 @@
  * allow more, so a new field never breaks a client; everything the API itself assembles is exact.
  */
 import { z } from 'zod';
+import { MEMBER_FORM_MESSAGES } from '../domain/messages.js';
 import { PREFECTURES } from '../domain/prefectures.js';
 
 const isoDateTime = z.string().meta({ format: 'date-time' });
@@ -29,8 +30,8 @@ export const errorResponse = z
       {
         error: {
           code: 'invalid_request',
-          message: 'email: メールアドレスの形式が正しくありません',
-          details: { fields: [{ path: 'email', message: 'メールアドレスの形式が正しくありません' }] },
+          message: `email: ${MEMBER_FORM_MESSAGES.emailInvalid}`,
+          details: { fields: [{ path: 'email', message: MEMBER_FORM_MESSAGES.emailInvalid }] },
         },
       },
     ],

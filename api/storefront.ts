@@ -6,12 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { tokyoDate } from '../domain/calendar.js';
-import {
-  DELIVERY_TIME_SLOT_LABELS,
-  DELIVERY_TIME_SLOTS,
-  NOSHI_TYPES,
-  deliveryDateRange,
-} from '../domain/order-procedure.js';
+import { DELIVERY_TIME_SLOT_LABELS } from '../domain/messages.js';
+import { DELIVERY_TIME_SLOTS, NOSHI_TYPES, deliveryDateRange } from '../domain/order-procedure.js';
 import { PREFECTURES } from '../domain/prefectures.js';
 import { DEFAULT_FEE_TABLE } from '../domain/totals.js';
 

@@ -4,7 +4,15 @@
  * max(900% of the order amount, ¥70,000) and is impossible for gift-card-only orders.
  * Refusal messages are for ops staff (the ops API shows them verbatim).
  */
-import { formatYen, isYen, type Yen } from './money.js';
+import { isYen, type Yen } from './money.js';
+import {
+  AMOUNT_ALREADY_CAPTURED_MESSAGE,
+  AMOUNT_NOT_YEN_MESSAGE,
+  amountBelowMinimumMessage,
+  exceedsAmountBalanceMessage,
+  exceedsAmountLimitMessage,
+  giftCardOnlyIncreaseMessage,
+} from './messages.js';
 import type { PaymentMethodKind } from './payment-method.js';
 
 /** A2: the cap is at least ¥70,000 … */
@@ -83,26 +91,16 @@ export function decideAmountChange(request: AmountChangeRequest): AmountChangeDe
     isYen(requestedAmount) &&
     (amountBalance === undefined || isYen(amountBalance));
   if (!numbersValid) {
-    return refuse('invalid_amount', '金額は0以上の整数（円）で指定してください。', AMOUNT_LIMIT_FLOOR, 0);
+    return refuse('invalid_amount', AMOUNT_NOT_YEN_MESSAGE, AMOUNT_LIMIT_FLOOR, 0);
   }
   const limit = amountLimit(orderAmount);
   const remaining = remainingIncrease(request);
 
   if (request.captured) {
-    return refuse(
-      'already_captured',
-      '売上確定（キャプチャ）済みのため金額を変更できません。返金で対応してください。',
-      limit,
-      0,
-    );
+    return refuse('already_captured', AMOUNT_ALREADY_CAPTURED_MESSAGE, limit, 0);
   }
   if (requestedAmount < MINIMUM_CHARGE_AMOUNT) {
-    return refuse(
-      'below_minimum',
-      `変更後の金額は${formatYen(MINIMUM_CHARGE_AMOUNT)}以上にしてください。`,
-      limit,
-      remaining,
-    );
+    return refuse('below_minimum', amountBelowMinimumMessage(MINIMUM_CHARGE_AMOUNT), limit, remaining);
   }
   if (requestedAmount <= authorizedAmount) {
     return {
@@ -115,18 +113,13 @@ export function decideAmountChange(request: AmountChangeRequest): AmountChangeDe
   }
   // A3 (and M3): Amazon cannot add to a gift-card-only payment.
   if (request.paymentMethod === 'gift_card') {
-    return refuse(
-      'gift_card_only',
-      `Amazonギフト券のみでお支払いの注文は増額できません（ショップメモをご確認ください）。変更できるのは現在の金額${formatYen(authorizedAmount)}以下です。`,
-      limit,
-      0,
-    );
+    return refuse('gift_card_only', giftCardOnlyIncreaseMessage(authorizedAmount), limit, 0);
   }
   // A2: the cap applies to the new total, not to the increment.
   if (requestedAmount > limit) {
     return refuse(
       'exceeds_amount_limit',
-      `変更後の金額${formatYen(requestedAmount)}が増額の上限（${formatYen(limit)}）を超えています。残り増額可能額: ${formatYen(remaining)}`,
+      exceedsAmountLimitMessage(requestedAmount, limit, remaining),
       limit,
       remaining,
     );
@@ -135,7 +128,7 @@ export function decideAmountChange(request: AmountChangeRequest): AmountChangeDe
   if (amountBalance !== undefined && requestedAmount - authorizedAmount > amountBalance) {
     return refuse(
       'exceeds_amount_balance',
-      `増額分${formatYen(requestedAmount - authorizedAmount)}がAmazon Payの利用可能残高（${formatYen(amountBalance)}）を超えています（増額の上限: ${formatYen(limit)}）。残り増額可能額: ${formatYen(remaining)}`,
+      exceedsAmountBalanceMessage(requestedAmount - authorizedAmount, amountBalance, limit, remaining),
       limit,
       remaining,
     );

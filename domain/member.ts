@@ -9,14 +9,16 @@ import {
   PHONE_NUMBER_PATTERN,
   POSTAL_CODE_PATTERN,
 } from './address.js';
+import { MEMBER_FORM_MESSAGES, passwordTooLongMessage, passwordTooShortMessage } from './messages.js';
 import { normalizePrefecture, PREFECTURES } from './prefectures.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MAX_LENGTH = 128;
 
 export const passwordSchema = z
   .string()
-  .min(PASSWORD_MIN_LENGTH, `パスワードは${PASSWORD_MIN_LENGTH}文字以上で入力してください`)
-  .max(128, 'パスワードは128文字以内で入力してください');
+  .min(PASSWORD_MIN_LENGTH, passwordTooShortMessage(PASSWORD_MIN_LENGTH))
+  .max(PASSWORD_MAX_LENGTH, passwordTooLongMessage(PASSWORD_MAX_LENGTH));
 
 /**
  * The one form of a member's e-mail address: trimmed and lower-cased. Members are unique by it and
@@ -37,7 +39,7 @@ export const emailSchema = z
   .string()
   .trim()
   .max(254)
-  .pipe(z.email('メールアドレスの形式が正しくありません'))
+  .pipe(z.email(MEMBER_FORM_MESSAGES.emailInvalid))
   .transform(normalizeEmail)
   // The API document states the address's rule (the input side of a pipe would show a bare string).
   .meta({ ...EMAIL_WIRE_FORMAT, examples: ['taro.yamada@example.jp'] });
@@ -47,7 +49,7 @@ const postalCodeSchema = z
   .transform((value, ctx) => {
     const digits = normalizePostalCode(value);
     if (digits === undefined) {
-      ctx.addIssue({ code: 'custom', message: '郵便番号は7桁で入力してください' });
+      ctx.addIssue({ code: 'custom', message: MEMBER_FORM_MESSAGES.postalCodeInvalid });
       return z.NEVER;
     }
     return digits;
@@ -59,7 +61,7 @@ const phoneSchema = z
   .transform((value, ctx) => {
     const digits = normalizeJapanesePhoneNumber(value);
     if (digits === undefined) {
-      ctx.addIssue({ code: 'custom', message: '電話番号を正しく入力してください' });
+      ctx.addIssue({ code: 'custom', message: MEMBER_FORM_MESSAGES.phoneInvalid });
       return z.NEVER;
     }
     return digits;
@@ -71,7 +73,7 @@ const prefectureSchema = z
   .transform((value, ctx) => {
     const prefecture = normalizePrefecture(value);
     if (prefecture === undefined) {
-      ctx.addIssue({ code: 'custom', message: '都道府県を正しく入力してください' });
+      ctx.addIssue({ code: 'custom', message: MEMBER_FORM_MESSAGES.prefectureInvalid });
       return z.NEVER;
     }
     return prefecture;
@@ -80,10 +82,10 @@ const prefectureSchema = z
 
 /** The contact part of a member (C6: the part Amazon can supply). */
 export const memberContactSchema = z.strictObject({
-  name: z.string().trim().min(1, '氏名を入力してください').max(100),
+  name: z.string().trim().min(1, MEMBER_FORM_MESSAGES.nameRequired).max(100),
   postalCode: postalCodeSchema,
   prefecture: prefectureSchema,
-  address: z.string().trim().min(1, '住所を入力してください').max(200),
+  address: z.string().trim().min(1, MEMBER_FORM_MESSAGES.addressRequired).max(200),
   phone: phoneSchema,
 });
 export type MemberContact = z.infer<typeof memberContactSchema>;
@@ -121,16 +123,3 @@ export function checkExtraValues(
   const known = new Set(definitions.map((field) => field.key));
   return { unknown: Object.keys(values).filter((key) => !known.has(key)) };
 }
-
-export const MEMBER_MESSAGES = {
-  emailTaken: 'このメールアドレスは既に登録されています',
-  loginFailed: 'メールアドレスまたはパスワードが正しくありません',
-  notLoggedIn: 'ログインしてください',
-  amazonBuyerLinkedElsewhere:
-    'このAmazonアカウントは既に別の会員と連携されています。連携済みの会員でログインしてください',
-  memberLinkedToOtherAmazon: 'この会員は既に別のAmazonアカウントと連携されています',
-  amazonSignInRequired: 'Amazonアカウントでログインしてからパスワードを設定してください',
-  currentPasswordWrong: '現在のパスワードが正しくありません',
-  resetTokenInvalid: 'パスワード再設定のURLが無効か、有効期限が切れています',
-  noAmazonSignIn: 'Amazonアカウントでのログインが必要です',
-} as const;

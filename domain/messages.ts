@@ -31,8 +31,6 @@ export const CONFIRM_ORDER_LABEL = '注文確定';
 export const AMAZON_LINKED_AT_COLUMN = 'AmazonID連携日時';
 /** L5: ops member-search filter that selects exactly the Amazon-linked members. */
 export const AMAZON_LINK_FILTER_LABEL = 'ID連携：Amazon連携';
-/** L2: the name of a member linked to an Amazon account. */
-export const AMAZON_LINKED_MEMBER_LABEL = 'AmazonID連携会員';
 /** L7: member-export column of the registration date-time (equals the link date-time for L7). */
 export const REGISTERED_AT_COLUMN = '登録日時';
 /** M1: where the payment line goes. */
@@ -41,9 +39,9 @@ export const SHOP_MEMO_LABEL = 'ショップメモ';
 // ---- Places named by the source manual (seed/amazon-pay-overview.ja.txt, 制限事項) --------------
 
 /** R2: pre-order items are ordered through the normal order form instead (manual, 制限事項). */
-export const NORMAL_ORDER_FORM_LABEL = '通常のご注文フォーム';
+const NORMAL_ORDER_FORM_LABEL = '通常のご注文フォーム';
 /** R2: subscription / distribution items have their own cart (manual, 制限事項). */
-export const SUBSCRIPTION_CART_LABEL = '定期・頒布会商品専用ショッピングカート';
+const SUBSCRIPTION_CART_LABEL = '定期・頒布会商品専用ショッピングカート';
 
 // ---- Texts this project wrote (SPEC gives no wording) ----------------------------------------
 
@@ -99,6 +97,152 @@ function formatNumber(value: number): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+// ---- Requests the API refuses (every route) -----------------------------------------------------
+
+export function pageNotFoundMessage(method: string, path: string): string {
+  return `ページが見つかりません（${method} ${path}）`;
+}
+export function methodNotAllowedMessage(path: string, method: string, allowed: readonly string[]): string {
+  return `${path} では ${method} を使えません（使えるもの: ${allowed.join(', ')}）`;
+}
+export const MALFORMED_JSON_MESSAGE = 'リクエスト本文のJSONが正しくありません。';
+export const BODY_TOO_LARGE_MESSAGE = 'リクエスト本文が大きすぎます。';
+export const RATE_LIMITED_MESSAGE = 'リクエストが多すぎます。しばらくしてからお試しください。';
+export const INTERNAL_ERROR_MESSAGE = 'サーバーでエラーが発生しました。しばらくしてからお試しください。';
+/** Ops' payload codec: a payload that cannot be decrypted, with the codec's reason. */
+export function payloadUndecryptableMessage(reason: string): string {
+  return `ペイロードを復号できません（${reason}）`;
+}
+
+// ---- Checkout requests (storefront order routes) ------------------------------------------------
+
+export const CHECKOUT_SESSION_ID_INVALID_MESSAGE = 'Amazon PayのチェックアウトセッションIDではありません';
+export function unknownProductsMessage(productIds: readonly string[]): string {
+  return `存在しない商品です: ${productIds.join(', ')}`;
+}
+/** The Idempotency-Key's order has finished (placed, failed, abandoned): a new cart needs a new key. */
+export const CHECKOUT_FINISHED_MESSAGE = 'この注文手続きは終了しています。カートからもう一度お手続きください。';
+export const IDEMPOTENCY_KEY_OTHER_CART_MESSAGE = 'このIdempotency-Keyは別のカートの注文手続きに使われています。';
+
+// ---- The order-procedure form (C3–C6) ---------------------------------------------------------
+
+/** C3: the carrier time slots' labels, by the slot values of `DELIVERY_TIME_SLOTS`. */
+export const DELIVERY_TIME_SLOT_LABELS = {
+  unspecified: '指定なし',
+  morning: '午前中',
+  '14-16': '14-16時',
+  '16-18': '16-18時',
+  '18-20': '18-20時',
+  '19-21': '19-21時',
+} as const;
+
+export const ORDER_FORM_MESSAGES = {
+  deliveryDateInvalid: 'お届け希望日の形式が正しくありません。',
+  timeSlotRequired: 'お届け時間帯を選択してください。',
+  noshiTypeRequired: 'のしの種類を選択してください。',
+  noshiNameTooLong: 'のしの名入れは20文字以内で入力してください。',
+  nameRequired: 'お名前を入力してください。',
+  nameTooLong: 'お名前は60文字以内で入力してください。',
+  furiganaNotKana: 'フリガナはカタカナで入力してください。',
+  emailInvalid: 'メールアドレスの形式が正しくありません。',
+  phoneInvalid: '電話番号は市外局番から10桁または11桁で入力してください。',
+  postalCodeInvalid: '郵便番号は7桁で入力してください。',
+  prefectureRequired: '都道府県を選択してください。',
+  addressRequired: 'ご住所を入力してください。',
+} as const;
+
+// ---- Ops amount changes (A2, A3) ----------------------------------------------------------------
+
+export const AMOUNT_NOT_YEN_MESSAGE = '金額は0以上の整数（円）で指定してください。';
+export const AMOUNT_ALREADY_CAPTURED_MESSAGE =
+  '売上確定（キャプチャ）済みのため金額を変更できません。返金で対応してください。';
+export function amountBelowMinimumMessage(minimum: number): string {
+  return `変更後の金額は${yen(minimum)}以上にしてください。`;
+}
+/** A3/M3: a gift-card-only payment cannot be raised (the shop memo says how the order was paid). */
+export function giftCardOnlyIncreaseMessage(authorizedAmount: number): string {
+  return `Amazonギフト券のみでお支払いの注文は増額できません（${SHOP_MEMO_LABEL}をご確認ください）。変更できるのは現在の金額${yen(authorizedAmount)}以下です。`;
+}
+/** A2: the new total is over the cap. */
+export function exceedsAmountLimitMessage(requested: number, limit: number, remaining: number): string {
+  return `変更後の金額${yen(requested)}が増額の上限（${yen(limit)}）を超えています。残り増額可能額: ${yen(remaining)}`;
+}
+/** Amazon's remaining balance on the charge permission is smaller than the increase. */
+export function exceedsAmountBalanceMessage(
+  increase: number,
+  balance: number,
+  limit: number,
+  remaining: number,
+): string {
+  return `増額分${yen(increase)}がAmazon Payの利用可能残高（${yen(balance)}）を超えています（増額の上限: ${yen(limit)}）。残り増額可能額: ${yen(remaining)}`;
+}
+
+/** `¥1,234`, as `formatYen` writes it (a local copy, like `formatNumber`). */
+function yen(amount: number): string {
+  return `¥${formatNumber(amount)}`;
+}
+
+// ---- Members (L1–L8, C4, C6) ------------------------------------------------------------------
+
+export const MEMBER_MESSAGES = {
+  emailTaken: 'このメールアドレスは既に登録されています',
+  loginFailed: 'メールアドレスまたはパスワードが正しくありません',
+  notLoggedIn: 'ログインしてください',
+  amazonBuyerLinkedElsewhere:
+    'このAmazonアカウントは既に別の会員と連携されています。連携済みの会員でログインしてください',
+  memberLinkedToOtherAmazon: 'この会員は既に別のAmazonアカウントと連携されています',
+  amazonSignInRequired: 'Amazonアカウントでログインしてからパスワードを設定してください',
+  currentPasswordWrong: '現在のパスワードが正しくありません',
+  resetTokenInvalid: 'パスワード再設定のURLが無効か、有効期限が切れています',
+  noAmazonSignIn: 'Amazonアカウントでのログインが必要です',
+  amazonSignInFailed: 'Amazonアカウントでのログインに失敗しました。もう一度お試しください',
+  amazonSignInUnavailable: 'Amazon Payに接続できません。しばらくしてからお試しください',
+  amazonProfileConsentRequired: 'Amazonアカウントの氏名とメールアドレスの提供に同意してください',
+} as const;
+
+/** The member form's field rules (registration, profile, additional information). */
+export const MEMBER_FORM_MESSAGES = {
+  emailInvalid: 'メールアドレスの形式が正しくありません',
+  postalCodeInvalid: '郵便番号は7桁で入力してください',
+  phoneInvalid: '電話番号を正しく入力してください',
+  prefectureInvalid: '都道府県を正しく入力してください',
+  nameRequired: '氏名を入力してください',
+  addressRequired: '住所を入力してください',
+} as const;
+export function passwordTooShortMessage(minLength: number): string {
+  return `パスワードは${minLength}文字以上で入力してください`;
+}
+export function passwordTooLongMessage(maxLength: number): string {
+  return `パスワードは${maxLength}文字以内で入力してください`;
+}
+/** C6: required extra member fields left empty, by their configured labels. */
+export function fieldsRequiredMessage(labels: readonly string[]): string {
+  return `${joinNames(labels)}を入力してください`;
+}
+
+export const PASSWORD_RESET_MAIL_SUBJECT = 'パスワード再設定のご案内';
+export function passwordResetMailText(validMinutes: number, resetUrl: string): string {
+  return `以下のURLから${validMinutes}分以内にパスワードを設定してください。\n${resetUrl}\n`;
+}
+
+/** L6: the member export's columns (the configured extra fields follow, by their labels). */
+export const MEMBER_CSV_COLUMNS = {
+  memberId: '会員ID',
+  email: 'メールアドレス',
+  name: '氏名',
+  postalCode: '郵便番号',
+  prefecture: '都道府県',
+  address: '住所',
+  phone: '電話番号',
+  newsletter: 'メールマガジン',
+  mobileMail: '携帯メール',
+  registeredAt: REGISTERED_AT_COLUMN,
+  amazonLinkedAt: AMAZON_LINKED_AT_COLUMN,
+} as const;
+/** C8: a member's preference in the export (empty when never asked). */
+export const PREFERENCE_WANTED = '希望する';
+export const PREFERENCE_NOT_WANTED = '希望しない';
+
 // ---- Checkout outcomes (the order workflow) ---------------------------------------------------
 
 /** R3: the Amazon Pay checkout ships to one address only. */
@@ -126,10 +270,10 @@ export const INVALID_ORDER_ID_MESSAGE = 'ご注文番号の形式が正しくあ
 export const REGISTRATION_EMAIL_TAKEN_MESSAGE =
   'ご注文は確定しましたが、ご入力のメールアドレスはすでに会員登録されているため、会員登録は行われませんでした。会員の方はログインのうえ、Amazonアカウントと連携してください。';
 /** The Amazon account is linked to another member already (L2): log in as that member. */
-export const REGISTRATION_BUYER_LINKED_MESSAGE =
+const REGISTRATION_BUYER_LINKED_MESSAGE =
   'ご注文は確定しましたが、このAmazonアカウントはすでに別の会員と連携されているため、会員登録は行われませんでした。連携済みの会員でログインしてご利用ください。';
 /** P2: under commerce_creator the points depended on the registration. */
-export const REGISTRATION_POINTS_NOT_GRANTED_MESSAGE = 'このご注文の購入ポイントは付与されません。';
+const REGISTRATION_POINTS_NOT_GRANTED_MESSAGE = 'このご注文の購入ポイントは付与されません。';
 
 export function registrationRefusedMessage(
   outcome: 'email_taken' | 'buyer_linked_elsewhere',

@@ -15,8 +15,11 @@ import {
 import { addDays, daysBetween, isIsoDate } from './calendar.js';
 import {
   ALREADY_MEMBER_MESSAGE,
+  type DELIVERY_TIME_SLOT_LABELS,
   GUEST_POINTS_COUPON_MESSAGE,
   JAPANESE_PARSE_ERRORS,
+  ORDER_FORM_MESSAGES,
+  POINTS_NOT_WHOLE_NUMBER_MESSAGE,
   PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE,
   deliveryDateOutOfWindowMessage,
 } from './messages.js';
@@ -24,17 +27,19 @@ import { normalizePrefecture, PREFECTURES, type Prefecture } from './prefectures
 
 // ---- Delivery settings (C3) -------------------------------------------------------------------
 
-/** The carrier time slots the shop offers (the usual Japanese home-delivery slots). */
-export const DELIVERY_TIME_SLOTS = ['unspecified', 'morning', '14-16', '16-18', '18-20', '19-21'] as const;
+/**
+ * The carrier time slots the shop offers (the usual Japanese home-delivery slots); each has its label
+ * in `DELIVERY_TIME_SLOT_LABELS` (domain/messages.ts), or the typecheck fails.
+ */
+export const DELIVERY_TIME_SLOTS = [
+  'unspecified',
+  'morning',
+  '14-16',
+  '16-18',
+  '18-20',
+  '19-21',
+] as const satisfies readonly (keyof typeof DELIVERY_TIME_SLOT_LABELS)[];
 export type DeliveryTimeSlot = (typeof DELIVERY_TIME_SLOTS)[number];
-export const DELIVERY_TIME_SLOT_LABELS: Readonly<Record<DeliveryTimeSlot, string>> = {
-  unspecified: '指定なし',
-  morning: '午前中',
-  '14-16': '14-16時',
-  '16-18': '16-18時',
-  '18-20': '18-20時',
-  '19-21': '19-21時',
-};
 
 /**
  * Which delivery dates may be requested, in days after today (JST): from 3 days ahead (time to pick,
@@ -56,9 +61,9 @@ const deliverySchema = z.strictObject({
   /** `YYYY-MM-DD` (JST) or "unspecified" (最短でお届け). */
   date: z.union([
     z.literal(DELIVERY_DATE_UNSPECIFIED),
-    z.string().refine(isIsoDate, { message: 'お届け希望日の形式が正しくありません。' }),
+    z.string().refine(isIsoDate, { message: ORDER_FORM_MESSAGES.deliveryDateInvalid }),
   ]),
-  timeSlot: z.enum(DELIVERY_TIME_SLOTS, { message: 'お届け時間帯を選択してください。' }),
+  timeSlot: z.enum(DELIVERY_TIME_SLOTS, { message: ORDER_FORM_MESSAGES.timeSlotRequired }),
 });
 
 /** The allowed delivery dates for a given JST `today`, both ends inclusive. */
@@ -89,9 +94,9 @@ const giftSchema = z.strictObject({
   wrapping: z.boolean(),
   noshi: z
     .strictObject({
-      type: z.enum(NOSHI_TYPES, { message: 'のしの種類を選択してください。' }),
+      type: z.enum(NOSHI_TYPES, { message: ORDER_FORM_MESSAGES.noshiTypeRequired }),
       /** The name written under the inscription (名入れ); optional. */
-      name: z.string().trim().max(20, { message: 'のしの名入れは20文字以内で入力してください。' }).optional(),
+      name: z.string().trim().max(20, { message: ORDER_FORM_MESSAGES.noshiNameTooLong }).optional(),
     })
     .nullable(),
 });
@@ -106,21 +111,21 @@ export const ordererSchema = z.strictObject({
   name: z
     .string()
     .trim()
-    .min(1, { message: 'お名前を入力してください。' })
-    .max(60, { message: 'お名前は60文字以内で入力してください。' }),
+    .min(1, { message: ORDER_FORM_MESSAGES.nameRequired })
+    .max(60, { message: ORDER_FORM_MESSAGES.nameTooLong }),
   furigana: z
     .string()
     .trim()
     .max(60)
-    .regex(/^[\p{Script=Katakana}\p{Script=Hiragana}ー\s]*$/u, { message: 'フリガナはカタカナで入力してください。' })
+    .regex(/^[\p{Script=Katakana}\p{Script=Hiragana}ー\s]*$/u, { message: ORDER_FORM_MESSAGES.furiganaNotKana })
     // The API document's form of the rule (script properties are not portable regex): the kana blocks.
     .meta({ pattern: '^[\\u3041-\\u309F\\u30A0-\\u30FF\\s]*$' })
     .optional(),
-  email: z.email({ message: 'メールアドレスの形式が正しくありません。' }),
+  email: z.email({ message: ORDER_FORM_MESSAGES.emailInvalid }),
   phoneNumber: z
     .string()
     .refine((raw) => analyzeJapanesePhoneNumber(raw).ok, {
-      message: '電話番号は市外局番から10桁または11桁で入力してください。',
+      message: ORDER_FORM_MESSAGES.phoneInvalid,
     })
     .transform((raw) => {
       const analysis = analyzeJapanesePhoneNumber(raw);
@@ -129,16 +134,16 @@ export const ordererSchema = z.strictObject({
     .meta({ pattern: PHONE_NUMBER_PATTERN }),
   postalCode: z
     .string()
-    .refine((raw) => normalizePostalCode(raw) !== undefined, { message: '郵便番号は7桁で入力してください。' })
+    .refine((raw) => normalizePostalCode(raw) !== undefined, { message: ORDER_FORM_MESSAGES.postalCodeInvalid })
     .transform((raw) => normalizePostalCode(raw) ?? raw)
     .meta({ pattern: POSTAL_CODE_PATTERN }),
   prefecture: z
     .string()
-    .refine((raw) => normalizePrefecture(raw) !== undefined, { message: '都道府県を選択してください。' })
+    .refine((raw) => normalizePrefecture(raw) !== undefined, { message: ORDER_FORM_MESSAGES.prefectureRequired })
     .transform((raw) => normalizePrefecture(raw) as Prefecture)
     .meta({ enum: [...PREFECTURES] }),
   /** Municipality and street (市区町村・番地). */
-  address: z.string().trim().min(1, { message: 'ご住所を入力してください。' }).max(200),
+  address: z.string().trim().min(1, { message: ORDER_FORM_MESSAGES.addressRequired }).max(200),
   /** Building and room (建物名・部屋番号). */
   building: z.string().trim().max(100).optional(),
 });
@@ -182,8 +187,8 @@ const baseOrderProcedureSchema = z.strictObject({
   /** C5 (members): points to use, 1 point = ¥1. */
   pointsToUse: z
     .number()
-    .int({ message: 'ご利用ポイントは0以上の整数で指定してください。' })
-    .nonnegative({ message: 'ご利用ポイントは0以上の整数で指定してください。' })
+    .int({ message: POINTS_NOT_WHOLE_NUMBER_MESSAGE })
+    .nonnegative({ message: POINTS_NOT_WHOLE_NUMBER_MESSAGE })
     .optional(),
   /** C5 (members): one coupon per order. */
   couponCode: z.string().trim().min(1).max(40).nullable().optional(),

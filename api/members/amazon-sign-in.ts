@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { failureDetails, signInButtonConfig, type AmazonPayClient } from '../../amazon-pay/index.js';
+import { MEMBER_MESSAGES } from '../../domain/messages.js';
 import { HttpError } from '../errors.js';
 import type { AmazonSignInGateway } from './routes.js';
 
@@ -25,24 +26,15 @@ export function createAmazonSignInGateway(
       } catch (error) {
         if (error instanceof ApplicationFailure && error.nonRetryable) {
           const details = failureDetails(error);
-          throw new HttpError(
-            422,
-            'amazon_sign_in_failed',
-            'Amazonアカウントでのログインに失敗しました。もう一度お試しください',
-            {
-              reasonCode: details?.reasonCode,
-            },
-          );
+          throw new HttpError(422, 'amazon_sign_in_failed', MEMBER_MESSAGES.amazonSignInFailed, {
+            reasonCode: details?.reasonCode,
+          });
         }
-        throw new HttpError(503, 'amazon_unavailable', 'Amazon Payに接続できません。しばらくしてからお試しください');
+        throw new HttpError(503, 'amazon_unavailable', MEMBER_MESSAGES.amazonSignInUnavailable);
       }
       // The button asks for the name and email scopes; a member cannot exist without them.
       if (!buyer.name || !buyer.email) {
-        throw new HttpError(
-          422,
-          'amazon_sign_in_failed',
-          'Amazonアカウントの氏名とメールアドレスの提供に同意してください',
-        );
+        throw new HttpError(422, 'amazon_sign_in_failed', MEMBER_MESSAGES.amazonProfileConsentRequired);
       }
       return { ...buyer, name: buyer.name, email: buyer.email };
     },

@@ -10,11 +10,16 @@ import {
   emailSchema,
   extraValuesSchema,
   loginSchema,
-  MEMBER_MESSAGES,
   memberRegistrationSchema,
   passwordSchema,
   type ExtraFieldDefinition,
 } from '../../domain/member.js';
+import {
+  fieldsRequiredMessage,
+  MEMBER_MESSAGES,
+  PASSWORD_RESET_MAIL_SUBJECT,
+  passwordResetMailText,
+} from '../../domain/messages.js';
 import { missingExtraFields } from '../../domain/order-procedure.js';
 import { normalizePrefecture } from '../../domain/prefectures.js';
 import type { Models } from '../../db/models/index.js';
@@ -310,17 +315,12 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
     const member = currentMember(res);
     const stillMissing = missingExtraFields({ ...member.extra, ...extra }, deps.extraFields);
     if (stillMissing.length > 0) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        `${stillMissing.map((field) => field.label).join('、')}を入力してください`,
-        {
-          fields: stillMissing.map((field) => ({
-            path: `extra.${field.key}`,
-            message: `${field.label}を入力してください`,
-          })),
-        },
-      );
+      throw new HttpError(400, 'invalid_request', fieldsRequiredMessage(stillMissing.map((field) => field.label)), {
+        fields: stillMissing.map((field) => ({
+          path: `extra.${field.key}`,
+          message: fieldsRequiredMessage([field.label]),
+        })),
+      });
     }
     const updated = await deps.members.setExtra(member.memberId, extra);
     res.json({ member: view(updated ?? member) });
@@ -354,8 +354,11 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
       });
       await deps.mailer.send({
         to: member.email,
-        subject: 'パスワード再設定のご案内',
-        text: `以下のURLから${deps.passwordResetTtlMinutes}分以内にパスワードを設定してください。\n${deps.publicBaseUrl}/reset-password?token=${token}\n`,
+        subject: PASSWORD_RESET_MAIL_SUBJECT,
+        text: passwordResetMailText(
+          deps.passwordResetTtlMinutes,
+          `${deps.publicBaseUrl}/reset-password?token=${token}`,
+        ),
       });
     }
     // The same answer whether or not the address is registered: no account enumeration.

@@ -6,7 +6,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
-import { AMAZON_LINKED_AT_COLUMN } from '../../domain/messages.js';
+import { MEMBER_CSV_COLUMNS, PREFERENCE_NOT_WANTED, PREFERENCE_WANTED } from '../../domain/messages.js';
 import type { ExtraFieldDefinition } from '../../domain/member.js';
 import type { Member } from '../../db/members.js';
 
@@ -30,24 +30,12 @@ export function formatJst(date: Date | null): string {
 
 function preference(value: boolean | null): string {
   if (value === null) return '';
-  return value ? '希望する' : '希望しない';
+  return value ? PREFERENCE_WANTED : PREFERENCE_NOT_WANTED;
 }
 
 export function memberCsvHeader(extraFields: readonly ExtraFieldDefinition[]): string[] {
-  return [
-    '会員ID',
-    'メールアドレス',
-    '氏名',
-    '郵便番号',
-    '都道府県',
-    '住所',
-    '電話番号',
-    'メールマガジン',
-    '携帯メール',
-    '登録日時',
-    AMAZON_LINKED_AT_COLUMN,
-    ...extraFields.map((field) => field.label),
-  ];
+  // The row below writes the columns in this order.
+  return [...Object.values(MEMBER_CSV_COLUMNS), ...extraFields.map((field) => field.label)];
 }
 
 export function memberCsvRow(member: Member, extraFields: readonly ExtraFieldDefinition[]): string[] {

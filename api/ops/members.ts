@@ -2,20 +2,25 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ExtraFieldDefinition } from '../../domain/member.js';
+import { AMAZON_LINK_FILTER_LABEL } from '../../domain/messages.js';
 import type { MemberRepository } from '../../db/members.js';
 import { parse } from '../validation.js';
 import { writeMembersCsv } from './members-csv.js';
 
+/** L5: the member search's ID-link filter; `amazon` is the filter 「ID連携：Amazon連携」. */
+const idLinkSchema = z.enum(['amazon', 'none']).meta({
+  description: `amazon: 「${AMAZON_LINK_FILTER_LABEL}」 (only Amazon-linked members); none: only unlinked members`,
+});
+
 export const searchSchema = z.strictObject({
-  // L5: 「ID連携：Amazon連携」 = idLink=amazon.
-  idLink: z.enum(['amazon', 'none']).optional(),
+  idLink: idLinkSchema.optional(),
   q: z.string().trim().max(100).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const exportSchema = z.strictObject({
-  idLink: z.enum(['amazon', 'none']).optional(),
+  idLink: idLinkSchema.optional(),
   q: z.string().trim().max(100).optional(),
   encoding: z.enum(['utf-8', 'shift_jis']).default('utf-8'),
 });

@@ -19,7 +19,15 @@ import { readPointAccount } from '../../activities/points.js';
 import type { AppConfig } from '../../config/index.js';
 import { checkAmazonPayCart, MAX_QUANTITY, type CartItem } from '../../domain/cart.js';
 import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
-import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
+import {
+  CHECKOUT_FINISHED_MESSAGE,
+  CHECKOUT_SESSION_ID_INVALID_MESSAGE,
+  EMPTY_CART_MESSAGE,
+  IDEMPOTENCY_KEY_OTHER_CART_MESSAGE,
+  MEMBER_MESSAGES,
+  ORDER_NOT_FOUND_MESSAGE,
+  unknownProductsMessage,
+} from '../../domain/messages.js';
 import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
 import { isDuplicateKey } from '../../db/errors.js';
 import { logIn, saveSession } from '../members/session.js';
@@ -50,14 +58,14 @@ export const checkoutSchema = z.strictObject({
     .array(
       z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(MAX_QUANTITY) }),
     )
-    .min(1, 'カートに商品が入っていません。')
+    .min(1, EMPTY_CART_MESSAGE)
     .max(50),
 });
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'Idempotency-Key: 8–100 characters of A-Z a-z 0-9 _ . : -');
 export const amazonReturnSchema = z.strictObject({
-  amazonCheckoutSessionId: z.uuid('Amazon PayのチェックアウトセッションIDではありません'),
+  amazonCheckoutSessionId: z.uuid(CHECKOUT_SESSION_ID_INVALID_MESSAGE),
 });
 export const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
@@ -144,7 +152,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
 
   const requireMemberId = (req: Request): string => {
     const memberId = req.session?.memberId;
-    if (memberId === undefined) throw new HttpError(401, 'not_logged_in', 'ログインしてください');
+    if (memberId === undefined) throw new HttpError(401, 'not_logged_in', MEMBER_MESSAGES.notLoggedIn);
     return memberId;
   };
 
@@ -174,10 +182,10 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     const products = await models.Product.find({ productId: { $in: ids }, active: true }).lean();
     const byId = new Map(products.map((product) => [product.productId, product]));
     const unknown = ids.filter((id) => !byId.has(id));
-    if (unknown.length > 0) throw new HttpError(422, 'unknown_product', `存在しない商品です: ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw new HttpError(422, 'unknown_product', unknownProductsMessage(unknown));
     const items: CartItem[] = body.items.map((line) => {
       const product = byId.get(line.productId);
-      if (product === undefined) throw new HttpError(422, 'unknown_product', `存在しない商品です: ${line.productId}`);
+      if (product === undefined) throw new HttpError(422, 'unknown_product', unknownProductsMessage([line.productId]));
       return {
         productId: product.productId,
         name: product.name,
@@ -233,20 +241,11 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // The key's order has finished (placed, failed, abandoned): a new cart needs a new key.
-      throw new HttpError(
-        409,
-        'idempotency_key_reused',
-        'この注文手続きは終了しています。カートからもう一度お手続きください。',
-        { orderId },
-      );
+      throw new HttpError(409, 'idempotency_key_reused', CHECKOUT_FINISHED_MESSAGE, { orderId });
     }
     const view = await handle.query(getOrder);
     if (JSON.stringify(view.items) !== JSON.stringify(items)) {
-      throw new HttpError(
-        409,
-        'idempotency_key_reused',
-        'このIdempotency-Keyは別のカートの注文手続きに使われています。',
-      );
+      throw new HttpError(409, 'idempotency_key_reused', IDEMPOTENCY_KEY_OTHER_CART_MESSAGE);
     }
     const button = checkoutButtonConfig(deps.amazonPay, {
       merchantId: config.amazonPay.merchantId,

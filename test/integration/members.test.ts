@@ -3,7 +3,7 @@
  */
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEMBER_MESSAGES } from '../../domain/member.js';
+import { MEMBER_MESSAGES } from '../../domain/messages.js';
 import { amazonBuyerToken, opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../activities/orders.js';
 import { createMemberRepository } from '../../db/members.js';
-import { MEMBER_MESSAGES } from '../../domain/member.js';
+import { MEMBER_MESSAGES } from '../../domain/messages.js';
 import { Shopper, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkShippingAddress } from '../../../domain/address.js';
+import { DELIVERY_TIME_SLOT_LABELS } from '../../../domain/messages.js';
 import {
   canConfirm,
   deliveryDateRange,
-  DELIVERY_TIME_SLOT_LABELS,
   isDeliveryDateAllowed,
   missingExtraFields,
   ordererFromAmazon,
