@@ -80,7 +80,7 @@ export interface AmazonPayOverrides {
 }
 
 export interface PostOptions {
-  /** Derive it with `idempotencyKey(orderId, step, ...)` so activity retries reuse it. */
+  /** Made with `amazonIdempotencyKey(orderId, step, n)` (domain/ids.ts), so activity retries reuse it. */
   idempotencyKey: string;
   /** Sandbox only: `x-amz-pay-simulation-code`. */
   simulationCode?: string;

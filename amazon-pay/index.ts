@@ -2,6 +2,5 @@
 export * from './button.js';
 export * from './client.js';
 export * from './errors.js';
-export * from './idempotency.js';
 export * from './notifications.js';
 export * from './schemas.js';

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { failureDetails, isRetryableStatus, toAmazonPayFailure } from '../../amazon-pay/errors.js';
-import { idempotencyKey } from '../../amazon-pay/idempotency.js';
 
 const httpError = (status: number, data: unknown) =>
   Object.assign(new Error(`Request failed with status code ${status}`), {
@@ -50,17 +49,5 @@ describe('adapter: error classification', () => {
       type: 'AmazonPay.ClientError',
       nonRetryable: true,
     });
-  });
-});
-
-describe('adapter: idempotencyKey', () => {
-  it('is deterministic, ≤ 32 chars of [A-Za-z0-9_-], and separates its parts', () => {
-    const a = idempotencyKey('order-123', 'createCharge', 2);
-    expect(a).toBe(idempotencyKey('order-123', 'createCharge', 2));
-    expect(a).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
-    expect(a).not.toBe(idempotencyKey('order-123', 'createCharge', 3));
-    expect(idempotencyKey('ab', 'c')).not.toBe(idempotencyKey('a', 'bc'));
-    expect(idempotencyKey('注文-あ'.repeat(50))).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(() => idempotencyKey()).toThrow();
   });
 });

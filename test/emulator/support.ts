@@ -1,7 +1,7 @@
 /** Runs the Amazon Pay emulator in-process on a free port and drives it with the real SDK through the adapter. */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createAmazonPayClient, type AmazonPayClient } from '../../amazon-pay/client.js';
-import { idempotencyKey } from '../../amazon-pay/idempotency.js';
 import { jpy, type ChargePermission, type CheckoutSession } from '../../amazon-pay/schemas.js';
 import type { AppConfig } from '../../config/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -65,11 +65,9 @@ export async function startTestEmulator(
   };
 }
 
-let counter = 0;
-/** A fresh idempotency key per call site in tests. */
+/** A fresh idempotency key per call: the label (≤ 9 characters kept) and 128 random bits, ≤ 32 of [A-Za-z0-9_-]. */
 export function key(label = 'k'): string {
-  counter += 1;
-  return idempotencyKey(label, counter, process.pid, Date.now());
+  return `${label.slice(0, 9)}_${randomBytes(16).toString('base64url')}`;
 }
 
 export interface CheckoutOptions {
