@@ -67,7 +67,7 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed: it must be deterministic and free of I/O (DESIGN.md, "Style").
+    // Workflow code is replayed: it must be deterministic and free of I/O (docs/architecture.md).
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -79,9 +79,11 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['../activities/*', '../db/*', '../api/*', '../worker/*'],
+              // Any relative depth: `../activities/x` from workflows/, `../../activities/x` from workflows/order/.
+              regex: '^(\\.\\./)+(activities|db|api|worker)(/|$)',
               allowTypeImports: true,
-              message: 'Workflows import activity types only.',
+              message:
+                'Workflows import activity types only (import type); activities, db, api and worker run outside the sandbox.',
             },
           ],
         },
