@@ -1,6 +1,6 @@
 /**
  * Point-account operations for the order workflow: each is an Update on the member's point-account
- * workflow, started on first use (update-with-start). The account serializes them (DESIGN.md).
+ * workflow, started on first use (update-with-start). The account serializes them (docs/architecture.md).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';

@@ -33,7 +33,7 @@ import {
   type Refund,
 } from './schemas.js';
 
-export const AMAZON_PAY_JP_ORIGIN = 'https://pay-api.amazon.jp';
+const AMAZON_PAY_JP_ORIGIN = 'https://pay-api.amazon.jp';
 
 interface AxiosRequestConfigLike {
   url?: string;
@@ -65,7 +65,7 @@ function installEmulatorInterceptor(): void {
 }
 
 /** Runs `fn` with SDK requests sent to `emulatorUrl` instead of Amazon (used by the adapter and tests). */
-export function withEmulatorRoute<T>(emulatorUrl: string, fn: () => T): T {
+function withEmulatorRoute<T>(emulatorUrl: string, fn: () => T): T {
   installEmulatorInterceptor();
   return emulatorRoute.run(emulatorUrl.replace(/\/+$/, ''), fn);
 }

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { errorBodySchema } from './schemas.js';
 
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429]);
 
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status) || status >= 500;
@@ -20,7 +20,7 @@ export interface AmazonPayFailureDetails {
 }
 
 /** The `type` of a failure for a reason code, e.g. `AmazonPay.TransactionAmountExceeded`. */
-export const failureType = (reasonCode: string) => `AmazonPay.${reasonCode}`;
+const failureType = (reasonCode: string) => `AmazonPay.${reasonCode}`;
 
 interface AxiosLike {
   isAxiosError?: boolean;

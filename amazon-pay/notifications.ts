@@ -6,7 +6,7 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 
-export const snsEnvelopeSchema = z.object({
+const snsEnvelopeSchema = z.object({
   Type: z.literal('Notification'),
   MessageId: z.string().min(1),
   TopicArn: z.string().min(1),
@@ -20,7 +20,7 @@ export const snsEnvelopeSchema = z.object({
 });
 export type SnsEnvelope = z.infer<typeof snsEnvelopeSchema>;
 
-export const notificationMessageSchema = z.object({
+const notificationMessageSchema = z.object({
   MerchantID: z.string().min(1),
   ObjectType: z.enum(['CHARGE_PERMISSION', 'CHARGE', 'REFUND']),
   ObjectId: z.string().min(1),
@@ -36,7 +36,7 @@ export class NotificationVerificationError extends Error {
 }
 
 /** SNS's canonical string for a Notification (fixed key order; Subject only when present). */
-export function snsStringToSign(e: SnsEnvelope): string {
+function snsStringToSign(e: SnsEnvelope): string {
   const lines: [string, string | undefined][] = [
     ['Message', e.Message],
     ['MessageId', e.MessageId],

@@ -1,16 +1,16 @@
 /**
- * zod schemas of every Amazon Pay response the project reads (AMAZON_PAY.md, "Objects and states").
+ * zod schemas of every Amazon Pay response the project reads (Amazon Pay API reference, its objects and states).
  * Unknown fields are dropped; fields the project relies on are required. Activities reuse these.
  */
 import { z } from 'zod';
 
-export const moneySchema = z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currencyCode: z.string().length(3) });
+const moneySchema = z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currencyCode: z.string().length(3) });
 export type Money = z.infer<typeof moneySchema>;
 
 /** Amazon's `20220306T074611Z`. */
-export const amazonTimestampSchema = z.string().regex(/^\d{8}T\d{6}Z$/);
+const amazonTimestampSchema = z.string().regex(/^\d{8}T\d{6}Z$/);
 
-export const addressSchema = z.object({
+const addressSchema = z.object({
   name: z.string().nullable(),
   addressLine1: z.string().nullable(),
   addressLine2: z.string().nullable().optional(),
@@ -23,35 +23,34 @@ export const addressSchema = z.object({
   countryCode: z.string().nullable(),
   phoneNumber: z.string().nullable().optional(),
 });
-export type AmazonAddress = z.infer<typeof addressSchema>;
 
-export const statusDetailsSchema = z.object({
+const statusDetailsSchema = z.object({
   state: z.string(),
   reasonCode: z.string().nullable().optional(),
   reasonDescription: z.string().nullable().optional(),
   lastUpdatedTimestamp: amazonTimestampSchema,
 });
 
-export const merchantMetadataSchema = z.object({
+const merchantMetadataSchema = z.object({
   merchantReferenceId: z.string().nullable().optional(),
   merchantStoreName: z.string().nullable().optional(),
   noteToBuyer: z.string().nullable().optional(),
   customInformation: z.string().nullable().optional(),
 });
 
-export const checkoutBuyerSchema = z.object({
+const checkoutBuyerSchema = z.object({
   buyerId: z.string().regex(/^amzn1\.account\./),
   name: z.string().nullable(),
   email: z.string().nullable(),
   phoneNumber: z.string().nullable().optional(),
 });
 
-export const paymentPreferenceSchema = z.object({
+const paymentPreferenceSchema = z.object({
   paymentDescriptor: z.string().nullable(),
   billingAddress: addressSchema.nullable().optional(),
 });
 
-export const paymentIntentSchema = z.enum(['Confirm', 'Authorize', 'AuthorizeWithCapture']);
+const paymentIntentSchema = z.enum(['Confirm', 'Authorize', 'AuthorizeWithCapture']);
 
 export const checkoutSessionSchema = z.object({
   checkoutSessionId: z.uuid(),
@@ -109,7 +108,7 @@ export const chargePermissionSchema = z.object({
 });
 export type ChargePermission = z.infer<typeof chargePermissionSchema>;
 
-export const chargeStateSchema = z.enum([
+const chargeStateSchema = z.enum([
   'AuthorizationInitiated',
   'Authorized',
   'CaptureInitiated',

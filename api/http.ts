@@ -45,7 +45,7 @@ export function securityHeaders(publicBaseUrl: string): RequestHandler {
 /** Query parameters that carry credentials (the order token of a guest's return URL). */
 const SECRET_QUERY = /([?&](?:token|orderToken)=)[^&#]*/gi;
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[Redacted]');
 }
 

@@ -66,7 +66,7 @@ export const procedureOptionsResponse = z.strictObject({
 });
 
 /** An order as the workflow shows it (`OrderView`): the stable keys; more may follow. */
-export const orderView = z.looseObject({
+const orderView = z.looseObject({
   orderId: z.string(),
   status: z.string().meta({
     description: 'CheckoutCreated, AddressSelected, … Placed, Failed, Abandoned, Captured, Canceled, Refunded',
@@ -109,7 +109,7 @@ export const checkoutResponse = z.strictObject({
 
 export const notificationResponse = z.strictObject({ acknowledged: z.literal(true), forwarded: z.boolean() });
 
-export const memberView = z.strictObject({
+const memberView = z.strictObject({
   memberId: z.string(),
   email: z.string(),
   name: z.string(),

@@ -14,7 +14,7 @@ import { DEFAULT_FEE_TABLE } from '../domain/totals.js';
 const root = fileURLToPath(new URL('../storefront/', import.meta.url));
 
 /** Page paths → HTML files; the Amazon return URLs are among them. */
-export const STOREFRONT_PAGES: Record<string, string> = {
+const STOREFRONT_PAGES: Record<string, string> = {
   '/': 'index.html',
   '/cart': 'cart.html',
   '/normal-order': 'normal-order.html',
@@ -31,7 +31,7 @@ export const STOREFRONT_PAGES: Record<string, string> = {
  * the workflow validates and totals with, so the browser never keeps a second copy that could drift. The delivery dates
  * are today's window in JST, as the workflow checks them.
  */
-export function procedureOptions(now: Date = new Date()) {
+function procedureOptions(now: Date = new Date()) {
   return {
     timeSlots: DELIVERY_TIME_SLOTS.map((value) => ({ value, label: DELIVERY_TIME_SLOT_LABELS[value] })),
     noshiTypes: [...NOSHI_TYPES],

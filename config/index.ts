@@ -15,7 +15,7 @@ const optionalString = z
   .optional();
 
 /** Schema of the environment variables, keyed by their names. */
-export const envSchema = z.object({
+const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 

@@ -30,7 +30,7 @@ const PERSON_PARENTS = ['buyer', 'orderer', 'member', 'recipient', 'pendingAmazo
 const atAnyDepth = (field: string) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`];
 
 /** pino `redact` paths: personal data (names, e-mails, phones, addresses), tokens, cookies, passwords. */
-export const REDACT_PATHS: string[] = [
+const REDACT_PATHS: string[] = [
   ...SENSITIVE_FIELDS.flatMap(atAnyDepth),
   ...PERSON_PARENTS.flatMap((parent) => [...atAnyDepth(parent)].map((prefix) => `${prefix}.name`)),
   'req.headers["x-order-token"]',
@@ -44,7 +44,7 @@ export const REDACT_PATHS: string[] = [
  * The Temporal SDK logs failures under `error`. Database driver errors hang on to the whole topology
  * (circular), which no JSON logger can print: keep what ops need — name, message, code, stack.
  */
-export function serializeError(value: unknown): unknown {
+function serializeError(value: unknown): unknown {
   if (!(value instanceof Error)) return value;
   const code = (value as { code?: unknown }).code;
   return { type: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack };

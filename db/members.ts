@@ -39,7 +39,7 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function memberSearchFilter(search: MemberSearch): FilterQuery<MemberDoc> {
+function memberSearchFilter(search: MemberSearch): FilterQuery<MemberDoc> {
   const filter: FilterQuery<MemberDoc> = {};
   if (search.idLink === 'amazon') filter.amazonBuyerId = { $ne: null };
   if (search.idLink === 'none') filter.amazonBuyerId = null;

@@ -56,7 +56,7 @@ export const DEMO_PRODUCTS: ProductDoc[] = [
   },
 ];
 
-export function demoCoupons(now: Date): CouponDoc[] {
+function demoCoupons(now: Date): CouponDoc[] {
   const from = new Date(Date.UTC(2026, 0, 1));
   const until = new Date(Date.UTC(now.getUTCFullYear() + 2, 0, 1));
   return [

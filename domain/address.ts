@@ -29,8 +29,7 @@ export type AmazonAddress = z.infer<typeof amazonAddressSchema>;
 
 // ---- Phone numbers ----------------------------------------------------------------------------
 
-export type PhoneNumberProblem =
-  'missing' | 'invalid_characters' | 'too_few_digits' | 'too_many_digits' | 'not_domestic';
+type PhoneNumberProblem = 'missing' | 'invalid_characters' | 'too_few_digits' | 'too_many_digits' | 'not_domestic';
 
 export type PhoneNumberAnalysis = { ok: true; digits: string } | { ok: false; problem: PhoneNumberProblem };
 
@@ -102,7 +101,7 @@ export function formatPostalCode(digits: string): string {
 
 // ---- C7: usability --------------------------------------------------------------------------
 
-export type AddressProblem =
+type AddressProblem =
   | 'country_not_jp'
   | 'prefecture_missing'
   | 'prefecture_unknown'
@@ -128,7 +127,7 @@ export type ShippingAddressCheck =
 
 /**
  * C7: whether an Amazon address can be shipped to. Every problem is reported (for logs and ops);
- * the buyer sees only the one SPEC message and picks another address.
+ * the buyer sees only the one message of docs/rules.md C7 and picks another address.
  * A missing recipient name is also unusable: a parcel needs an addressee.
  */
 export function checkShippingAddress(address: AmazonAddress): ShippingAddressCheck {

@@ -1,6 +1,6 @@
 /**
- * Changing the amount of a placed Amazon Pay order (SPEC A2, A3; AMAZON_PAY.md "Amount increases
- * in Japan"). Lowering is free until capture; raising is capped by Amazon on the NEW TOTAL at
+ * Changing the amount of a placed Amazon Pay order (docs/rules.md A2, A3: Amazon's
+ * amount increases in Japan). Lowering is free until capture; raising is capped by Amazon on the NEW TOTAL at
  * max(900% of the order amount, ¥70,000) and is impossible for gift-card-only orders.
  * Refusal messages are for ops staff (the ops API shows them verbatim).
  */
@@ -16,9 +16,9 @@ import {
 import type { PaymentMethodKind } from './payment-method.js';
 
 /** A2: the cap is at least ¥70,000 … */
-export const AMOUNT_LIMIT_FLOOR: Yen = 70_000;
+const AMOUNT_LIMIT_FLOOR: Yen = 70_000;
 /** A2: … or 900% of the order amount, whichever is higher. */
-export const AMOUNT_LIMIT_MULTIPLIER = 9;
+const AMOUNT_LIMIT_MULTIPLIER = 9;
 /** Amazon Pay cannot authorize or capture ¥0. */
 export const MINIMUM_CHARGE_AMOUNT: Yen = 1;
 
@@ -47,7 +47,7 @@ export interface AmountChangeRequest {
   amountBalance?: Yen;
 }
 
-export type AmountChangeRefusalReason =
+type AmountChangeRefusalReason =
   | 'invalid_amount'
   | 'already_captured'
   | 'below_minimum'

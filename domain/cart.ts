@@ -12,11 +12,11 @@ import {
 } from './messages.js';
 import { yenSchema } from './money.js';
 
-export const SALES_TYPES = ['normal', 'pre_order', 'subscription'] as const;
+const SALES_TYPES = ['normal', 'pre_order', 'subscription'] as const;
 export type SalesType = (typeof SALES_TYPES)[number];
 
 /** The shop's per-line quantity bounds (a cart line of 0 is a removed line, not an order). */
-export const MIN_QUANTITY = 1;
+const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 99;
 
 export const cartItemSchema = z.strictObject({
@@ -29,7 +29,7 @@ export const cartItemSchema = z.strictObject({
 });
 export type CartItem = z.infer<typeof cartItemSchema>;
 
-export type CartProblem =
+type CartProblem =
   | { code: 'empty_cart'; message: string }
   | { code: 'pre_order_items'; productIds: string[]; message: string }
   | { code: 'subscription_items'; productIds: string[]; message: string }

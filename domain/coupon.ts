@@ -54,7 +54,7 @@ export interface CouponContext {
   alreadyUsedByMember: boolean;
 }
 
-export type CouponRefusalReason =
+type CouponRefusalReason =
   'guest' | 'members_only' | 'not_yet_valid' | 'expired' | 'already_used' | 'below_minimum_purchase';
 
 export type CouponDecision =

@@ -44,7 +44,7 @@ export function orderIdFromWorkflowId(workflowId: string): string | undefined {
   return isOrderId(orderId) ? orderId : undefined;
 }
 
-/** The Amazon Pay POST calls that take an idempotency key (AMAZON_PAY.md), each with a fixed 2-letter code. */
+/** The Amazon Pay POST calls that take an idempotency key (Amazon Pay API reference), each with a fixed 2-letter code. */
 export const AMAZON_IDEMPOTENT_STEPS = {
   createCheckoutSession: 'CS',
   completeCheckoutSession: 'CC',
@@ -54,10 +54,11 @@ export const AMAZON_IDEMPOTENT_STEPS = {
 } as const;
 export type AmazonIdempotentStep = keyof typeof AMAZON_IDEMPOTENT_STEPS;
 
-/** Idempotency keys are at most 32 characters of [A-Za-z0-9_-] (Amazon Pay). */
-export const IDEMPOTENCY_KEY_MAX_LENGTH = 32;
-/** `ORD-YYYYMMDD-XXXXXXXX_SS_` is 25 characters, leaving 7 digits for the sequence number. */
-export const MAX_IDEMPOTENCY_SEQUENCE = 9_999_999;
+/**
+ * Idempotency keys are at most 32 characters of [A-Za-z0-9_-] (Amazon Pay):
+ * `ORD-YYYYMMDD-XXXXXXXX_SS_` is 25 characters, leaving 7 digits for the sequence number.
+ */
+const MAX_IDEMPOTENCY_SEQUENCE = 9_999_999;
 
 /**
  * `x-amz-pay-idempotency-key` for (order, step, n), e.g. `ORD-20261130-7K3M9QXA_CH_2`.

@@ -12,7 +12,7 @@ import {
 import { MEMBER_FORM_MESSAGES, passwordTooLongMessage, passwordTooShortMessage } from './messages.js';
 import { normalizePrefecture, PREFECTURES } from './prefectures.js';
 
-export const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MIN_LENGTH = 8;
 const PASSWORD_MAX_LENGTH = 128;
 
 export const passwordSchema = z
@@ -88,7 +88,6 @@ export const memberContactSchema = z.strictObject({
   address: z.string().trim().min(1, MEMBER_FORM_MESSAGES.addressRequired).max(200),
   phone: phoneSchema,
 });
-export type MemberContact = z.infer<typeof memberContactSchema>;
 
 const extraFieldKey = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/);
 
@@ -101,7 +100,6 @@ export const extraFieldDefinitionSchema = z.strictObject({
 export type ExtraFieldDefinition = z.infer<typeof extraFieldDefinitionSchema>;
 
 export const extraValuesSchema = z.record(extraFieldKey, z.string().trim().max(200));
-export type ExtraValues = z.infer<typeof extraValuesSchema>;
 
 /** Registration through the shop's own form: contact data, password, preferences, extra fields. */
 export const memberRegistrationSchema = memberContactSchema.extend({
@@ -111,15 +109,5 @@ export const memberRegistrationSchema = memberContactSchema.extend({
   mobileMail: z.boolean().nullable().default(null),
   extra: extraValuesSchema.default({}),
 });
-export type MemberRegistration = z.infer<typeof memberRegistrationSchema>;
 
 export const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(128) });
-
-/** Keeps only defined fields; reports unknown keys so a typo is refused rather than silently stored. */
-export function checkExtraValues(
-  values: ExtraValues,
-  definitions: readonly ExtraFieldDefinition[],
-): { unknown: string[] } {
-  const known = new Set(definitions.map((field) => field.key));
-  return { unknown: Object.keys(values).filter((key) => !known.has(key)) };
-}

@@ -1,6 +1,6 @@
 /**
  * Every fixed buyer- and ops-facing Japanese text, in one place, so that other code imports them
- * instead of retyping them. Texts quoted in SPEC.md (in 「」) must stay byte-for-byte identical.
+ * instead of retyping them. Texts the rules quote (in 「」, docs/rules.md) must stay byte-for-byte identical.
  */
 
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { z } from 'zod';
  */
 export const JAPANESE_PARSE_ERRORS = { error: z.locales.ja().localeError };
 
-// ---- Texts quoted in SPEC.md (exact) ---------------------------------------------------------
+// ---- Texts quoted in docs/rules.md (exact) ----------------------------------------------------
 
 /** C7: shown when the chosen Amazon address book entry cannot be used. */
 export const ADDRESS_UNUSABLE_MESSAGE = 'ご指定のお届け先は利用できません。別のお届け先を選択してください';
@@ -32,18 +32,18 @@ export const AMAZON_LINKED_AT_COLUMN = 'AmazonID連携日時';
 /** L5: ops member-search filter that selects exactly the Amazon-linked members. */
 export const AMAZON_LINK_FILTER_LABEL = 'ID連携：Amazon連携';
 /** L7: member-export column of the registration date-time (equals the link date-time for L7). */
-export const REGISTERED_AT_COLUMN = '登録日時';
+const REGISTERED_AT_COLUMN = '登録日時';
 /** M1: where the payment line goes. */
-export const SHOP_MEMO_LABEL = 'ショップメモ';
+const SHOP_MEMO_LABEL = 'ショップメモ';
 
-// ---- Places named by the source manual (seed/amazon-pay-overview.ja.txt, 制限事項) --------------
+// ---- Places named by the Amazon Pay manual (its 制限事項; docs/rules.md R2) -----------------------
 
 /** R2: pre-order items are ordered through the normal order form instead (manual, 制限事項). */
 const NORMAL_ORDER_FORM_LABEL = '通常のご注文フォーム';
 /** R2: subscription / distribution items have their own cart (manual, 制限事項). */
 const SUBSCRIPTION_CART_LABEL = '定期・頒布会商品専用ショッピングカート';
 
-// ---- Texts this project wrote (SPEC gives no wording) ----------------------------------------
+// ---- Texts this project wrote (the rules give no wording) ---------------------------------------
 
 /** R2: pre-order items refused, naming them and where to order them instead. */
 export function preOrderItemsRefusedMessage(itemNames: readonly string[]): string {

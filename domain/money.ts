@@ -1,13 +1,13 @@
 /**
  * Money in this service is Japanese yen: whole yen, tax-included. JPY has no minor unit, and
- * Amazon Pay sends amounts as strings (`{ amount: "1234", currencyCode: "JPY" }`, AMAZON_PAY.md).
+ * Amazon Pay sends amounts as strings (`{ amount: "1234", currencyCode: "JPY" }` in Amazon Pay's API reference).
  */
 import { z } from 'zod';
 
 /** A yen amount: a non-negative safe integer. A plain number alias so JSON and zod pass it through. */
 export type Yen = number;
 
-export const CURRENCY_CODE = 'JPY';
+const CURRENCY_CODE = 'JPY';
 
 export interface AmazonMoney {
   amount: string;

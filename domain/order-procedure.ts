@@ -39,7 +39,6 @@ export const DELIVERY_TIME_SLOTS = [
   '18-20',
   '19-21',
 ] as const satisfies readonly (keyof typeof DELIVERY_TIME_SLOT_LABELS)[];
-export type DeliveryTimeSlot = (typeof DELIVERY_TIME_SLOTS)[number];
 
 /**
  * Which delivery dates may be requested, in days after today (JST): from 3 days ahead (time to pick,
@@ -50,12 +49,12 @@ export interface DeliveryDateWindow {
   earliestDaysAhead: number;
   latestDaysAhead: number;
 }
-export const DEFAULT_DELIVERY_DATE_WINDOW: Readonly<DeliveryDateWindow> = Object.freeze({
+const DEFAULT_DELIVERY_DATE_WINDOW: Readonly<DeliveryDateWindow> = Object.freeze({
   earliestDaysAhead: 3,
   latestDaysAhead: 30,
 });
 
-export const DELIVERY_DATE_UNSPECIFIED = 'unspecified';
+const DELIVERY_DATE_UNSPECIFIED = 'unspecified';
 
 const deliverySchema = z.strictObject({
   /** `YYYY-MM-DD` (JST) or "unspecified" (最短でお届け). */
@@ -88,7 +87,6 @@ export function isDeliveryDateAllowed(
 // ---- Gift wrapping / noshi (C3) ---------------------------------------------------------------
 
 export const NOSHI_TYPES = ['御祝', '内祝', '御礼', '御中元', '御歳暮', '御年賀', '志', '無地'] as const;
-export type NoshiType = (typeof NOSHI_TYPES)[number];
 
 const giftSchema = z.strictObject({
   wrapping: z.boolean(),
@@ -147,7 +145,6 @@ export const ordererSchema = z.strictObject({
   /** Building and room (建物名・部屋番号). */
   building: z.string().trim().max(100).optional(),
 });
-export type Orderer = z.output<typeof ordererSchema>;
 export type OrdererInput = z.input<typeof ordererSchema>;
 
 /** C6: the orderer prefilled from the Amazon buyer and the chosen (usable) address. */

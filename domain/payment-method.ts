@@ -1,13 +1,12 @@
 /**
  * How an Amazon Pay order was paid, read from `paymentPreferences[0].paymentDescriptor`.
- * Amazon does not publish how a gift-card-only payment shows in the API (AMAZON_PAY.md), so this
+ * Amazon does not publish how a gift-card-only payment shows in the API (docs/rules.md, M1), so this
  * one function is the only place that reads the descriptor. It drives A3 (no increase for
  * gift-card-only orders), M1 (the shop memo text) and M2 (card brand and last digits in the memo).
  */
 import { SHOP_MEMO_CARD_ONLY, SHOP_MEMO_GIFT_CARD_AND_CARD, SHOP_MEMO_GIFT_CARD_ONLY } from './messages.js';
 
-export const PAYMENT_METHOD_KINDS = ['gift_card', 'gift_card_and_card', 'card'] as const;
-export type PaymentMethodKind = (typeof PAYMENT_METHOD_KINDS)[number];
+export type PaymentMethodKind = 'gift_card' | 'gift_card_and_card' | 'card';
 
 export interface PaymentMethodClassification {
   kind: PaymentMethodKind;

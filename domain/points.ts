@@ -12,8 +12,7 @@ import {
 } from './messages.js';
 import { isYen, type Yen } from './money.js';
 
-export const POINTS_MODES = ['standard', 'commerce_creator'] as const;
-export type PointsMode = (typeof POINTS_MODES)[number];
+export type PointsMode = 'standard' | 'commerce_creator';
 
 export interface PurchasePointsEligibilityInput {
   mode: PointsMode;
@@ -76,8 +75,8 @@ export function isPointsRate(ratePercent: number): boolean {
 }
 
 /**
- * P1/P2 after placement: purchase points follow what the buyer is charged (SPEC is silent; the
- * shop's rule). A change of the order amount by ops (A2) or a capture of less than the order amount
+ * P1/P2 after placement: purchase points follow what the buyer is charged (the rules of
+ * docs/rules.md are silent; the shop's rule). A change of the order amount by ops (A2) or a capture of less than the order amount
  * changes the goods the buyer pays for by that many yen, so the points base moves by the same yen
  * (never below 0; shipping and fees are taken to be unchanged). At placement `charged` equals the
  * order amount and this is `purchasePoints(base, rate)`.
@@ -114,7 +113,7 @@ export interface PointsToUseInput {
   amountBeforePoints: Yen;
 }
 
-export type PointsToUseRefusalReason = 'guest' | 'not_whole_number' | 'exceeds_balance' | 'exceeds_order_amount';
+type PointsToUseRefusalReason = 'guest' | 'not_whole_number' | 'exceeds_balance' | 'exceeds_order_amount';
 
 export type PointsToUseCheck =
   { ok: true; points: number } | { ok: false; reason: PointsToUseRefusalReason; message: string };
@@ -159,7 +158,7 @@ export interface PointAdjustment {
 }
 
 /**
- * What to do with points when money goes back (SPEC is silent; the shop's rule):
+ * What to do with points when money goes back (docs/rules.md is silent; the shop's rule):
  * - Purchase points are revoked in proportion to the refunded share of the captured amount,
  *   computed on the cumulative refund and rounded down, so several partial refunds never revoke
  *   more than one refund of the same total, and a full refund revokes exactly what was granted.

@@ -1,6 +1,6 @@
 /**
  * Small text normalizers for Japanese buyer data. Amazon hands over what buyers typed into their
- * address book (AMAZON_PAY.md, "Japanese buyer data"): full-width digits, assorted dashes, spaces.
+ * address book (docs/architecture.md): full-width digits, assorted dashes, spaces.
  */
 
 /** Every dash a Japanese keyboard or IME produces where an ASCII hyphen was meant. */

@@ -9,7 +9,7 @@ import { MINIMUM_CHARGE_AMOUNT } from './amount-limits.js';
 import { isYen, sumYen, yen, type Yen } from './money.js';
 import { maxUsablePoints, purchasePointsBase } from './points.js';
 
-/** The shop's fee table. SPEC gives no figures; these defaults are a typical Japanese small shop's. */
+/** The shop's fee table. docs/rules.md gives no figures; these defaults are a typical Japanese small shop's. */
 export interface FeeTable {
   /** Flat shipping fee per order (one destination, R3). */
   shippingFee: Yen;

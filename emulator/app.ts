@@ -19,8 +19,8 @@ import { KeyStore } from './signing.js';
 
 const keyFile = (name: string) => readFileSync(new URL(`../keys/sandbox/${name}`, import.meta.url), 'utf8');
 
-export const SHIPPED_PUBLIC_KEY_ID = 'SANDBOX-AEMULATORMERCHANTKEY000001';
-export const CERT_PATH = '/sns/emulator-notification-cert.pem';
+const SHIPPED_PUBLIC_KEY_ID = 'SANDBOX-AEMULATORMERCHANTKEY000001';
+const CERT_PATH = '/sns/emulator-notification-cert.pem';
 
 export interface EmulatorOptions {
   merchantId?: string;

@@ -13,7 +13,7 @@ export interface Address {
   phoneNumber: string;
 }
 
-export interface Card {
+interface Card {
   brand: string;
   last4: string;
   /** Sandbox test instruments: how an authorization on this card behaves. */

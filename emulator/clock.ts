@@ -35,7 +35,7 @@ export function amazonTimestamp(ms: number): string {
     .replace(/[-:]/g, '');
 }
 
-export const SECOND = 1000;
-export const MINUTE = 60 * SECOND;
-export const HOUR = 60 * MINUTE;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;

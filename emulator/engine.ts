@@ -42,16 +42,16 @@ import {
   updateSessionBody,
 } from './requests.js';
 
-export const OVERCHARGE_MINIMUM = 70_000;
-export const OVERCHARGE_FACTOR = 9;
-export const MAX_CHARGES_PER_PERMISSION = 25;
-export const AUTHORIZATION_TTL_MS = 30 * DAY;
-export const PERMISSION_TTL_MS = 180 * DAY;
+const OVERCHARGE_MINIMUM = 70_000;
+const OVERCHARGE_FACTOR = 9;
+const MAX_CHARGES_PER_PERMISSION = 25;
+const AUTHORIZATION_TTL_MS = 30 * DAY;
+const PERMISSION_TTL_MS = 180 * DAY;
 /** A capture later than this after the authorization goes CaptureInitiated first. */
-export const CAPTURE_PENDING_AFTER_MS = 7 * DAY;
+const CAPTURE_PENDING_AFTER_MS = 7 * DAY;
 
 export type ObjectType = 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND';
-export type ChangeListener = (change: { objectType: ObjectType; objectId: string; chargePermissionId: string }) => void;
+type ChangeListener = (change: { objectType: ObjectType; objectId: string; chargePermissionId: string }) => void;
 
 export interface EngineOptions {
   clock: Clock;
@@ -64,13 +64,13 @@ export interface EngineOptions {
 }
 
 /** The amount limit of SPEC A2/A3: with allowOvercharge, max(9 × amount, ¥70,000); never for gift card only. */
-export function amountLimitFor(chargeAmount: number, allowOvercharge: boolean, instrument: InstrumentKind): number {
+function amountLimitFor(chargeAmount: number, allowOvercharge: boolean, instrument: InstrumentKind): number {
   if (!allowOvercharge || instrument === 'gift_card') return chargeAmount;
   return Math.max(OVERCHARGE_FACTOR * chargeAmount, OVERCHARGE_MINIMUM);
 }
 
 /** What a charge holds of the permission's limit: the authorization, or what was captured; nothing once declined or canceled. */
-export function consumedBy(charge: Charge): number {
+function consumedBy(charge: Charge): number {
   switch (charge.status.state) {
     case 'AuthorizationInitiated':
     case 'Authorized':

@@ -20,7 +20,7 @@ export type CallType =
   | 'createRefund'
   | 'getRefund';
 
-export interface Quota {
+interface Quota {
   burst: number;
   restorePerSecond: number;
 }
@@ -47,7 +47,7 @@ const PRODUCTION: Record<CallType, Quota> = {
   getRefund: { burst: 20, restorePerSecond: 4 },
 };
 
-export const WRITE_CALLS = new Set<CallType>([
+const WRITE_CALLS = new Set<CallType>([
   'createCheckoutSession',
   'updateCheckoutSession',
   'completeCheckoutSession',
@@ -59,7 +59,7 @@ export const WRITE_CALLS = new Set<CallType>([
   'createRefund',
 ]);
 
-export function quotaFor(profile: 'production' | 'sandbox', call: CallType): Quota {
+function quotaFor(profile: 'production' | 'sandbox', call: CallType): Quota {
   if (profile === 'sandbox' && WRITE_CALLS.has(call)) return { burst: 2, restorePerSecond: 1 };
   return PRODUCTION[call];
 }

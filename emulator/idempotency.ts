@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from './errors.js';
 
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
 export interface StoredResponse {
   status: number;

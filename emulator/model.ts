@@ -10,7 +10,7 @@ import {
 } from './buyers.js';
 
 export type ReleaseEnvironment = 'Sandbox' | 'Live';
-export type PaymentIntent = 'Confirm' | 'Authorize' | 'AuthorizeWithCapture';
+type PaymentIntent = 'Confirm' | 'Authorize' | 'AuthorizeWithCapture';
 
 export interface MerchantMetadata {
   merchantReferenceId: string | null;
@@ -110,7 +110,7 @@ export interface Refund {
   status: Status<'RefundInitiated' | 'Refunded' | 'Declined'>;
 }
 
-export const money = (amount: number | null) =>
+const money = (amount: number | null) =>
   amount === null ? null : { amount: String(amount), currencyCode: 'JPY' as const };
 const ts = (ms: number) => amazonTimestamp(ms);
 

@@ -28,7 +28,7 @@ export interface SnsEnvelope {
 }
 
 /** SNS's string to sign for a Notification: name/value lines in this fixed order (Subject omitted when absent). */
-export function snsStringToSign(
+function snsStringToSign(
   e: Pick<SnsEnvelope, 'Message' | 'MessageId' | 'Timestamp' | 'TopicArn' | 'Type'> & { Subject?: string },
 ): string {
   const parts: [string, string | undefined][] = [

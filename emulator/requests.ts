@@ -8,7 +8,7 @@ export const MAX_CHARGE_AMOUNT = 10_000_000;
  * JPY has no minor unit: a whole number of yen. Amazon documents the amount as a string but takes a
  * JSON number too (its own SDK test sends one), so both are accepted.
  */
-export const moneySchema = z
+const moneySchema = z
   .object({
     amount: z.union(
       [z.string().regex(/^\d{1,9}$/), z.number().int().min(0).max(999_999_999)],

@@ -6,11 +6,11 @@
 import { createHash, createPublicKey, constants, verify, type KeyObject } from 'node:crypto';
 import { ApiError } from './errors.js';
 
-export const ALGORITHMS = { 'AMZN-PAY-RSASSA-PSS': 20, 'AMZN-PAY-RSASSA-PSS-V2': 32 } as const;
+const ALGORITHMS = { 'AMZN-PAY-RSASSA-PSS': 20, 'AMZN-PAY-RSASSA-PSS-V2': 32 } as const;
 export type Algorithm = keyof typeof ALGORITHMS;
 
 /** How far `x-amz-pay-date` may be from the real wall clock. */
-export const MAX_DATE_SKEW_MS = 15 * 60 * 1000;
+const MAX_DATE_SKEW_MS = 15 * 60 * 1000;
 
 export interface RegisteredKey {
   publicKeyId: string;
@@ -50,7 +50,7 @@ function verifyPss(key: KeyObject, stringToSign: string, signatureB64: string, s
 }
 
 /** Query string as the SDK signs it: keys sorted, `k=encodeURIComponent(v)`, joined by `&`. */
-export function canonicalQuery(rawQuery: string): string {
+function canonicalQuery(rawQuery: string): string {
   if (rawQuery === '') return '';
   const params = new URLSearchParams(rawQuery);
   const keys = [...new Set(params.keys())].sort();
@@ -80,7 +80,7 @@ function headerValue(headers: IncomingSignedRequest['headers'], name: string): s
 }
 
 /** Parses `ALG PublicKeyId=..., SignedHeaders=a;b, Signature=...`. */
-export function parseAuthorization(header: string): {
+function parseAuthorization(header: string): {
   algorithm: Algorithm;
   publicKeyId: string;
   signedHeaders: string[];
@@ -96,7 +96,7 @@ export function parseAuthorization(header: string): {
 }
 
 /** `2022-03-06T07:46:11Z` (what the SDK sends) or `20220306T074611Z`. */
-export function parseAmzDate(value: string): number | undefined {
+function parseAmzDate(value: string): number | undefined {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})Z$/.exec(value);
   if (m === null) return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));

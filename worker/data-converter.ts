@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/index.js';
 import { AesGcmPayloadCodec } from './payload-codec.js';
 
 /** Loaded by path (workers bundle it into the workflow sandbox). */
-export const failureConverterPath = fileURLToPath(new URL('./failure-converter.js', import.meta.url));
+const failureConverterPath = fileURLToPath(new URL('./failure-converter.js', import.meta.url));
 
 export function createPayloadCodec(config: Pick<AppConfig, 'codec'>): AesGcmPayloadCodec {
   return new AesGcmPayloadCodec(config.codec.keys);

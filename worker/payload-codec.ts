@@ -1,5 +1,5 @@
 /**
- * The payload codec (DESIGN.md, "Ops visibility"): every payload Temporal stores — workflow and
+ * The payload codec (docs/architecture.md, ops visibility): every payload Temporal stores — workflow and
  * activity arguments and results, update and query values, encoded failure messages — is sealed with
  * AES-256-GCM, so buyer personal data (name, e-mail, phone, address) never sits in a history in clear
  * text. The key id travels in the payload's metadata: the newest key encrypts, every configured key
@@ -15,7 +15,7 @@ import type { PayloadCodecKey } from '../config/index.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
-export const CIPHER_METADATA = 'encryption-cipher';
+const CIPHER_METADATA = 'encryption-cipher';
 const CIPHER = 'AES-256-GCM';
 const { Payload: PayloadProto } = proto.temporal.api.common.v1;
 const IV_BYTES = 12;

@@ -31,7 +31,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { logIn, saveSession, type PendingAmazonBuyer } from './session.js';
 
 /** Amazon buyer data as sign-in needs it (from `getBuyer`). */
-export interface AmazonBuyerProfile {
+interface AmazonBuyerProfile {
   buyerId: string;
   name: string;
   email: string;
@@ -69,7 +69,7 @@ export interface MemberRouteDeps {
   now?: () => Date;
 }
 
-export function memberView(member: Member, extraFields: readonly ExtraFieldDefinition[]) {
+function memberView(member: Member, extraFields: readonly ExtraFieldDefinition[]) {
   return {
     memberId: member.memberId,
     email: member.email,
@@ -130,7 +130,7 @@ function pendingBuyerFrom(profile: AmazonBuyerProfile): PendingAmazonBuyer {
 }
 
 export const signInSchema = z.strictObject({ buyerToken: z.string().min(1).max(2048) });
-export const amazonRegisterSchema = z.strictObject({
+const amazonRegisterSchema = z.strictObject({
   newsletter: z.boolean(),
   mobileMail: z.boolean().nullable().default(null),
   extra: extraValuesSchema.default({}),
@@ -141,14 +141,13 @@ export const passwordChangeSchema = z.strictObject({
 });
 export const resetRequestSchema = z.strictObject({ email: emailSchema });
 export const resetConfirmSchema = z.strictObject({ token: z.string().min(20).max(200), newPassword: passwordSchema });
-export const additionalInformationSchema = z.strictObject({ extra: extraValuesSchema });
 const emptyBodySchema = z.strictObject({});
 
 /**
  * The shop's configured extra member fields (C6) as an object of their own: a key that is not
  * configured is refused like any unknown key, and the API document lists exactly these fields.
  */
-export function extraValuesFor(fields: readonly ExtraFieldDefinition[]) {
+function extraValuesFor(fields: readonly ExtraFieldDefinition[]) {
   const value = extraValuesSchema.valueType;
   return z.strictObject(
     Object.fromEntries(fields.map((field) => [field.key, value.optional().meta({ description: field.label })])),

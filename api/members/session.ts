@@ -4,7 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 
 /** What the shop keeps in a session. */
-export interface AmazonSignIn {
+interface AmazonSignIn {
   buyerId: string;
   signedInAt: string;
 }
@@ -40,7 +40,7 @@ export interface SessionOptions {
   secureCookies: boolean;
 }
 
-export const SESSION_COOKIE = 'shop.sid';
+const SESSION_COOKIE = 'shop.sid';
 
 /**
  * Server-side sessions in MongoDB (connect-mongo). FerretDB has no TTL index: connect-mongo ignores

@@ -38,7 +38,7 @@ export function memberCsvHeader(extraFields: readonly ExtraFieldDefinition[]): s
   return [...Object.values(MEMBER_CSV_COLUMNS), ...extraFields.map((field) => field.label)];
 }
 
-export function memberCsvRow(member: Member, extraFields: readonly ExtraFieldDefinition[]): string[] {
+function memberCsvRow(member: Member, extraFields: readonly ExtraFieldDefinition[]): string[] {
   return [
     member.memberId,
     member.email,

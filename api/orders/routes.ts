@@ -1,5 +1,5 @@
 /**
- * Storefront order routes: lifecycle steps 1–5 (DESIGN.md). Each step is an Update on the order
+ * Storefront order routes: lifecycle steps 1–5 (docs/architecture.md). Each step is an Update on the order
  * workflow; the workflow serializes them, so a repeated or concurrent request sees one order.
  * Order routes serve only the order's own buyer: the member's session, or the order token handed out
  * at checkout (an HMAC of the order id — an order id alone reveals nothing).
@@ -67,7 +67,7 @@ export const idempotencyKeySchema = z
 export const amazonReturnSchema = z.strictObject({
   amazonCheckoutSessionId: z.uuid(CHECKOUT_SESSION_ID_INVALID_MESSAGE),
 });
-export const procedureBodySchema = z.record(z.string(), z.unknown());
+const procedureBodySchema = z.record(z.string(), z.unknown());
 /** Steps that take no input still refuse a body with fields (unknown keys are refused everywhere). */
 export const emptyBodySchema = z.strictObject({});
 

@@ -53,7 +53,7 @@ export interface OrdersBenchOptions {
   ceiling: boolean;
 }
 
-export interface PhaseResult {
+interface PhaseResult {
   orders: number;
   failed: number;
   seconds: number;
@@ -82,7 +82,7 @@ export interface OrdersBenchReport {
   replay: ReplayReport | null;
 }
 
-export const POINTS_PER_ORDER = 100;
+const POINTS_PER_ORDER = 100;
 const POINTS_GRANT = 10_000_000;
 
 export function parseMix(text: string): Mix {

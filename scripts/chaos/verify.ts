@@ -112,7 +112,7 @@ export async function settle(cluster: Cluster, orders: TrackedOrder[], deadline:
   }
 }
 
-export async function reconcile(
+async function reconcile(
   cluster: Cluster,
 ): Promise<{ mismatches: { orderId: string; object: string; field: string }[] }> {
   const token = cluster.config.ops.credentials.find((c) => c.role === 'operator')?.token ?? '';

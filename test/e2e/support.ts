@@ -11,9 +11,9 @@ import { NOTIFICATION_PATH } from '../../api/notifications.js';
 import { freePort } from '../../scripts/services.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
-export const SCREENSHOT_DIR = path.resolve('test-artifacts', 'e2e');
+const SCREENSHOT_DIR = path.resolve('test-artifacts', 'e2e');
 
 /** Says once, clearly, why the browser tests of a file are skipped. */
 export function reportMissingChromium(file: string): void {

@@ -32,7 +32,7 @@ const NETWORK_MESSAGE = '通信に失敗しました。接続を確認して、�
  * @param {{ body?: unknown, headers?: Record<string, string> }} [options]
  * @returns {Promise<any>} the parsed JSON body
  */
-export async function request(method, path, options = {}) {
+async function request(method, path, options = {}) {
   const { body, headers = {} } = options;
   /** @type {Response} */
   let response;

@@ -129,18 +129,6 @@ function findFieldWrapper(form, path) {
   return null;
 }
 
-/** Disables a button while `work` runs. @param {HTMLButtonElement} button @param {() => Promise<void>} work */
-export async function busy(button, work) {
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  try {
-    await work();
-  } finally {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
-  }
-}
-
 /** A same-site path from the `next` parameter (never another origin), else `fallback`. */
 export function nextPath(fallback) {
   const next = param('next');

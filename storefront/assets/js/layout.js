@@ -3,7 +3,7 @@ import { api } from './api.js';
 import { CART_CHANGED, cartCount } from './cart.js';
 import { h } from './dom.js';
 
-export const SHOP_NAME = 'Amazon Pay デモショップ';
+const SHOP_NAME = 'Amazon Pay デモショップ';
 
 /**
  * @typedef {{ member: null | { memberId: string, name: string, email: string, amazonLinked: boolean },
@@ -15,7 +15,7 @@ export const SHOP_NAME = 'Amazon Pay デモショップ';
 const SIGNED_OUT = { member: null, amazon: { signedIn: false, buyerId: null }, pendingAmazonBuyer: null };
 
 /** @returns {Promise<ShopSession>} */
-export async function fetchSession() {
+async function fetchSession() {
   try {
     return await api.get('/api/auth/session');
   } catch {
