@@ -27,7 +27,7 @@ export interface ProcStat {
 }
 
 /** One /proc/<pid>/stat; undefined when the process is gone. */
-function readStat(pid: number): ProcStat | undefined {
+export function readStat(pid: number): ProcStat | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
