@@ -9,7 +9,7 @@ import { createLogger } from '../../config/logger.js';
 import { loadConfig } from '../../config/index.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { getOrder } from '../../workflows/order/definitions.js';
-import { opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../support/api.js';
 import { startCheckout, type CheckoutRun } from '../support/checkout.js';
 
 let api: TestApi;
@@ -68,8 +68,8 @@ interface RouteCase {
   headers?: () => Record<string, string>;
 }
 
-const operator = () => ({ authorization: `Bearer ${opsToken(api.config, 'operator')}` });
-const viewer = () => ({ authorization: `Bearer ${opsToken(api.config, 'viewer')}` });
+const operator = () => opsAuthorization(api.config, 'operator');
+const viewer = () => opsAuthorization(api.config, 'viewer');
 const OPS_ORDER = '/ops/orders/ORD-20260101-AAAAAAAA';
 
 const routes: RouteCase[] = [

@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { getOrder } from '../../workflows/order/definitions.js';
-import { opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { opsAuthorization, opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
 import { finishCheckout, startCheckout } from '../support/checkout.js';
 
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ const TARO = [
 let api: TestApi;
 let guest: { orderId: string; total: number; chargePermissionId: string };
 let member: { orderId: string; memberId: string };
-const ops = (role: 'viewer' | 'operator') => ({ authorization: `Bearer ${opsToken(api.config, role)}` });
+const ops = (role: 'viewer' | 'operator') => opsAuthorization(api.config, role);
 
 beforeAll(async () => {
   api = await startTestApi('ops_visibility', { worker: true });

@@ -48,6 +48,12 @@ export async function confirmAtAmazon(emulatorUrl: string, sessionId: string) {
   return emulatorPost(emulatorUrl, `/__emulator/checkoutSessions/${sessionId}/confirm`);
 }
 
+/** C6: the orderer Amazon prefilled on the order view (the order must be back from Amazon). */
+export function ordererOf(view: { ordererDefaults: OrdererInput | null }): OrdererInput {
+  if (view.ordererDefaults === null) throw new Error('no orderer defaults yet: the order is not back from Amazon');
+  return view.ordererDefaults;
+}
+
 /** What a test changes in the procedure form (the rest is a valid guest form). */
 export type ProcedureOverrides = Partial<OrderProcedureInput>;
 

@@ -8,12 +8,11 @@ import { AMAZON_UNAVAILABLE_MESSAGE } from '../../domain/messages.js';
 import { cancelOrder, captureOrder, changeAmount, getOrder, refundOrder } from '../../workflows/order/definitions.js';
 import { KYUSU } from '../support/orders.js';
 import { refusalOf } from '../support/refusal.js';
+import { DAY_MS, HOUR_MS } from '../support/time.js';
 import { untilOrder, untilQuiet } from '../support/waiting.js';
 import {
   completedOrder,
-  DAY_MS,
   elapsedMs,
-  HOUR_MS,
   startFastHarness,
   stubMember,
   type FastHarness,

@@ -15,11 +15,11 @@ import {
 import { completeOrder, confirmOrder, getOrder } from '../../workflows/order/definitions.js';
 import { KYUSU } from '../support/orders.js';
 import { refusalOf } from '../support/refusal.js';
+import { HOUR_MS } from '../support/time.js';
 import {
   completedOrder,
   confirmedOrder,
   elapsedMs,
-  HOUR_MS,
   returnFromAmazon,
   startFastHarness,
   stubMember,

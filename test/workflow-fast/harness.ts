@@ -22,9 +22,6 @@ import { createTimeSkippingEnv, testDataConverter, uniqueTaskQueue } from '../su
 import { runInBackground } from '../support/worker.js';
 import { createStubWorld, type OrderActivities, type OrderActivityName, type StubWorld } from './stub-activities.js';
 
-export const HOUR_MS = 60 * 60 * 1000;
-export const DAY_MS = 24 * HOUR_MS;
-
 /** How long the order view says the workflow has run (its own clock: skipped time). */
 export const elapsedMs = (view: { createdAt: string; updatedAt: string }) =>
   Date.parse(view.updatedAt) - Date.parse(view.createdAt);

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYMENT_DECLINED_MESSAGE } from '../../domain/messages.js';
 import { amazonNotification, getOrder } from '../../workflows/order/definitions.js';
 import { KYUSU } from '../support/orders.js';
+import { HOUR_MS } from '../support/time.js';
 import { untilOrder } from '../support/waiting.js';
-import { completedOrder, elapsedMs, HOUR_MS, startFastHarness, stubMember, type FastHarness } from './harness.js';
+import { completedOrder, elapsedMs, startFastHarness, stubMember, type FastHarness } from './harness.js';
 import type { StubWorld } from './stub-activities.js';
 
 let h: FastHarness;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderToken } from '../../../api/orders/routes.js';
 import { isOrderId } from '../../../domain/ids.js';
 import { INVALID_ORDER_ID_MESSAGE, ORDER_NOT_FOUND_MESSAGE } from '../../../domain/messages.js';
-import { opsToken, startTestApi, type TestApi } from '../../support/api.js';
+import { opsAuthorization, startTestApi, type TestApi } from '../../support/api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ interface RouteCase {
 }
 
 const buyer = (orderId: string) => ({ 'x-order-token': orderToken(api.config.orders.tokenSecret, orderId) });
-const operator = () => ({ authorization: `Bearer ${opsToken(api.config, 'operator')}` });
+const operator = () => opsAuthorization(api.config, 'operator');
 
 const routes: RouteCase[] = [
   { method: 'GET', path: (id) => `/api/orders/${id}`, headers: buyer },
