@@ -100,7 +100,7 @@ export async function startOrderHarness(label: string, options: OrderHarnessOpti
   };
 }
 
-export { KYUSU, TEA, itemTotalling, orderIdOf, testOrderId } from './orders.js';
+export { KYUSU, TEA, itemTotalling } from './orders.js';
 
 /** Starts an order's workflow the way the API does (a duplicate start finds the running order). */
 export async function startOrder(h: OrderHarness, o: OrderStart = {}): Promise<OrderHandle> {

@@ -38,7 +38,7 @@ export function itemTotalling(total: number): CartItem {
   };
 }
 
-export function testOrderId(): string {
+function testOrderId(): string {
   return newOrderId(new Date(), Math.random);
 }
 

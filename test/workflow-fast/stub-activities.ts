@@ -64,7 +64,7 @@ export const TOKYO_ADDRESS: AmazonAddress = {
 /** C7: the manual's own example of an unusable address (too few digits in the phone number). */
 export const SHORT_PHONE_ADDRESS: AmazonAddress = { ...TOKYO_ADDRESS, phoneNumber: '03-123' };
 
-export interface FakeCharge {
+interface FakeCharge {
   chargeId: string;
   state: ChargeState;
   reasonCode: string | null;
@@ -75,7 +75,7 @@ export interface FakeCharge {
   authorizedAtMs: number | null;
 }
 
-export interface FakeRefund {
+interface FakeRefund {
   refundId: string;
   chargeId: string;
   amount: number;
@@ -84,12 +84,12 @@ export interface FakeRefund {
 }
 
 /** What Amazon does with the buyer's completion (step 5). */
-export type Completion =
+type Completion =
   | { kind: 'charge'; state: 'Authorized' | 'AuthorizationInitiated' | 'Declined'; reasonCode?: string }
   /** completeCheckoutSession refused; the session is then Canceled with this reason (declined, or the buyer canceled). */
   | { kind: 'refused'; reasonCode: 'Declined' | 'BuyerCanceled' };
 
-export interface FakeAmazon {
+interface FakeAmazon {
   checkoutSessionId: string;
   /** The order the session was created for (merchantReferenceId). */
   sessionOrderId: string | null;
@@ -115,7 +115,7 @@ export interface FakeAmazon {
   outages: OrderActivityName[];
 }
 
-export interface PointAccount {
+interface PointAccount {
   balance: number;
   reserved: Map<string, number>;
   pending: Map<string, number>;
@@ -161,8 +161,8 @@ function unavailable(operation: string): ApplicationFailure {
 
 const refusal = (reasonCode: string, status = 422): AmazonRefusal => ({ refused: true, reasonCode, status });
 
-export function createStubWorld(orderId: string, options: { checkoutSessionId?: string } = {}): StubWorld {
-  const checkoutSessionId = options.checkoutSessionId ?? '0a0b0c0d-0000-4000-8000-000000000001';
+export function createStubWorld(orderId: string): StubWorld {
+  const checkoutSessionId = '0a0b0c0d-0000-4000-8000-000000000001';
   const chargePermissionId = 'S01-0000001-0000001';
   const amazon: FakeAmazon = {
     checkoutSessionId,
