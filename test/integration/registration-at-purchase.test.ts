@@ -1,7 +1,7 @@
 /**
  * Registration at purchase (C4, L2, L7, L8) as the order workflow's activity does it, against the
  * real database, with the member routes over HTTP: e-mail addresses are one address whatever their
- * case (issue 12, item 5).
+ * case, and a registration retried after a crash converges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../activities/orders.js';
@@ -44,7 +44,7 @@ function purchaseRegistration(email: string, order = nextOrder()) {
   };
 }
 
-describe('issue 12 item 5: e-mail addresses are normalized for every member write', () => {
+describe('C4, L2: e-mail addresses are normalized for every member write', () => {
   it('C4, L8: registered at purchase as Taro@Example.JP, the member is found by taro@example.jp: password reset, then login', async () => {
     const registration = await activities.registerMemberAtPurchase(purchaseRegistration('Taro@Example.JP'));
     expect(registration.outcome).toBe('registered');
@@ -110,7 +110,7 @@ describe('issue 12 item 5: e-mail addresses are normalized for every member writ
  * activity is then retried with the same input. Each state is written here as the crashed attempt
  * left it, registered a few seconds ago.
  */
-describe('issue 12 item 4: registration at purchase retried after a crash converges', () => {
+describe('C4, L2, L7: registration at purchase retried after a crash converges', () => {
   const crashedAt = () => new Date(Date.now() - 7_000);
 
   /** The member row as `register`'s first half leaves it: created, not linked yet. */
