@@ -21,7 +21,7 @@ export interface MemberSnapshot {
 }
 
 /** A coupon as it crosses into the workflow: dates as ISO strings (payloads are JSON). */
-type CouponData = Omit<Coupon, 'validFrom' | 'validUntil'> & { validFrom: string; validUntil: string };
+export type CouponData = Omit<Coupon, 'validFrom' | 'validUntil'> & { validFrom: string; validUntil: string };
 
 export type CouponLookup = { found: false } | { found: true; coupon: CouponData; alreadyUsedByMember: boolean };
 

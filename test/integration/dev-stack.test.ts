@@ -214,7 +214,7 @@ describe('the dev stack (npm start)', () => {
       const points = await fetch(`http://127.0.0.1:${ports.api}/api/members/me/points`, { headers: { cookie } });
       expect(await points.json()).toMatchObject({ points: { balance: 1000 } });
       expect(firstCheck).toBeDefined();
-      // Issue 7: the worker's runtime metrics, and the UI started with the API's codec endpoint.
+      // The worker's runtime metrics, and the UI started with the API's codec endpoint.
       const workerMetrics = await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`);
       expect(workerMetrics.status).toBe(200);
       expect(await workerMetrics.text()).toMatch(/temporal_/);
@@ -252,7 +252,7 @@ describe('the dev stack (npm start)', () => {
   );
 
   it.skipIf(cli === undefined)(
-    'issue 12 item 12: Ctrl-C as a terminal sends it (SIGINT to the group, twice, then SIGTERM) stops every process of the stack and frees every port',
+    'dev stack: Ctrl-C as a terminal sends it (SIGINT to the group, twice, then SIGTERM) stops every process of the stack and frees every port',
     async () => {
       const stack = await startLauncherGroup(env, 'the stack is up');
       try {
@@ -273,7 +273,7 @@ describe('the dev stack (npm start)', () => {
   );
 
   it.skipIf(cli === undefined)(
-    'issue 12 item 12: Ctrl-C twice while the stack is still starting stops what was started and starts nothing more',
+    'dev stack: Ctrl-C twice while the stack is still starting stops what was started and starts nothing more',
     async () => {
       const stack = await startLauncherGroup(env, 'database up');
       try {

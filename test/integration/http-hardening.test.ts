@@ -1,5 +1,5 @@
 /**
- * Issue 7, HTTP hardening: every storefront and ops route hit with bad input (malformed JSON, oversize
+ * HTTP hardening: every storefront and ops route hit with bad input (malformed JSON, oversize
  * body, wrong types, unknown fields, injection strings) answers 4xx with the one error body and writes
  * nothing; 404/405/413/429 share the shape; security headers, metrics, OpenAPI docs, redacted logs.
  */
@@ -9,7 +9,7 @@ import { createLogger } from '../../config/logger.js';
 import { loadConfig } from '../../config/index.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { getOrder } from '../../workflows/order/definitions.js';
-import { opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../support/api.js';
 import { startCheckout, type CheckoutRun } from '../support/checkout.js';
 
 let api: TestApi;
@@ -68,8 +68,8 @@ interface RouteCase {
   headers?: () => Record<string, string>;
 }
 
-const operator = () => ({ authorization: `Bearer ${opsToken(api.config, 'operator')}` });
-const viewer = () => ({ authorization: `Bearer ${opsToken(api.config, 'viewer')}` });
+const operator = () => opsAuthorization(api.config, 'operator');
+const viewer = () => opsAuthorization(api.config, 'viewer');
 const OPS_ORDER = '/ops/orders/ORD-20260101-AAAAAAAA';
 
 const routes: RouteCase[] = [
@@ -219,7 +219,7 @@ const routes: RouteCase[] = [
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/u;
 
-describe('issue 7: every route refuses bad input with the standard error body and writes nothing', () => {
+describe('HTTP hardening: every route refuses bad input with the standard error body and writes nothing', () => {
   it.each(routes.map((route) => [`${route.method} ${route.path(':orderId')}`, route] as const))(
     '%s',
     async (_name, route) => {
@@ -276,7 +276,7 @@ describe('issue 7: every route refuses bad input with the standard error body an
   });
 });
 
-describe('issue 7: one error shape for 404, 405, 413 and 429; security headers', () => {
+describe('HTTP hardening: one error shape for 404, 405, 413 and 429; security headers', () => {
   it('404 and 405 (with Allow) answer the standard body', async () => {
     const missing = await fetch(`${api.url}/api/nothing-here`);
     expect(missing.status).toBe(404);
@@ -322,7 +322,7 @@ describe('issue 7: one error shape for 404, 405, 413 and 429; security headers',
   });
 });
 
-describe('issue 7: metrics, OpenAPI document and docs page', () => {
+describe('operability: metrics, OpenAPI document and docs page', () => {
   it('/metrics needs an ops credential and shows API latency by route and process metrics', async () => {
     await fetch(`${api.url}/api/products`);
     expect((await fetch(`${api.url}/metrics`)).status).toBe(401);
@@ -369,7 +369,7 @@ describe('issue 7: metrics, OpenAPI document and docs page', () => {
   });
 });
 
-describe('issue 7: request logs redact personal data and credentials', () => {
+describe('privacy: request logs redact personal data and credentials', () => {
   it('a logged request with an authorization header, cookies, an order token and personal fields shows [Redacted]', async () => {
     const lines: string[] = [];
     const sink = new Writable({

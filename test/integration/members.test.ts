@@ -4,7 +4,8 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEMBER_MESSAGES } from '../../domain/messages.js';
-import { amazonBuyerToken, opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { amazonBuyerToken, opsAuthorization, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { memberForm } from '../support/members.js';
 
 let api: TestApi;
 let clockOffsetMs = 0;
@@ -16,23 +17,11 @@ afterAll(async () => {
   await api?.close();
 });
 
-const formMember = (email: string) => ({
-  email,
-  password: 'correct horse battery',
-  name: '佐藤 一郎',
-  postalCode: '150-0041',
-  prefecture: '東京都',
-  address: '渋谷区神南1-2-3',
-  phone: '03-1234-5678',
-  newsletter: true,
-  extra: { birthday: '1980-04-01' },
-});
-
 async function signInWithAmazon(shopper: Shopper, buyer: string) {
   return shopper.post('/api/auth/amazon/sign-in', { buyerToken: await amazonBuyerToken(api.emulatorUrl, buyer) });
 }
 
-const opsHeaders = () => ({ authorization: `Bearer ${opsToken(api.config, 'operator')}` });
+const opsHeaders = () => opsAuthorization(api.config, 'operator');
 
 describe('sign in with Amazon', () => {
   it('L1, L2, L7, L8, C6: an unknown Amazon buyer registers with the Amazon data: linked, no password, link time = registration time, asked for required extra fields', async () => {
@@ -87,7 +76,7 @@ describe('sign in with Amazon', () => {
 
   it('L2: an existing member who logs in with their password while signed in with Amazon becomes linked, and the link time is recorded', async () => {
     const shopper = new Shopper(api.url);
-    expect((await shopper.post('/api/members', formMember('hanako.member@example.jp'))).status).toBe(201);
+    expect((await shopper.post('/api/members', memberForm('hanako.member@example.jp'))).status).toBe(201);
     await shopper.post('/api/auth/logout');
 
     const before = Date.now();
@@ -113,7 +102,7 @@ describe('sign in with Amazon', () => {
   it('L2: registering through the form while signed in with Amazon links the new member', async () => {
     const shopper = new Shopper(api.url);
     expect((await signInWithAmazon(shopper, 'jiro')).body.status).toBe('link_or_register');
-    const registered = await shopper.post('/api/members', formMember('jiro.form@example.jp'));
+    const registered = await shopper.post('/api/members', memberForm('jiro.form@example.jp'));
     expect(registered.status).toBe(201);
     expect(registered.body.member).toMatchObject({ amazonLinked: true, hasPassword: true });
   });
@@ -121,7 +110,7 @@ describe('sign in with Amazon', () => {
   it('refuses to link an Amazon buyer id already linked to another member, and never logs into the wrong account', async () => {
     // taro is linked to the member registered in the first test.
     const other = new Shopper(api.url);
-    const registered = await other.post('/api/members', formMember('someone.else@example.jp'));
+    const registered = await other.post('/api/members', memberForm('someone.else@example.jp'));
     expect(registered.status).toBe(201);
     const refused = await signInWithAmazon(other, 'taro');
     expect(refused.status).toBe(409);
@@ -215,17 +204,17 @@ describe('L8: members registered through Amazon set a password later', () => {
 describe('registration and login', () => {
   it('refuses a second registration with the same e-mail, bad input and unknown fields', async () => {
     const shopper = new Shopper(api.url);
-    expect((await shopper.post('/api/members', formMember('dup@example.jp'))).status).toBe(201);
-    const dup = await new Shopper(api.url).post('/api/members', { ...formMember('DUP@example.jp') });
+    expect((await shopper.post('/api/members', memberForm('dup@example.jp'))).status).toBe(201);
+    const dup = await new Shopper(api.url).post('/api/members', { ...memberForm('DUP@example.jp') });
     expect(dup.status).toBe(409);
     expect(dup.body.error.message).toBe(MEMBER_MESSAGES.emailTaken);
     const short = await new Shopper(api.url).post('/api/members', {
-      ...formMember('short@example.jp'),
+      ...memberForm('short@example.jp'),
       password: 'short',
     });
     expect(short.status).toBe(400);
     expect(short.body.error.details.fields[0].path).toBe('password');
-    const extra = await new Shopper(api.url).post('/api/members', { ...formMember('x@example.jp'), isAdmin: true });
+    const extra = await new Shopper(api.url).post('/api/members', { ...memberForm('x@example.jp'), isAdmin: true });
     expect(extra.status).toBe(400);
     const injection = await new Shopper(api.url).post('/api/auth/login', { email: { $gt: '' }, password: 'x' });
     expect(injection.status).toBe(400);

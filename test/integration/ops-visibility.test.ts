@@ -1,5 +1,5 @@
 /**
- * Issue 7, "Done when": the real `temporal` CLI finds orders by each search attribute; raw histories
+ * Ops visibility: the real `temporal` CLI finds orders by each search attribute; raw histories
  * hold no buyer personal data in clear text while the codec reads it; the codec server decodes only
  * for ops credentials and answers CORS only for the UI's origin; a viewer cannot act; audit rows.
  */
@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { getOrder } from '../../workflows/order/definitions.js';
-import { opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { opsAuthorization, opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
 import { finishCheckout, startCheckout } from '../support/checkout.js';
 
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ const TARO = [
 let api: TestApi;
 let guest: { orderId: string; total: number; chargePermissionId: string };
 let member: { orderId: string; memberId: string };
-const ops = (role: 'viewer' | 'operator') => ({ authorization: `Bearer ${opsToken(api.config, role)}` });
+const ops = (role: 'viewer' | 'operator') => opsAuthorization(api.config, role);
 
 beforeAll(async () => {
   api = await startTestApi('ops_visibility', { worker: true });
@@ -100,7 +100,7 @@ async function eventuallyListed(query: string, expected: { includes: string[]; e
   expect.fail(`query ${query} listed ${JSON.stringify(last)}; expected ${JSON.stringify(expected)}`);
 }
 
-describe.skipIf(cli === undefined)('issue 7: the temporal CLI finds orders by each search attribute', () => {
+describe.skipIf(cli === undefined)('ops visibility: the temporal CLI finds orders by each search attribute', () => {
   it('OrderStatus, PaymentMethod, OrderTotal, MemberId, IsGuest, AmazonChargePermissionId', async () => {
     const g = orderWorkflowId(guest.orderId);
     const m = orderWorkflowId(member.orderId);
@@ -131,7 +131,7 @@ function textOf(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
 }
 
-describe('issue 7: buyer personal data is encrypted in workflow histories', () => {
+describe('privacy: buyer personal data is encrypted in workflow histories', () => {
   it('a client without the codec reads a raw history with no name, e-mail, phone or address in clear text', async () => {
     const rawClient = new Client({ connection: api.temporal, namespace: api.config.temporal.namespace });
     const history = await rawClient.workflow.getHandle(orderWorkflowId(guest.orderId)).fetchHistory();
@@ -191,7 +191,7 @@ describe('issue 7: buyer personal data is encrypted in workflow histories', () =
   });
 });
 
-describe('issue 7: the codec server', () => {
+describe('ops visibility: the codec server', () => {
   async function rawPayloadsJson() {
     const rawClient = new Client({ connection: api.temporal, namespace: api.config.temporal.namespace });
     const history = await rawClient.workflow.getHandle(orderWorkflowId(guest.orderId)).fetchHistory();
@@ -243,7 +243,7 @@ describe('issue 7: the codec server', () => {
     expect((await (await decode(sealed, ops('operator'))).json()) as unknown).toEqual({ payloads: [plain] });
   });
 
-  it('a payload that cannot be decrypted is a 422 with the one error body, never a 500 (issue 18)', async () => {
+  it('a payload that cannot be decrypted is a 422 with the one error body, never a 500', async () => {
     const b64 = (text: string) => Buffer.from(text).toString('base64');
     const sealed = (keyId: string, data: string) => ({
       metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64(keyId) },
@@ -263,7 +263,7 @@ describe('issue 7: the codec server', () => {
     }
   });
 
-  it('a codec session cookie that is not even percent-encoding is a 401, never a 500 (issue 18, found by the fuzzer)', async () => {
+  it('a codec session cookie that is not even percent-encoding is a 401, never a 500', async () => {
     for (const cookie of ['codec_session=%E0%A4%A', 'codec_session=%', 'codec_session=a.1.%zz']) {
       const answer = await decode({ payloads: [] }, { cookie });
       expect(answer.status, cookie).toBe(401);
@@ -319,7 +319,7 @@ describe('issue 7: the codec server', () => {
   });
 });
 
-describe('issue 7: ops API roles and audit', () => {
+describe('ops API: roles and audit', () => {
   it('refuses ops calls without or with a wrong token (401, standard body)', async () => {
     const without = await fetch(`${api.url}/ops/orders`);
     expect(without.status).toBe(401);

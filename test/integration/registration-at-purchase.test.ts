@@ -1,13 +1,14 @@
 /**
  * Registration at purchase (C4, L2, L7, L8) as the order workflow's activity does it, against the
  * real database, with the member routes over HTTP: e-mail addresses are one address whatever their
- * case (issue 12, item 5).
+ * case, and a registration retried after a crash converges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../activities/orders.js';
 import { createMemberRepository } from '../../db/members.js';
 import { MEMBER_MESSAGES } from '../../domain/messages.js';
 import { Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { memberForm } from '../support/members.js';
 
 let api: TestApi;
 let activities: ReturnType<typeof createOrderActivities>;
@@ -43,19 +44,7 @@ function purchaseRegistration(email: string, order = nextOrder()) {
   };
 }
 
-const formMember = (email: string) => ({
-  email,
-  password: 'correct horse battery',
-  name: '佐藤 一郎',
-  postalCode: '150-0041',
-  prefecture: '東京都',
-  address: '渋谷区神南1-2-3',
-  phone: '03-1234-5678',
-  newsletter: true,
-  extra: { birthday: '1980-04-01' },
-});
-
-describe('issue 12 item 5: e-mail addresses are normalized for every member write', () => {
+describe('C4, L2: e-mail addresses are normalized for every member write', () => {
   it('C4, L8: registered at purchase as Taro@Example.JP, the member is found by taro@example.jp: password reset, then login', async () => {
     const registration = await activities.registerMemberAtPurchase(purchaseRegistration('Taro@Example.JP'));
     expect(registration.outcome).toBe('registered');
@@ -84,12 +73,12 @@ describe('issue 12 item 5: e-mail addresses are normalized for every member writ
   it('C4, L1: a second registration with the same address in another case is refused as taken, at purchase and through the form', async () => {
     const again = await activities.registerMemberAtPurchase(purchaseRegistration('taro@EXAMPLE.jp'));
     expect(again).toEqual({ outcome: 'email_taken' });
-    const form = await new Shopper(api.url).post('/api/members', formMember('tARo@example.JP'));
+    const form = await new Shopper(api.url).post('/api/members', memberForm('tARo@example.JP'));
     expect(form.status).toBe(409);
     expect(form.body.error).toEqual({ code: 'email_taken', message: MEMBER_MESSAGES.emailTaken });
 
     // The other way round: registered through the form, then at purchase with capitals.
-    expect((await new Shopper(api.url).post('/api/members', formMember('hanako@example.jp'))).status).toBe(201);
+    expect((await new Shopper(api.url).post('/api/members', memberForm('hanako@example.jp'))).status).toBe(201);
     expect(await activities.registerMemberAtPurchase(purchaseRegistration(' Hanako@Example.jp '))).toEqual({
       outcome: 'email_taken',
     });
@@ -121,7 +110,7 @@ describe('issue 12 item 5: e-mail addresses are normalized for every member writ
  * activity is then retried with the same input. Each state is written here as the crashed attempt
  * left it, registered a few seconds ago.
  */
-describe('issue 12 item 4: registration at purchase retried after a crash converges', () => {
+describe('C4, L2, L7: registration at purchase retried after a crash converges', () => {
   const crashedAt = () => new Date(Date.now() - 7_000);
 
   /** The member row as `register`'s first half leaves it: created, not linked yet. */
@@ -216,7 +205,7 @@ describe('issue 12 item 4: registration at purchase retried after a crash conver
     const input = purchaseRegistration('linked.meanwhile@example.jp');
     await memberRowOnly(input, crashedAt());
     // Between the crash and the retry the buyer signed in with Amazon and linked an existing member.
-    const other = await new Shopper(api.url).post('/api/members', formMember('other.member@example.jp'));
+    const other = await new Shopper(api.url).post('/api/members', memberForm('other.member@example.jp'));
     expect(other.status).toBe(201);
     await api.database.models.AmazonLink.create({
       buyerId: input.buyerId,
@@ -232,6 +221,6 @@ describe('issue 12 item 4: registration at purchase retried after a crash conver
       await api.database.models.AmazonLink.find({ buyerId: input.buyerId }, { _id: 0, memberId: 1 }).lean(),
     ).toEqual([{ memberId: other.body.member.memberId }]);
     // The address is free again: the buyer can register with it later.
-    expect((await new Shopper(api.url).post('/api/members', formMember(input.email))).status).toBe(201);
+    expect((await new Shopper(api.url).post('/api/members', memberForm(input.email))).status).toBe(201);
   });
 });

@@ -36,7 +36,7 @@ import {
   type PlannedFault,
 } from '../support/amazon-faults.js';
 import type { AmazonChoice } from '../support/checkout.js';
-import { procedureForm } from '../support/checkout.js';
+import { ordererOf, procedureForm } from '../support/checkout.js';
 import { eventually } from '../support/servers.js';
 import {
   buyerAtAmazon,
@@ -148,7 +148,7 @@ function planFaults(r: Real, operation: AmazonOperation, fault: FaultName): void
   for (const planned of plans[fault]) r.faults.plan(operation, planned);
 }
 
-export type FaultName = 'none' | 'blip' | 'lost' | 'refuse' | 'decline' | 'outage';
+type FaultName = 'none' | 'blip' | 'lost' | 'refuse' | 'decline' | 'outage';
 
 /**
  * Waits until the order has acted on what came due (timers that fired, re-reads after a
@@ -169,7 +169,7 @@ async function settle(r: Real, since: number): Promise<void> {
 // ---- invariants --------------------------------------------------------------------------------
 
 /** Checked after every step. Throws with what is wrong. */
-export async function checkInvariants(r: Real): Promise<void> {
+async function checkInvariants(r: Real): Promise<void> {
   const view = await queryOrder(r.handle);
   const problems: string[] = [];
   const p = view.payment;
@@ -346,7 +346,7 @@ const BUYER_CHOICES: Record<BuyerChoice, AmazonChoice> = {
 };
 
 /** The buyer (back) at Amazon: picks an address and payment, returns to the shop. */
-export class ReturnFromAmazon extends Step {
+class ReturnFromAmazon extends Step {
   constructor(readonly choice: BuyerChoice) {
     super();
   }
@@ -371,7 +371,7 @@ export class ReturnFromAmazon extends Step {
   toString = () => `ReturnFromAmazon(${this.choice})`;
 }
 
-export class SubmitProcedure extends Step {
+class SubmitProcedure extends Step {
   constructor(
     readonly pointsToUse: number,
     readonly coupon: boolean,
@@ -384,7 +384,8 @@ export class SubmitProcedure extends Step {
   async act(_m: Model, r: Real) {
     const view = await queryOrder(r.handle);
     const member = r.memberId !== null;
-    const form = procedureForm(view.ordererDefaults as Record<string, unknown>, {
+    const orderer = ordererOf(view);
+    const form = procedureForm(orderer, {
       gift: { wrapping: this.wrapping, noshi: null },
       ...(member && this.pointsToUse > 0 ? { pointsToUse: this.pointsToUse } : {}),
       ...(member && this.coupon ? { couponCode: 'WELCOME500' } : {}),
@@ -392,13 +393,13 @@ export class SubmitProcedure extends Step {
         ? {
             registerAsMember: true,
             orderer: {
-              ...(view.ordererDefaults as Record<string, unknown>),
+              ...orderer,
               email: `model.${r.orderId.toLowerCase()}@example.jp`,
             },
           }
         : {}),
     });
-    const result = await attempt(() => r.handle.executeUpdate(submitProcedure, { args: [form as never] }));
+    const result = await attempt(() => r.handle.executeUpdate(submitProcedure, { args: [form] }));
     if (!result.ok) {
       buyerMessageOk(result.refusal);
       // Points beyond the balance or the order, a coupon already used or below its minimum: the buyer corrects the form.
@@ -407,7 +408,7 @@ export class SubmitProcedure extends Step {
       r.coverage.refusals += 1;
       const corrected = await attempt(() =>
         r.handle.executeUpdate(submitProcedure, {
-          args: [procedureForm(view.ordererDefaults as Record<string, unknown>) as never],
+          args: [procedureForm(orderer)],
         }),
       );
       if (!corrected.ok) throw new Error(`a corrected procedure was refused: ${corrected.refusal.message}`);
@@ -418,7 +419,7 @@ export class SubmitProcedure extends Step {
 }
 
 /** 「注文確定」, perhaps while Amazon is unreachable; pressed again when it was. */
-export class Confirm extends Step {
+class Confirm extends Step {
   constructor(
     readonly fault: FaultName,
     readonly twice: boolean,
@@ -458,7 +459,7 @@ export class Confirm extends Step {
 const confirm = (r: Real) => attempt(() => r.handle.executeUpdate(confirmOrder));
 
 /** The buyer confirms on Amazon's page and comes back: completeCheckoutSession. */
-export class Complete extends Step {
+class Complete extends Step {
   constructor(
     readonly fault: FaultName,
     readonly twice: boolean,
@@ -485,7 +486,7 @@ export class Complete extends Step {
 const complete = (r: Real) => attempt(() => r.handle.executeUpdate(completeOrder));
 
 /** The whole checkout without faults: back from Amazon, the procedure, 「注文確定」, Amazon's page, complete. */
-export class CheckoutThrough extends Step {
+class CheckoutThrough extends Step {
   constructor(
     readonly choice: BuyerChoice,
     readonly procedure: SubmitProcedure,
@@ -510,7 +511,7 @@ export class CheckoutThrough extends Step {
 }
 
 /** A pending authorization is decided at Amazon; the order hears of it by notification or poll. */
-export class AwaitAuthorization extends Step {
+class AwaitAuthorization extends Step {
   check = (m: Readonly<Model>) => !m.closed && m.status === 'Authorizing';
   async act(_m: Model, r: Real) {
     r.h.emu.emulator.advance(60_000);
@@ -525,7 +526,7 @@ export class AwaitAuthorization extends Step {
 }
 
 /** Staff change the amount (A2/A3), perhaps while Amazon refuses, declines or is unreachable. */
-export class ChangeAmount extends Step {
+class ChangeAmount extends Step {
   constructor(
     readonly factor: number,
     readonly fault: FaultName,
@@ -557,7 +558,7 @@ export class ChangeAmount extends Step {
 }
 
 /** Staff capture at shipment, all or part, perhaps twice at once, perhaps while Amazon misbehaves. */
-export class Capture extends Step {
+class Capture extends Step {
   constructor(
     readonly share: number,
     readonly fault: FaultName,
@@ -588,7 +589,7 @@ export class Capture extends Step {
     `Capture(${this.share >= 1 ? 'full' : `${Math.round(this.share * 100)}%`}, ${this.fault}${this.twice ? ', twice' : ''})`;
 }
 
-export class Refund extends Step {
+class Refund extends Step {
   constructor(
     readonly share: number,
     readonly fault: FaultName,
@@ -620,7 +621,7 @@ export class Refund extends Step {
 }
 
 /** Amazon declines the newest refund still in progress (a notification tells the order). */
-export class AmazonDeclinesRefund extends Step {
+class AmazonDeclinesRefund extends Step {
   check = (m: Readonly<Model>) => !m.closed && AFTER_CAPTURE.includes(m.status);
   async act(_m: Model, r: Real) {
     const view = await queryOrder(r.handle);
@@ -641,7 +642,7 @@ export class AmazonDeclinesRefund extends Step {
   toString = () => 'AmazonDeclinesRefund';
 }
 
-export class Cancel extends Step {
+class Cancel extends Step {
   check = (m: Readonly<Model>) => !m.closed && m.status === 'Placed';
   async act(_m: Model, r: Real) {
     const result = await attempt(() => r.handle.executeUpdate(cancelOrder, { args: [{ reason: 'お客様のご都合' }] }));
@@ -656,7 +657,7 @@ export class Cancel extends Step {
   toString = () => 'Cancel';
 }
 
-export class RestartWorker extends Step {
+class RestartWorker extends Step {
   check = (m: Readonly<Model>) => !m.closed;
   async act(_m: Model, r: Real) {
     r.coverage.faults.push('worker:restart');
@@ -670,7 +671,7 @@ export class RestartWorker extends Step {
 }
 
 /** Days pass (both clocks): the 24-hour abandonment, refunds settling, the 30-day authorization expiry. */
-export class PassTime extends Step {
+class PassTime extends Step {
   constructor(readonly hours: number) {
     super();
   }

@@ -204,3 +204,8 @@ export function opsToken(config: AppConfig, role: 'viewer' | 'operator'): string
   if (credential === undefined) throw new Error(`no ${role} credential configured`);
   return credential.token;
 }
+
+/** The Authorization header of an ops request with the configured token of `role`. */
+export function opsAuthorization(config: AppConfig, role: 'viewer' | 'operator'): { authorization: string } {
+  return { authorization: `Bearer ${opsToken(config, role)}` };
+}

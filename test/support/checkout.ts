@@ -3,6 +3,7 @@
  * actions on Amazon's pages (the emulator's control API does what a browser would click).
  */
 import { expect } from 'vitest';
+import type { OrdererInput, OrderProcedureInput } from '../../domain/order-procedure.js';
 import type { Shopper } from './api.js';
 
 export interface AmazonChoice {
@@ -26,7 +27,7 @@ async function emulatorPost(emulatorUrl: string, path: string, body: unknown = {
 }
 
 /** The Amazon Pay button: the emulator's hosted page creates the checkout session from the signed payload. */
-export async function clickAmazonPayButton(redirectUrl: string): Promise<string> {
+async function clickAmazonPayButton(redirectUrl: string): Promise<string> {
   const response = await fetch(redirectUrl, { redirect: 'manual' });
   expect(response.status).toBe(303);
   const sessionId = /\/checkout\/([0-9a-f-]{36})$/.exec(response.headers.get('location') ?? '')?.[1];
@@ -47,7 +48,33 @@ export async function confirmAtAmazon(emulatorUrl: string, sessionId: string) {
   return emulatorPost(emulatorUrl, `/__emulator/checkoutSessions/${sessionId}/confirm`);
 }
 
-export function procedureForm(ordererDefaults: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+/** C6: the orderer Amazon prefilled on the order view (the order must be back from Amazon). */
+export function ordererOf(view: { ordererDefaults: OrdererInput | null }): OrdererInput {
+  if (view.ordererDefaults === null) throw new Error('no orderer defaults yet: the order is not back from Amazon');
+  return view.ordererDefaults;
+}
+
+/** What a test changes in the procedure form (the rest is a valid guest form). */
+export type ProcedureOverrides = Partial<OrderProcedureInput>;
+
+/**
+ * The order-procedure form the buyer submits: the orderer Amazon prefilled (`ordererDefaults` of the
+ * order view), nothing chosen, the privacy policy accepted, then `overrides`.
+ */
+export function procedureForm(
+  ordererDefaults: OrdererInput | null,
+  overrides?: ProcedureOverrides,
+): OrderProcedureInput;
+/** The same from an untyped HTTP body (the API's answer), for requests sent as JSON. */
+export function procedureForm(
+  ordererDefaults: Record<string, unknown>,
+  overrides?: Record<string, unknown>,
+): Record<string, unknown>;
+export function procedureForm(
+  ordererDefaults: OrdererInput | Record<string, unknown> | null,
+  overrides: ProcedureOverrides | Record<string, unknown> = {},
+): OrderProcedureInput | Record<string, unknown> {
+  if (ordererDefaults === null) throw new Error('no orderer defaults yet: the order is not back from Amazon');
   return {
     orderer: ordererDefaults,
     delivery: { date: 'unspecified', timeSlot: 'unspecified' },

@@ -9,11 +9,9 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { workflowsPath } from '../../worker/worker.js';
 import { expect } from 'vitest';
 import { updatePointAccount } from '../../activities/points.js';
-import { jpy, type AmazonPayClient } from '../../amazon-pay/index.js';
+import type { AmazonPayClient } from '../../amazon-pay/index.js';
 import type { EmulatorOptions } from '../../emulator/app.js';
-import type { CartItem } from '../../domain/cart.js';
-import { newOrderId, orderWorkflowId } from '../../domain/ids.js';
-import { DEFAULT_FEE_TABLE } from '../../domain/totals.js';
+import { orderWorkflowId } from '../../domain/ids.js';
 import type { Database } from '../../db/connection.js';
 import { seedCatalog } from '../../db/seed.js';
 import type { Member } from '../../db/members.js';
@@ -24,14 +22,19 @@ import {
   confirmOrder,
   getOrder,
   submitProcedure,
-  type OrderInput,
-  type OrderSettings,
   type OrderView,
 } from '../../workflows/order/definitions.js';
+import type { orderWorkflow } from '../../workflows/index.js';
 import { adjustPoints } from '../../workflows/points/definitions.js';
 import { key, startTestEmulator, STORE_ID, type TestEmulator } from '../emulator/support.js';
-import type { AmazonChoice } from './checkout.js';
-import { procedureForm } from './checkout.js';
+import {
+  chooseAtAmazon,
+  confirmAtAmazon as pressPayAtAmazon,
+  procedureForm,
+  type AmazonChoice,
+  type ProcedureOverrides,
+} from './checkout.js';
+import { itemTotalling, orderIdOf, orderInput, type OrderHandle, type OrderStart } from './orders.js';
 import { createTimeSkippingEnv, dropTestDatabase, openTestDatabase, uniqueTaskQueue } from './servers.js';
 import { createTestWorker, runInBackground } from './worker.js';
 
@@ -97,52 +100,18 @@ export async function startOrderHarness(label: string, options: OrderHarnessOpti
   };
 }
 
-export const TEA: CartItem = {
-  productId: 'tea-sencha',
-  name: '静岡煎茶 100g',
-  salesType: 'normal',
-  unitPrice: 1_200,
-  quantity: 2,
-};
-export const KYUSU: CartItem = {
-  productId: 'kyusu',
-  name: '常滑焼 急須',
-  salesType: 'normal',
-  unitPrice: 6_500,
-  quantity: 1,
-};
+export { KYUSU, TEA, itemTotalling } from './orders.js';
 
-export function testOrderId(): string {
-  return newOrderId(new Date(), Math.random);
-}
-
-export async function startOrder(
-  h: OrderHarness,
-  o: { memberId?: string | null; items?: CartItem[]; settings?: Partial<OrderSettings>; orderId?: string } = {},
-): Promise<WorkflowHandle> {
-  const orderId = o.orderId ?? testOrderId();
-  const input: OrderInput = {
-    orderId,
-    memberId: o.memberId ?? null,
-    items: o.items ?? [TEA],
-    settings: {
-      pointsMode: 'standard',
-      pointsRatePercent: 1,
-      fees: { ...DEFAULT_FEE_TABLE },
-      shopName: 'テスト商店',
-      checkoutResultReturnUrl: `http://shop.test/checkout/complete?orderId=${orderId}`,
-      ...o.settings,
-    },
-  };
-  return h.env.client.workflow.start('orderWorkflow', {
-    workflowId: orderWorkflowId(orderId),
+/** Starts an order's workflow the way the API does (a duplicate start finds the running order). */
+export async function startOrder(h: OrderHarness, o: OrderStart = {}): Promise<OrderHandle> {
+  const input = orderInput(o);
+  return h.env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+    workflowId: orderWorkflowId(input.orderId),
     taskQueue: h.taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }
-
-export const orderIdOf = (handle: WorkflowHandle) => handle.workflowId.replace(/^order:/, '');
 
 /** What Amazon's button does: a checkout session for this order, then the buyer's choices on Amazon's page. */
 export async function buyerAtAmazon(
@@ -170,29 +139,44 @@ export async function buyerAtAmazon(
 }
 
 export async function chooseAgain(h: OrderHarness, sessionId: string, choice: AmazonChoice = {}): Promise<void> {
-  const chosen = await h.emu.control('POST', `/checkoutSessions/${sessionId}/buyer`, { instrument: 'card', ...choice });
-  expect(chosen.status, JSON.stringify(chosen.body)).toBe(200);
+  await chooseAtAmazon(h.emu.url, sessionId, choice);
 }
 
 export async function confirmAtAmazon(h: OrderHarness, sessionId: string): Promise<void> {
-  const confirmed = await h.emu.control('POST', `/checkoutSessions/${sessionId}/confirm`);
-  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+  await pressPayAtAmazon(h.emu.url, sessionId);
 }
 
 /** The whole happy path: Amazon return, procedure, confirm, buyer confirms at Amazon, complete. */
 export async function checkoutThrough(
   h: OrderHarness,
   handle: WorkflowHandle,
-  o: { choice?: AmazonChoice; form?: Record<string, unknown> } = {},
+  o: { choice?: AmazonChoice; form?: ProcedureOverrides } = {},
 ): Promise<OrderView> {
   const sessionId = await buyerAtAmazon(h, handle, o.choice);
   const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-  await handle.executeUpdate(submitProcedure, {
-    args: [procedureForm(back.ordererDefaults as Record<string, unknown>, o.form) as never],
-  });
+  await handle.executeUpdate(submitProcedure, { args: [procedureForm(back.ordererDefaults, o.form)] });
   await handle.executeUpdate(confirmOrder);
   await confirmAtAmazon(h, sessionId);
   return handle.executeUpdate(completeOrder);
+}
+
+/** A placed order totalling exactly `total` (checked), by the whole happy path. */
+export async function placedOrder(
+  h: OrderHarness,
+  total: number,
+  o: { memberId?: string; choice?: AmazonChoice; form?: ProcedureOverrides } = {},
+): Promise<{ handle: OrderHandle; view: OrderView }> {
+  const handle = await startOrder(h, {
+    items: [itemTotalling(total)],
+    ...(o.memberId === undefined ? {} : { memberId: o.memberId }),
+  });
+  const view = await checkoutThrough(h, handle, {
+    ...(o.choice === undefined ? {} : { choice: o.choice }),
+    ...(o.form === undefined ? {} : { form: o.form }),
+  });
+  expect(view.status).toBe('Placed');
+  expect(view.totals.total).toBe(total);
+  return { handle, view };
 }
 
 export async function queryOrder(handle: WorkflowHandle): Promise<OrderView> {
@@ -228,5 +212,3 @@ export async function memberWithPoints(
   }
   return member;
 }
-
-export { jpy };

@@ -12,7 +12,7 @@ import { createDataConverter } from '../../worker/data-converter.js';
 export const testDataConverter = createDataConverter(loadConfig({ NODE_ENV: 'test' }));
 
 /** A URI for a database of its own (unique name) on the run's server. */
-export function uniqueDatabaseUri(label: string): string {
+function uniqueDatabaseUri(label: string): string {
   const url = new URL(inject('mongoUri'));
   url.pathname = `/${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomUUID().slice(0, 8)}`;
   return url.toString();

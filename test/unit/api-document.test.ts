@@ -1,5 +1,5 @@
 /**
- * Issue 18: the API document says what the API does. Built from the routes' own schemas; the patterns
+ * The API document says what the API does. Built from the routes' own schemas; the patterns
  * it states for values the routes normalize (phone, postal code) only admit what the routes accept;
  * every operation documents its success body, its refusals, its credentials; codes are snake_case.
  */
@@ -34,7 +34,7 @@ const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, op]) => ({ path, method, op })),
 );
 
-describe('issue 18: the API document', () => {
+describe('the API document says what the API does', () => {
   it('documents every operation with its success body, its refusals and its credentials', () => {
     expect(operations.length).toBeGreaterThanOrEqual(40);
     for (const { path, method, op } of operations) {

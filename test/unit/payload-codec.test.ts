@@ -19,7 +19,7 @@ const buyer = {
   address: '東京都渋谷区神南1-2-3',
 };
 
-describe('issue 7: payload codec (AES-256-GCM, key id in the metadata, rotation)', () => {
+describe('privacy: payload codec (AES-256-GCM, key id in the metadata, rotation)', () => {
   it('seals a payload: no personal data in clear text, the key id in the metadata; decoding restores it', async () => {
     const codec = new AesGcmPayloadCodec([key('k1')]);
     const plain = defaultPayloadConverter.toPayload(buyer);

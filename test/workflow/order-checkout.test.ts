@@ -2,7 +2,6 @@
  * The order workflow's checkout rules on the time-skipping test server, with real activities
  * (database, SDK → emulator, point-account workflows).
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADDRESS_UNUSABLE_MESSAGE,
@@ -18,11 +17,14 @@ import {
 } from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
 import { procedureForm } from '../support/checkout.js';
-import { eventually } from '../support/servers.js';
+import { refusalOf } from '../support/refusal.js';
+import { passTime } from '../support/time.js';
+import { untilOrder } from '../support/waiting.js';
 import {
   buyerAtAmazon,
   checkoutThrough,
   chooseAgain,
+  confirmAtAmazon,
   KYUSU,
   memberWithPoints,
   queryOrder,
@@ -39,18 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function refusal(
-  promise: Promise<unknown>,
-): Promise<{ type: string | undefined; message: string; details: unknown }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause as { type?: string; message: string; details?: unknown[] };
-  return { type: cause.type, message: cause.message, details: cause.details?.[0] };
-}
 
 describe('order workflow: checkout (time-skipping)', () => {
   it('C2, C3, C8, M1: a guest pays by card; the procedure is kept; preferences stay empty; the memo names the payment', async () => {
@@ -98,14 +88,14 @@ describe('order workflow: checkout (time-skipping)', () => {
   it('C7: an unusable address (too few phone digits, a non-Japanese address) is refused with the SPEC message; another address goes through', async () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle, { buyer: 'hanako' });
-    const tooShort = await refusal(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
+    const tooShort = await refusalOf(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
     expect(tooShort.type).toBe('Order.AddressUnusable');
     expect(tooShort.message).toBe(ADDRESS_UNUSABLE_MESSAGE);
     expect(tooShort.details).toMatchObject({ reasons: ['phone_too_few_digits'] });
     expect((await queryOrder(handle)).status).toBe('CheckoutCreated');
 
     await chooseAgain(h, sessionId, { buyer: 'john' });
-    const foreign = await refusal(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
+    const foreign = await refusalOf(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
     expect(foreign.message).toBe(ADDRESS_UNUSABLE_MESSAGE);
     expect(foreign.details).toMatchObject({ reasons: expect.arrayContaining(['country_not_jp']) });
 
@@ -117,7 +107,7 @@ describe('order workflow: checkout (time-skipping)', () => {
   it('R3: a checkout with more than one destination is refused; one destination goes through', async () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle, { buyer: 'taro', addressIndex: 0, additionalAddressIndexes: [1] });
-    const refused = await refusal(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
+    const refused = await refusalOf(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));
     expect(refused.type).toBe('Order.AddressUnusable');
     expect(refused.message).toBe(SINGLE_DESTINATION_MESSAGE);
     await chooseAgain(h, sessionId, { buyer: 'taro', addressIndex: 0 });
@@ -126,11 +116,11 @@ describe('order workflow: checkout (time-skipping)', () => {
     );
   });
 
-  it('refuses a checkout session created for another order', async () => {
+  it('C2: a checkout session created for another order is refused', async () => {
     const first = await startOrder(h);
     const second = await startOrder(h);
     const sessionOfFirst = await buyerAtAmazon(h, first);
-    const mismatch = await refusal(
+    const mismatch = await refusalOf(
       second.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionOfFirst }] }),
     );
     expect(mismatch.type).toBe('Order.SessionMismatch');
@@ -141,17 +131,17 @@ describe('order workflow: checkout (time-skipping)', () => {
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     const saved = await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { privacyPolicyConsent: false }) as never],
+      args: [procedureForm(back.ordererDefaults, { privacyPolicyConsent: false })],
     });
     expect(saved.status).toBe('ProcedureEntered');
-    const refused = await refusal(handle.executeUpdate(confirmOrder));
+    const refused = await refusalOf(handle.executeUpdate(confirmOrder));
     expect(refused.type).toBe('Order.ConsentRequired');
-    const invalid = await refusal(
+    const invalid = await refusalOf(
       handle.executeUpdate(submitProcedure, {
         args: [
-          procedureForm(back.ordererDefaults as Record<string, unknown>, {
+          procedureForm(back.ordererDefaults, {
             delivery: { date: '2000-01-01', timeSlot: 'morning' },
-          }) as never,
+          }),
         ],
       }),
     );
@@ -233,9 +223,9 @@ describe('order workflow: checkout (time-skipping)', () => {
     const next = await startOrder(h, { memberId: member.memberId, items: [KYUSU] });
     const sessionId = await buyerAtAmazon(h, next);
     const back = await next.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    const reused = await refusal(
+    const reused = await refusalOf(
       next.executeUpdate(submitProcedure, {
-        args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { couponCode: 'WELCOME500' }) as never],
+        args: [procedureForm(back.ordererDefaults, { couponCode: 'WELCOME500' })],
       }),
     );
     expect(reused.message).toBe('このクーポンはすでにご利用済みです。');
@@ -245,9 +235,9 @@ describe('order workflow: checkout (time-skipping)', () => {
     const guest = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, guest);
     const back = await guest.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    const refused = await refusal(
+    const refused = await refusalOf(
       guest.executeUpdate(submitProcedure, {
-        args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 10 }) as never],
+        args: [procedureForm(back.ordererDefaults, { pointsToUse: 10 })],
       }),
     );
     expect(refused.message).toBe('ポイント・クーポンは会員ログイン後にご利用いただけます。');
@@ -256,9 +246,9 @@ describe('order workflow: checkout (time-skipping)', () => {
     const order = await startOrder(h, { memberId: member.memberId });
     const session = await buyerAtAmazon(h, order);
     const memberBack = await order.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: session }] });
-    const tooMany = await refusal(
+    const tooMany = await refusalOf(
       order.executeUpdate(submitProcedure, {
-        args: [procedureForm(memberBack.ordererDefaults as Record<string, unknown>, { pointsToUse: 101 }) as never],
+        args: [procedureForm(memberBack.ordererDefaults, { pointsToUse: 101 })],
       }),
     );
     expect(tooMany.type).toBe('Order.PointsRefused');
@@ -271,9 +261,9 @@ describe('order workflow: checkout (time-skipping)', () => {
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     expect(back.additionalInformationRequired).toEqual([{ key: 'birthday', label: '生年月日' }]);
     await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never],
+      args: [procedureForm(back.ordererDefaults)],
     });
-    const refused = await refusal(handle.executeUpdate(confirmOrder));
+    const refused = await refusalOf(handle.executeUpdate(confirmOrder));
     expect(refused.type).toBe('Order.AdditionalInformationRequired');
     await h.database.models.Member.updateOne(
       { memberId: member.memberId },
@@ -282,28 +272,27 @@ describe('order workflow: checkout (time-skipping)', () => {
     expect((await handle.executeUpdate(confirmOrder)).status).toBe('Confirmed');
   });
 
-  it('pending authorization: the order waits and polls Amazon, then is placed when Amazon authorizes', async () => {
+  it('A1: a pending authorization: the order waits and polls Amazon, then is placed when Amazon authorizes', async () => {
     const handle = await startOrder(h);
     const view = await checkoutThrough(h, handle, { choice: { buyer: 'jiro', cardIndex: 1 } });
     expect(view.status).toBe('Authorizing');
     // Amazon decides (emulator clock), and the workflow's poll timer fires (time skipping).
-    h.emu.emulator.advance(60_000);
-    await h.env.sleep('1 minute');
-    const placed = await waitForStatus(handle, ['Placed', 'Failed']);
+    await passTime(h, '1 minute');
+    const placed = await untilOrder(handle, (v) => v.status === 'Placed' || v.status === 'Failed');
     expect(placed.status).toBe('Placed');
   });
 
-  it('pending authorization: a notification wakes the order before its next poll', async () => {
+  it('A1: a pending authorization: a notification wakes the order before its next poll', async () => {
     const handle = await startOrder(h);
     const view = await checkoutThrough(h, handle, { choice: { buyer: 'jiro', cardIndex: 1 } });
     expect(view.status).toBe('Authorizing');
     h.emu.emulator.advance(60_000);
     await handle.signal(amazonNotification, { objectType: 'CHARGE', objectId: view.chargeId as string });
-    const placed = await waitForStatus(handle, ['Placed', 'Failed']);
+    const placed = await untilOrder(handle, (v) => v.status === 'Placed' || v.status === 'Failed');
     expect(placed.status).toBe('Placed');
   });
 
-  it('declined after pending: the order fails with a buyer message and the reserved points are released', async () => {
+  it('A1, C5: declined after pending: the order fails with a buyer message and the reserved points are released', async () => {
     const member = await memberWithPoints(h, 'declined@example.jp', 500);
     const handle = await startOrder(h, { memberId: member.memberId });
     const view = await checkoutThrough(h, handle, {
@@ -311,9 +300,8 @@ describe('order workflow: checkout (time-skipping)', () => {
       form: { pointsToUse: 200 },
     });
     expect(view.status).toBe('Authorizing');
-    h.emu.emulator.advance(60_000);
-    await h.env.sleep('1 minute');
-    const failed = await waitForStatus(handle, ['Placed', 'Failed']);
+    await passTime(h, '1 minute');
+    const failed = await untilOrder(handle, (v) => v.status === 'Placed' || v.status === 'Failed');
     expect(failed.status).toBe('Failed');
     expect(failed.failure?.message).toContain('承認されませんでした');
     const account = await h.env.client.workflow
@@ -322,12 +310,12 @@ describe('order workflow: checkout (time-skipping)', () => {
     expect(account).toMatchObject({ balance: 500, reserved: 0 });
   });
 
-  it('repeated and concurrent confirm / complete requests give one order and one charge', async () => {
+  it('A1: repeated and concurrent confirm / complete requests give one order and one charge', async () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never],
+      args: [procedureForm(back.ordererDefaults)],
     });
     const confirms = await Promise.all([
       handle.executeUpdate(confirmOrder),
@@ -335,7 +323,6 @@ describe('order workflow: checkout (time-skipping)', () => {
       handle.executeUpdate(confirmOrder),
     ]);
     expect(new Set(confirms.map((v) => v.amazonPayRedirectUrl)).size).toBe(1);
-    const { confirmAtAmazon } = await import('../support/order-harness.js');
     await confirmAtAmazon(h, sessionId);
     const completes = await Promise.all(Array.from({ length: 5 }, () => handle.executeUpdate(completeOrder)));
     expect(new Set(completes.map((v) => v.chargeId)).size).toBe(1);
@@ -346,13 +333,13 @@ describe('order workflow: checkout (time-skipping)', () => {
     );
   });
 
-  it('24-hour timer: a checkout not completed in 24 hours is abandoned and its reserved points are released', async () => {
+  it('C2, C5: a checkout not completed in 24 hours is abandoned and its reserved points are released', async () => {
     const member = await memberWithPoints(h, 'abandon@example.jp', 400);
     const handle = await startOrder(h, { memberId: member.memberId });
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 150 }) as never],
+      args: [procedureForm(back.ordererDefaults, { pointsToUse: 150 })],
     });
     await handle.executeUpdate(confirmOrder);
     const account = h.env.client.workflow.getHandle(pointsAccountWorkflowId(member.memberId));
@@ -369,12 +356,3 @@ describe('order workflow: checkout (time-skipping)', () => {
     expect(stored?.status).toBe('Abandoned');
   });
 });
-
-/** Reads the order until it reaches one of `statuses` (activities finish in real time, ~100s of ms). */
-async function waitForStatus(handle: Awaited<ReturnType<typeof startOrder>>, statuses: string[]) {
-  return eventually(
-    () => queryOrder(handle),
-    (view) => statuses.includes(view.status),
-    10_000,
-  );
-}

@@ -3,9 +3,7 @@
  * reached. Time-skipping server, real activities, the real SDK against the emulator, with faults put
  * between the worker and Amazon (test/support/amazon-faults.ts).
  */
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CartItem } from '../../domain/cart.js';
 import { AMAZON_UNAVAILABLE_MESSAGE, REGISTRATION_EMAIL_TAKEN_MESSAGE } from '../../domain/messages.js';
 import {
   amazonNotification,
@@ -16,19 +14,22 @@ import {
   confirmOrder,
   refundOrder,
   submitProcedure,
-  type OrderView,
 } from '../../workflows/order/definitions.js';
 import { getPointAccount, pointsAccountWorkflowId } from '../../workflows/points/definitions.js';
 import { idempotencyViolations, withAmazonFaults, type FaultyAmazonPay } from '../support/amazon-faults.js';
-import { procedureForm } from '../support/checkout.js';
-import { eventually } from '../support/servers.js';
+import { ordererOf, procedureForm } from '../support/checkout.js';
+import { refusalOf } from '../support/refusal.js';
+import { passTime } from '../support/time.js';
+import { untilOrder } from '../support/waiting.js';
 import {
   buyerAtAmazon,
   checkoutThrough,
   chooseAgain,
   confirmAtAmazon,
+  itemTotalling,
   KYUSU,
   memberWithPoints,
+  placedOrder,
   queryOrder,
   startOrder,
   startOrderHarness,
@@ -57,36 +58,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (error as WorkflowUpdateFailedError).cause as { type?: string; message: string; details?: unknown[] };
-}
-
-const itemTotalling = (total: number): CartItem => ({
-  productId: 'custom',
-  name: 'テスト商品',
-  salesType: 'normal',
-  unitPrice: total >= 5000 ? total : total - 600,
-  quantity: 1,
-});
-
-async function placedOrder(
-  total: number,
-  o: { memberId?: string; form?: Record<string, unknown> } = {},
-): Promise<{ handle: WorkflowHandle; view: OrderView }> {
-  const handle = await startOrder(h, {
-    items: [itemTotalling(total)],
-    ...(o.memberId === undefined ? {} : { memberId: o.memberId }),
-  });
-  const view = await checkoutThrough(h, handle, o.form === undefined ? {} : { form: o.form });
-  expect(view.status).toBe('Placed');
-  return { handle, view };
-}
-
 const account = (memberId: string) =>
   h.env.client.workflow.getHandle(pointsAccountWorkflowId(memberId)).query(getPointAccount);
 const plantCharge = (chargeId: string, state: string) => h.emu.control('POST', `/charges/${chargeId}/state`, { state });
@@ -98,11 +69,11 @@ describe('C5: points on a 「注文確定」 pressed again after a failure', () 
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(back.ordererDefaults as Record<string, unknown>, { pointsToUse: 300 }) as never],
+      args: [procedureForm(back.ordererDefaults, { pointsToUse: 300 })],
     });
 
     h.emu.emulator.setFaults({ serverErrorRate: 1, calls: ['updateCheckoutSession'] });
-    const first = await refusal(handle.executeUpdate(confirmOrder));
+    const first = await refusalOf(handle.executeUpdate(confirmOrder));
     expect(first.message).toBe(AMAZON_UNAVAILABLE_MESSAGE);
     expect(await account(member.memberId)).toMatchObject({ balance: 455, reserved: 0 });
 
@@ -118,18 +89,18 @@ describe('C5: points on a 「注文確定」 pressed again after a failure', () 
 
 describe('idempotency keys: a new attempt after Amazon answered gets a new key', () => {
   it('A1: a capture Amazon refused can be asked again, and captures', async () => {
-    const { handle } = await placedOrder(6_000);
+    const { handle } = await placedOrder(h, 6_000);
     faults.plan('captureCharge', { kind: 'simulate', code: 'NotASimulationCode' });
-    const refused = await refusal(handle.executeUpdate(captureOrder, { args: [{}] }));
+    const refused = await refusalOf(handle.executeUpdate(captureOrder, { args: [{}] }));
     expect(refused.type).toBe('Order.CaptureRefused');
     const captured = await handle.executeUpdate(captureOrder, { args: [{}] });
     expect(captured).toMatchObject({ status: 'Captured', payment: { capturedAmount: 6_000 } });
   });
 
   it('A1: a charge not yet authorized is not sent to capture; once authorized, it captures', async () => {
-    const { handle, view } = await placedOrder(6_000);
+    const { handle, view } = await placedOrder(h, 6_000);
     await plantCharge(view.chargeId as string, 'AuthorizationInitiated');
-    const refused = await refusal(handle.executeUpdate(captureOrder, { args: [{}] }));
+    const refused = await refusalOf(handle.executeUpdate(captureOrder, { args: [{}] }));
     expect(refused.type).toBe('Order.CaptureRefused');
     expect(refused.message).toContain('承認待ち');
     await plantCharge(view.chargeId as string, 'Authorized');
@@ -138,26 +109,26 @@ describe('idempotency keys: a new attempt after Amazon answered gets a new key',
   });
 
   it('A2: an increase Amazon refused can be asked again for the same amount', async () => {
-    const { handle } = await placedOrder(6_000);
+    const { handle } = await placedOrder(h, 6_000);
     faults.plan('createCharge', { kind: 'simulate', code: 'NotASimulationCode' });
-    const refused = await refusal(handle.executeUpdate(changeAmount, { args: [{ amount: 8_000 }] }));
+    const refused = await refusalOf(handle.executeUpdate(changeAmount, { args: [{ amount: 8_000 }] }));
     expect(refused.type).toBe('Order.AmountChangeRefused');
     const raised = await handle.executeUpdate(changeAmount, { args: [{ amount: 8_000 }] });
     expect(raised.payment?.amount).toBe(8_000);
   });
 
   it('a refund Amazon refused can be asked again, for the same amount or another', async () => {
-    const { handle, view } = await placedOrder(6_000);
+    const { handle, view } = await placedOrder(h, 6_000);
     await handle.executeUpdate(captureOrder, { args: [{}] });
     faults.plan('createRefund', { kind: 'simulate', code: 'NotASimulationCode' });
-    expect((await refusal(handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] }))).type).toBe(
+    expect((await refusalOf(handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] }))).type).toBe(
       'Order.RefundRefused',
     );
     expect((await handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] })).payment?.refundedAmount).toBe(
       1_000,
     );
     faults.plan('createRefund', { kind: 'simulate', code: 'NotASimulationCode' });
-    expect((await refusal(handle.executeUpdate(refundOrder, { args: [{ amount: 2_000 }] }))).type).toBe(
+    expect((await refusalOf(handle.executeUpdate(refundOrder, { args: [{ amount: 2_000 }] }))).type).toBe(
       'Order.RefundRefused',
     );
     expect((await handle.executeUpdate(refundOrder, { args: [{ amount: 2_500 }] })).payment?.refundedAmount).toBe(
@@ -167,7 +138,7 @@ describe('idempotency keys: a new attempt after Amazon answered gets a new key',
   });
 
   it('a refund whose answer was lost is sent again with its key: refunded once', async () => {
-    const { handle, view } = await placedOrder(6_000);
+    const { handle, view } = await placedOrder(h, 6_000);
     await handle.executeUpdate(captureOrder, { args: [{}] });
     faults.plan('createRefund', { kind: 'lost' });
     const refunded = await handle.executeUpdate(refundOrder, { args: [{ amount: 1_000 }] });
@@ -179,17 +150,13 @@ describe('idempotency keys: a new attempt after Amazon answered gets a new key',
 
 describe('a refund Amazon declines', () => {
   it('the order goes back to what was really refunded, is flagged for ops, and the refund can be sent again', async () => {
-    const { handle } = await placedOrder(6_000);
+    const { handle } = await placedOrder(h, 6_000);
     await handle.executeUpdate(captureOrder, { args: [{}] });
     const refunding = await handle.executeUpdate(refundOrder, { args: [{ amount: 6_000 }] });
     const refundId = refunding.payment?.refunds[0]?.refundId as string;
     await h.emu.control('POST', `/refunds/${refundId}/state`, { state: 'Declined', reasonCode: 'AmazonRejected' });
     await handle.signal(amazonNotification, { objectType: 'REFUND', objectId: refundId });
-    const declined = await eventually(
-      () => queryOrder(handle),
-      (v) => v.payment?.refunds[0]?.state === 'Declined',
-      10_000,
-    );
+    const declined = await untilOrder(handle, (v) => v.payment?.refunds[0]?.state === 'Declined');
     expect(declined.status).toBe('Captured');
     expect(declined.payment?.refundedAmount).toBe(0);
     expect(declined.payment?.attention).toContain(refundId);
@@ -200,12 +167,12 @@ describe('a refund Amazon declines', () => {
 
 describe('a capture cut off by an Amazon outage', () => {
   it('A1: what was captured is recorded, and capturing again finishes the rest', async () => {
-    const { handle } = await placedOrder(6_000);
+    const { handle } = await placedOrder(h, 6_000);
     await handle.executeUpdate(changeAmount, { args: [{ amount: 9_000 }] });
     // The first authorization is captured, then Amazon stops answering for the second one.
     faults.plan('captureCharge', { kind: 'pass' });
     for (let i = 0; i < 20; i += 1) faults.plan('captureCharge', { kind: 'unavailable' });
-    const cut = await refusal(handle.executeUpdate(captureOrder, { args: [{}] }));
+    const cut = await refusalOf(handle.executeUpdate(captureOrder, { args: [{}] }));
     expect(cut.message).toBe(AMAZON_UNAVAILABLE_MESSAGE);
     faults.clearPlans();
     const midway = await queryOrder(handle);
@@ -219,29 +186,15 @@ describe('an increase authorized only after the capture', () => {
   it('A1, A2: the late authorization is released, not left holding the buyer’s money', async () => {
     const handle = await startOrder(h, { items: [itemTotalling(6_000)] });
     await checkoutThrough(h, handle, { choice: { buyer: 'jiro', cardIndex: 1 } });
-    await eventually(
-      () => queryOrder(handle),
-      (v) => v.status === 'Placed' || v.status === 'Authorizing',
-      10_000,
-    );
-    h.emu.emulator.advance(60_000);
-    await h.env.sleep('2 minutes');
-    await eventually(
-      () => queryOrder(handle),
-      (v) => v.status === 'Placed',
-      10_000,
-    );
+    await untilOrder(handle, (v) => v.status === 'Placed' || v.status === 'Authorizing');
+    await passTime(h, '2 minutes');
+    await untilOrder(handle, (v) => v.status === 'Placed');
     // The increase goes pending (this card authorizes after a delay), the capture takes the first authorization.
     const raised = await handle.executeUpdate(changeAmount, { args: [{ amount: 8_000 }] });
     expect(raised.payment?.charges.map((c) => c.state)).toEqual(['Authorized', 'AuthorizationInitiated']);
     await handle.executeUpdate(captureOrder, { args: [{ amount: 6_000 }] });
-    h.emu.emulator.advance(60_000);
-    await h.env.sleep('2 minutes');
-    const settled = await eventually(
-      () => queryOrder(handle),
-      (v) => v.payment?.charges[1]?.state === 'Canceled',
-      10_000,
-    );
+    await passTime(h, '2 minutes');
+    const settled = await untilOrder(handle, (v) => v.payment?.charges[1]?.state === 'Canceled');
     expect(settled.payment?.charges.map((c) => c.state)).toEqual(['Captured', 'Canceled']);
     const late = h.emu.emulator.engine.charges.get(settled.payment?.charges[1]?.chargeId as string);
     expect(late?.status.state).toBe('Canceled');
@@ -269,7 +222,7 @@ describe('M1, A3: the payment method is read again after completion', () => {
     const sessionId = await buyerAtAmazon(h, handle, { instrument: 'card' });
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
     await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(back.ordererDefaults as Record<string, unknown>) as never],
+      args: [procedureForm(back.ordererDefaults)],
     });
     await handle.executeUpdate(confirmOrder);
     await chooseAgain(h, sessionId, { instrument: 'gift_card' });
@@ -277,8 +230,8 @@ describe('M1, A3: the payment method is read again after completion', () => {
     const placed = await handle.executeUpdate(completeOrder);
     expect(placed.paymentMethod?.kind).toBe('gift_card');
     expect(placed.shopMemo).toBe('Amazonギフト券');
-    const refused = await refusal(handle.executeUpdate(changeAmount, { args: [{ amount: 6_001 }] }));
-    expect((refused.details?.[0] as { reason: string }).reason).toBe('gift_card_only');
+    const refused = await refusalOf(handle.executeUpdate(changeAmount, { args: [{ amount: 6_001 }] }));
+    expect((refused.details as { reason: string }).reason).toBe('gift_card_only');
   });
 });
 
@@ -288,10 +241,8 @@ describe('C4: registration at purchase refused', () => {
     const handle = await startOrder(h, { items: [KYUSU] });
     const sessionId = await buyerAtAmazon(h, handle);
     const back = await handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] });
-    const orderer = { ...(back.ordererDefaults as Record<string, unknown>), email: 'taken.at.purchase@example.jp' };
-    await handle.executeUpdate(submitProcedure, {
-      args: [procedureForm(orderer, { registerAsMember: true }) as never],
-    });
+    const orderer = { ...ordererOf(back), email: 'taken.at.purchase@example.jp' };
+    await handle.executeUpdate(submitProcedure, { args: [procedureForm(orderer, { registerAsMember: true })] });
     await handle.executeUpdate(confirmOrder);
     await confirmAtAmazon(h, sessionId);
     const placed = await handle.executeUpdate(completeOrder);

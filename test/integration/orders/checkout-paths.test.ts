@@ -79,7 +79,7 @@ describe('checkout paths over HTTP', () => {
     expect(await standard.database.models.Order.countDocuments()).toBe(0);
   });
 
-  it("back from Amazon with a checkout session that is not this order's: 422 session_mismatch (well-formed, refused; issue 18, found by the fuzzer)", async () => {
+  it("C2: back from Amazon with a checkout session that is not this order's: 422 session_mismatch (well-formed, refused)", async () => {
     const shopper = new Shopper(standard.url);
     const created = await shopper.post('/api/checkouts', { items: [{ productId: 'tea-sencha', quantity: 1 }] });
     expect(created.status).toBe(201);

@@ -5,9 +5,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opsToken, Shopper, startTestApi, type TestApi } from '../../support/api.js';
+import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../../support/api.js';
 import { finishCheckout, startCheckout, type AmazonChoice } from '../../support/checkout.js';
 import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
+import { DAY_MS, MINUTE_MS, passTime } from '../../support/time.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ async function ops(
   const response = await fetch(`${target.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${opsToken(target.config, role)}`,
+      ...opsAuthorization(target.config, role),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -163,8 +164,7 @@ describe('authorization expiry over HTTP (time-skipping server, emulator clock m
 
   it('30 days after authorization the order is re-authorized within its charge permission, and can still be captured', async () => {
     const { orderId, total } = await placedOrder(skipping, [{ productId: 'kyusu', quantity: 1 }]);
-    skipping.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);
-    await env.sleep('30 days');
+    await passTime({ env, emulator: skipping.emulator }, 30 * DAY_MS + MINUTE_MS);
     const order = await eventually(
       async () => (await ops(skipping, 'GET', `/ops/orders/${orderId}`)).body.order,
       (view) => view.payment.charges.length >= 2,

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 11: an `{orderId}` in a URL is checked with the one order-id rule of
+ * An `{orderId}` in a URL is checked with the one order-id rule of
  * `domain/ids.ts` (Crockford base32: no I, L, O, U). An id of the right length and shape with one of
  * those letters is no order id: every order route, storefront and ops, answers it with a 4xx in the
  * one error shape and a Japanese message — never a 500 from deeper in (the workflow id refuses it).
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderToken } from '../../../api/orders/routes.js';
 import { isOrderId } from '../../../domain/ids.js';
 import { INVALID_ORDER_ID_MESSAGE, ORDER_NOT_FOUND_MESSAGE } from '../../../domain/messages.js';
-import { opsToken, startTestApi, type TestApi } from '../../support/api.js';
+import { opsAuthorization, startTestApi, type TestApi } from '../../support/api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ interface RouteCase {
 }
 
 const buyer = (orderId: string) => ({ 'x-order-token': orderToken(api.config.orders.tokenSecret, orderId) });
-const operator = () => ({ authorization: `Bearer ${opsToken(api.config, 'operator')}` });
+const operator = () => opsAuthorization(api.config, 'operator');
 
 const routes: RouteCase[] = [
   { method: 'GET', path: (id) => `/api/orders/${id}`, headers: buyer },
@@ -64,7 +64,7 @@ async function send(route: RouteCase, orderId: string, headers: Record<string, s
   };
 }
 
-describe('issue 12 item 11: order ids outside Crockford base32 are refused on every order route', () => {
+describe('order ids: ids outside Crockford base32 are refused on every order route', () => {
   it('the ids tried here are shaped like order ids but are not ones', () => {
     for (const id of NOT_BASE32) expect(isOrderId(id), id).toBe(false);
   });
