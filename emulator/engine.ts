@@ -1,6 +1,6 @@
 /**
  * The Amazon Pay JP state machines: checkout sessions, charge permissions, charges and refunds,
- * with Japan's overcharge limit (SPEC A2/A3), the 25-charge cap, expiries and pending states.
+ * with Japan's overcharge limit (rules A2/A3, docs/rules.md), the 25-charge cap, expiries and pending states.
  * Everything lives in memory. Time comes from the emulator clock; `sweep()` applies whatever has
  * become due (called when the clock moves, from pending timers, and before every read).
  */
@@ -63,7 +63,7 @@ export interface EngineOptions {
   onChange: ChangeListener;
 }
 
-/** The amount limit of SPEC A2/A3: with allowOvercharge, max(9 × amount, ¥70,000); never for gift card only. */
+/** The amount limit of rules A2/A3 (docs/rules.md): with allowOvercharge, max(9 × amount, ¥70,000); never for gift card only. */
 function amountLimitFor(chargeAmount: number, allowOvercharge: boolean, instrument: InstrumentKind): number {
   if (!allowOvercharge || instrument === 'gift_card') return chargeAmount;
   return Math.max(OVERCHARGE_FACTOR * chargeAmount, OVERCHARGE_MINIMUM);

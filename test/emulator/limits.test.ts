@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpy } from '../../amazon-pay/schemas.js';
 import { completeCheckout, key, startTestEmulator, type TestEmulator } from './support.js';
 
-describe('emulator: Japanese amount limits (SPEC A2/A3)', () => {
+describe('emulator: Japanese amount limits (rules A2/A3)', () => {
   let t: TestEmulator;
   beforeAll(async () => {
     t = await startTestEmulator();

@@ -110,7 +110,7 @@ const TRACE = process.env['MODEL_TRACE'] === '1';
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
-/** A buyer-facing refusal is in Japanese; the SPEC's texts exactly. */
+/** A buyer-facing refusal is in Japanese; the manual's texts exactly (docs/rules.md). */
 function buyerMessageOk(refusal: Refusal): void {
   if (!JAPANESE.test(refusal.message))
     throw new Error(`buyer-facing refusal not in Japanese: ${refusal.type} ${refusal.message}`);
@@ -119,7 +119,7 @@ function buyerMessageOk(refusal: Refusal): void {
     refusal.message !== ADDRESS_UNUSABLE_MESSAGE &&
     refusal.message !== SINGLE_DESTINATION_MESSAGE
   ) {
-    throw new Error(`C7 message is not the SPEC text: ${refusal.message}`);
+    throw new Error(`C7 message is not the manual's text: ${refusal.message}`);
   }
 }
 
@@ -362,7 +362,7 @@ class ReturnFromAmazon extends Step {
       buyerMessageOk(result.refusal);
       if (this.choice !== 'unusableAddress') throw new Error(`Amazon return refused: ${result.refusal.message}`);
       if (result.refusal.message !== ADDRESS_UNUSABLE_MESSAGE)
-        throw new Error(`C7: expected the SPEC message, got ${result.refusal.message}`);
+        throw new Error(`C7: expected the manual's message, got ${result.refusal.message}`);
       r.coverage.refusals += 1;
     } else if (this.choice === 'unusableAddress') {
       throw new Error('C7: an unusable address was accepted');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as domain from '../../../domain/index.js';
 
-describe('messages: SPEC texts are exact', () => {
-  it('C7/M1/C1/C2/L5/L6: the 「」 texts of SPEC, byte for byte', () => {
+describe('messages: the manual's texts are exact', () => {
+  it('C7/M1/C1/C2/L5/L6: the 「」 texts of the manual, byte for byte', () => {
     expect(domain.ADDRESS_UNUSABLE_MESSAGE).toBe('ご指定のお届け先は利用できません。別のお届け先を選択してください');
     expect(domain.SHOP_MEMO_GIFT_CARD_ONLY).toBe('Amazonギフト券');
     expect(domain.SHOP_MEMO_GIFT_CARD_AND_CARD).toBe('Amazonギフト券と指定のお支払い方法');

@@ -10,7 +10,7 @@ import {
   yen,
 } from '../../../domain/money.js';
 
-describe('money: JPY whole yen (AMAZON_PAY.md "Money")', () => {
+describe('money: JPY whole yen (Amazon Pay amounts are integer yen in Japan)', () => {
   it('accepts non-negative safe integers only', () => {
     expect(isYen(0)).toBe(true);
     expect(isYen(1234)).toBe(true);

@@ -84,7 +84,7 @@ describe('payment descriptor classification (M1, M2, A3)', () => {
 });
 
 describe('shop memo line (M1, M2)', () => {
-  it('M1: the three memo texts exactly as SPEC writes them', () => {
+  it('M1: the three memo texts exactly as the manual writes them', () => {
     expect(shopMemoLine({ kind: 'gift_card' })).toBe('Amazonギフト券');
     expect(shopMemoLine({ kind: 'gift_card_and_card' })).toBe('Amazonギフト券と指定のお支払い方法');
     expect(shopMemoLine({ kind: 'card' })).toBe('Amazonアカウントで指定したお支払い方法');
