@@ -85,7 +85,7 @@ describe('order workflow: checkout (time-skipping)', () => {
     expect(back.status).toBe('AddressSelected');
   });
 
-  it('C7: an unusable address (too few phone digits, a non-Japanese address) is refused with the manual's message; another address goes through', async () => {
+  it('C7: an unusable address (too few phone digits, a non-Japanese address) is refused with the message of the manual; another address goes through', async () => {
     const handle = await startOrder(h);
     const sessionId = await buyerAtAmazon(h, handle, { buyer: 'hanako' });
     const tooShort = await refusalOf(handle.executeUpdate(amazonReturn, { args: [{ checkoutSessionId: sessionId }] }));

@@ -116,7 +116,7 @@ describe('C7: shipping address usability', () => {
     });
   });
 
-  it('C7: too few phone digits makes the address unusable with the manual's exact message', () => {
+  it('C7: too few phone digits makes the address unusable with the exact message of the manual', () => {
     const result = checkShippingAddress({ ...tokyo, phoneNumber: '03-1234-567' });
     expect(result).toEqual({ usable: false, reasons: ['phone_too_few_digits'], message: ADDRESS_UNUSABLE_MESSAGE });
     expect(ADDRESS_UNUSABLE_MESSAGE).toBe('ご指定のお届け先は利用できません。別のお届け先を選択してください');

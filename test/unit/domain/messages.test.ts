@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as domain from '../../../domain/index.js';
 
-describe('messages: the manual's texts are exact', () => {
+describe('messages: the texts of the manual are exact', () => {
   it('C7/M1/C1/C2/L5/L6: the 「」 texts of the manual, byte for byte', () => {
     expect(domain.ADDRESS_UNUSABLE_MESSAGE).toBe('ご指定のお届け先は利用できません。別のお届け先を選択してください');
     expect(domain.SHOP_MEMO_GIFT_CARD_ONLY).toBe('Amazonギフト券');
