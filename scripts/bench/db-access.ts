@@ -87,10 +87,10 @@ function accesses(db: Database, size: number): Access[] {
           .lean(),
     },
     { name: 'member by memberId', run: (i) => Member.findOne({ memberId: memberId(i) }).lean() },
-    { name: 'member by e-mail', run: (i) => Member.findOne({ email: `preload${n(i)}@example.jp` }).lean() },
+    { name: 'member by e-mail', run: (i) => Member.findOne({ email: `member${n(i)}@example.jp` }).lean() },
     {
       name: 'Amazon link by buyer id',
-      run: (i) => AmazonLink.findOne({ buyerId: `amzn1.account.PRELOAD${n(i)}` }).lean(),
+      run: (i) => AmazonLink.findOne({ buyerId: `amzn1.account.BENCH${n(i)}` }).lean(),
     },
     {
       name: 'coupon use by {code, memberId}',
@@ -108,7 +108,7 @@ function accesses(db: Database, size: number): Access[] {
     },
     {
       name: 'key document by _id (candidate)',
-      run: (i) => keys.findOne({ _id: `email:preload${n(i)}@example.jp` }),
+      run: (i) => keys.findOne({ _id: `email:member${n(i)}@example.jp` }),
     },
   ];
 }
@@ -145,7 +145,7 @@ export async function benchDbAccess(sizes: number[], samples: number): Promise<A
         for (let offset = 0; offset < size; offset += 5_000)
           await keys.insertMany(
             Array.from({ length: Math.min(5_000, size - offset) }, (_, i) => ({
-              _id: `email:preload${offset + i}@example.jp`,
+              _id: `email:member${offset + i}@example.jp`,
               memberId: `PRE${String(offset + i).padStart(9, '0')}`,
             })),
           );

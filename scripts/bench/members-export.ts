@@ -13,6 +13,7 @@ import { connectDatabase } from '../../db/connection.js';
 import { createMemberRepository } from '../../db/members.js';
 import { freePort, startDatabase } from '../services.js';
 import { resolveTools } from '../tools.js';
+import { benchMember } from './preload.js';
 
 export interface ExportBenchResult {
   members: number;
@@ -46,25 +47,7 @@ export async function benchMembersExport(count: number): Promise<ExportBenchResu
     for (let offset = 0; offset < count; offset += batch) {
       const docs = Array.from({ length: Math.min(batch, count - offset) }, (_, i) => {
         const n = offset + i;
-        const linked = n % 3 === 0;
-        const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000);
-        return {
-          memberId: `M${String(n).padStart(10, '0')}`,
-          email: `member${n}@example.jp`,
-          name: `会員 ${n}`,
-          postalCode: '1500041',
-          prefecture: '東京都',
-          address: `渋谷区神南1-2-${n}`,
-          phone: '09012345678',
-          passwordHash: null,
-          newsletter: n % 2 === 0 ? true : null,
-          mobileMail: null,
-          registeredAt: at,
-          registeredVia: linked ? 'amazon_pay_checkout' : 'form',
-          amazonBuyerId: linked ? `amzn1.account.BENCH${n}` : null,
-          amazonLinkedAt: linked ? at : null,
-          extra: { birthday: '1990-01-01' },
-        };
+        return benchMember(n, `M${String(n).padStart(10, '0')}`, new Date(Date.UTC(2026, 0, 1) + n * 60_000));
       });
       await database.models.Member.collection.insertMany(docs, { ordered: false });
     }

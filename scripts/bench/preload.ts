@@ -30,6 +30,28 @@ function statusOf(n: number): string {
   return 'Captured';
 }
 
+/** Member n as a shop would hold it: every third one Amazon-linked (shared by the member benches). */
+export function benchMember(n: number, memberId: string, at: Date) {
+  const linked = n % 3 === 0;
+  return {
+    memberId,
+    email: `member${n}@example.jp`,
+    name: `会員 ${n}`,
+    postalCode: '1500041',
+    prefecture: '東京都',
+    address: `渋谷区神南1-2-${n}`,
+    phone: '09012345678',
+    passwordHash: null,
+    newsletter: n % 2 === 0 ? true : null,
+    mobileMail: null,
+    registeredAt: at,
+    registeredVia: linked ? 'amazon_pay_checkout' : 'form',
+    amazonBuyerId: linked ? `amzn1.account.BENCH${n}` : null,
+    amazonLinkedAt: linked ? at : null,
+    extra: { birthday: '1990-01-01' },
+  };
+}
+
 export interface PreloadResult {
   orders: number;
   members: number;
@@ -50,28 +72,9 @@ export async function preloadShop(
   const memberIdOf = (n: number) => `PRE${String(n).padStart(9, '0')}`;
   for (let offset = 0; offset < count; offset += BATCH) {
     const size = Math.min(BATCH, count - offset);
-    const members = Array.from({ length: size }, (_, i) => {
-      const n = offset + i;
-      const linked = n % 3 === 0;
-      const at = new Date(now - YEAR_MS + (n / count) * YEAR_MS);
-      return {
-        memberId: memberIdOf(n),
-        email: `preload${n}@example.jp`,
-        name: `会員 ${n}`,
-        postalCode: '1500041',
-        prefecture: '東京都',
-        address: `渋谷区神南1-2-${n}`,
-        phone: '09012345678',
-        passwordHash: null,
-        newsletter: n % 2 === 0 ? true : null,
-        mobileMail: null,
-        registeredAt: at,
-        registeredVia: linked ? 'amazon_pay_checkout' : 'form',
-        amazonBuyerId: linked ? `amzn1.account.PRELOAD${n}` : null,
-        amazonLinkedAt: linked ? at : null,
-        extra: { birthday: '1990-01-01' },
-      };
-    });
+    const members = Array.from({ length: size }, (_, i) =>
+      benchMember(offset + i, memberIdOf(offset + i), new Date(now - YEAR_MS + ((offset + i) / count) * YEAR_MS)),
+    );
     const links = members
       .filter((m) => m.amazonBuyerId !== null)
       .map((m) => ({ buyerId: m.amazonBuyerId, memberId: m.memberId, linkedAt: m.amazonLinkedAt }));
