@@ -231,6 +231,8 @@ export interface DatabaseOptions {
   dataDir: string;
   dbName: string;
   logFile?: string;
+  /** More command-line flags for FerretDB (the differential test of its patch turns pushdown off). */
+  ferretDbFlags?: string[];
 }
 
 /** Starts the provisioned database (or returns the external one) and answers its URI. */
@@ -252,6 +254,7 @@ export async function startDatabase(options: DatabaseOptions): Promise<RunningSe
           '--debug-addr=-',
           `--state-dir=${dir}`,
           '--log-level=error',
+          ...(options.ferretDbFlags ?? []),
         ],
         { logFile: options.logFile },
       );

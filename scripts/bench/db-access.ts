@@ -63,6 +63,10 @@ function accesses(db: Database, size: number): Access[] {
       run: (i) => Order.updateOne({ _id: orderId(i), version: { $lt: 1_000 + i } }, { $set: { version: 1_000 + i } }),
     },
     {
+      name: 'orders by _id $in (50 ids)',
+      run: (i) => Order.find({ _id: { $in: Array.from({ length: 50 }, (_, k) => orderId(i * 50 + k)) } }).lean(),
+    },
+    {
       name: 'updateOne {_id} only',
       run: (i) => Order.updateOne({ _id: orderId(i) }, { $set: { updatedAt: new Date() } }),
     },
