@@ -8,6 +8,7 @@ import { missingExtraFields } from '../domain/order-procedure.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { createMemberRepository, MemberRuleError } from '../db/members.js';
 import type { Models } from '../db/models/index.js';
+import { dayOf } from '../db/models/order.js';
 import type { OrderView } from '../workflows/order/definitions.js';
 
 export interface MemberSnapshot {
@@ -139,6 +140,7 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         total: view.totals.total,
         createdAt: new Date(view.createdAt),
         updatedAt: new Date(view.updatedAt),
+        updatedDay: dayOf(new Date(view.updatedAt)),
         view: view as unknown as Record<string, unknown>,
       };
       let outcome = 'duplicate key (this or a newer version is stored)';

@@ -8,12 +8,34 @@ import type { AmazonPayClient } from '../amazon-pay/index.js';
 import { yen } from '../amazon-pay/index.js';
 import type { Models } from '../db/models/index.js';
 import type { Mismatch } from '../db/models/reconciliation.js';
-import type { PaymentView } from '../workflows/order/definitions.js';
+import { dayOf } from '../db/models/order.js';
+import type { OrderStatus, PaymentView } from '../workflows/order/definitions.js';
+
+/** The reconciliation's default window: a week of changes (plus every order still awaiting Amazon). */
+export const DEFAULT_RECONCILIATION_WINDOW_DAYS = 7;
 
 export interface ReconciliationReport {
   runId: string;
   startedAt: string;
   finishedAt: string;
+  /** The orders changed in this many days (UTC) before the run, and every order still awaiting Amazon. */
+  windowDays: number;
+  ordersChecked: number;
+  objectsChecked: number;
+  mismatches: Mismatch[];
+}
+
+/** Payment states Amazon can change on its own (an authorization pending, declined or expiring). */
+const AWAITING_AMAZON: readonly OrderStatus[] = ['Authorizing', 'Placed'];
+/** How many orders are read back at once (by `_id`). */
+const BATCH = 100;
+/** Reports are kept this long; older ones are deleted at the end of a run. */
+const KEEP_REPORTS_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/** Progress kept in the activity's heartbeat: a retried attempt resumes after `after`. */
+interface Progress {
+  after: string;
   ordersChecked: number;
   objectsChecked: number;
   mismatches: Mismatch[];
@@ -24,72 +46,56 @@ const isNotFound = (error: unknown) =>
 
 export function createReconciliationActivities(deps: { models: Models; amazonPay: AmazonPayClient }) {
   const { models, amazonPay } = deps;
+
+  /**
+   * The orders a run checks, by equality lookups only (flat in the number of orders stored, see
+   * db/models/order.ts): those changed within the window and those still awaiting Amazon. Sorted, so a
+   * retried attempt can resume after the last order its heartbeat recorded.
+   */
+  async function ordersInWindow(now: Date, windowDays: number): Promise<string[]> {
+    const days = Array.from({ length: windowDays + 1 }, (_, i) => dayOf(new Date(now.getTime() - i * DAY_MS)));
+    const [recent, awaiting] = await Promise.all([
+      models.Order.find({ updatedDay: { $in: days } }, { _id: 1 }).lean(),
+      models.Order.find({ status: { $in: AWAITING_AMAZON } }, { _id: 1 }).lean(),
+    ]);
+    return [...new Set([...recent, ...awaiting].map((order) => order._id))].sort();
+  }
+
   return {
-    async reconcileOrders(input: { runId: string }): Promise<ReconciliationReport> {
+    /**
+     * Compares the read model's charges and refunds of the orders in the window with Amazon's. The
+     * heartbeat carries the progress: a retry after a crash or a timeout continues where it stopped.
+     */
+    async reconcileOrders(input: { runId: string; windowDays?: number }): Promise<ReconciliationReport> {
       const startedAt = new Date();
-      const mismatches: Mismatch[] = [];
-      let ordersChecked = 0;
-      let objectsChecked = 0;
-      const cursor = models.Order.find({ chargePermissionId: { $ne: null } })
-        .sort({ orderId: 1 })
-        .lean()
-        .cursor({ batchSize: 200 });
-      for await (const order of cursor) {
-        const payment = (order.view as { payment?: PaymentView | null }).payment;
-        if (payment === null || payment === undefined) continue;
-        ordersChecked += 1;
-        Context.current().heartbeat(order.orderId);
-        const differ = (object: string, field: string, readModel: unknown, amazon: unknown) => {
-          if (readModel !== amazon) mismatches.push({ orderId: order.orderId, object, field, readModel, amazon });
-        };
-        for (const charge of payment.charges) {
-          objectsChecked += 1;
-          try {
-            const actual = await amazonPay.getCharge(charge.chargeId);
-            differ(charge.chargeId, 'state', charge.state, actual.statusDetails.state);
-            differ(
-              charge.chargeId,
-              'capturedAmount',
-              charge.capturedAmount,
-              actual.captureAmount ? yen(actual.captureAmount) : 0,
-            );
-            differ(charge.chargeId, 'chargeAmount', charge.amount, yen(actual.chargeAmount));
-          } catch (error) {
-            if (!isNotFound(error)) throw error;
-            mismatches.push({
-              orderId: order.orderId,
-              object: charge.chargeId,
-              field: 'exists',
-              readModel: true,
-              amazon: false,
-            });
+      const windowDays = input.windowDays ?? DEFAULT_RECONCILIATION_WINDOW_DAYS;
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as Progress | undefined;
+      const progress: Progress = resumed ?? { after: '', ordersChecked: 0, objectsChecked: 0, mismatches: [] };
+      const ids = (await ordersInWindow(startedAt, windowDays)).filter((id) => id > progress.after);
+      for (let offset = 0; offset < ids.length; offset += BATCH) {
+        const batch = ids.slice(offset, offset + BATCH);
+        const orders = await models.Order.find({ _id: { $in: batch } }).lean();
+        orders.sort((a, b) => (a._id < b._id ? -1 : 1));
+        for (const order of orders) {
+          const payment = (order.view as { payment?: PaymentView | null }).payment;
+          if (order.chargePermissionId !== null && payment !== null && payment !== undefined) {
+            progress.ordersChecked += 1;
+            await checkPayment(order.orderId, payment, progress);
           }
+          progress.after = order._id;
+          context.heartbeat(progress);
         }
-        for (const refund of payment.refunds) {
-          objectsChecked += 1;
-          try {
-            const actual = await amazonPay.getRefund(refund.refundId);
-            differ(refund.refundId, 'state', refund.state, actual.statusDetails.state);
-            differ(refund.refundId, 'refundAmount', refund.amount, yen(actual.refundAmount));
-          } catch (error) {
-            if (!isNotFound(error)) throw error;
-            mismatches.push({
-              orderId: order.orderId,
-              object: refund.refundId,
-              field: 'exists',
-              readModel: true,
-              amazon: false,
-            });
-          }
-        }
+        progress.after = batch[batch.length - 1] ?? progress.after;
       }
       const report = {
         runId: input.runId,
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
-        ordersChecked,
-        objectsChecked,
-        mismatches,
+        windowDays,
+        ordersChecked: progress.ordersChecked,
+        objectsChecked: progress.objectsChecked,
+        mismatches: progress.mismatches,
       };
       // Upsert by run id: a retried activity rewrites its own report.
       await models.ReconciliationReport.updateOne(
@@ -97,7 +103,46 @@ export function createReconciliationActivities(deps: { models: Models; amazonPay
         { $set: { ...report, startedAt, finishedAt: new Date(report.finishedAt) } },
         { upsert: true },
       );
+      await models.ReconciliationReport.deleteMany({
+        startedAt: { $lt: new Date(startedAt.getTime() - KEEP_REPORTS_DAYS * DAY_MS) },
+      });
       return report;
     },
   };
+
+  async function checkPayment(orderId: string, payment: PaymentView, progress: Progress): Promise<void> {
+    const differ = (object: string, field: string, readModel: unknown, amazon: unknown) => {
+      if (readModel !== amazon) progress.mismatches.push({ orderId, object, field, readModel, amazon });
+    };
+    const missing = (object: string) =>
+      progress.mismatches.push({ orderId, object, field: 'exists', readModel: true, amazon: false });
+    for (const charge of payment.charges) {
+      progress.objectsChecked += 1;
+      try {
+        const actual = await amazonPay.getCharge(charge.chargeId);
+        differ(charge.chargeId, 'state', charge.state, actual.statusDetails.state);
+        differ(
+          charge.chargeId,
+          'capturedAmount',
+          charge.capturedAmount,
+          actual.captureAmount ? yen(actual.captureAmount) : 0,
+        );
+        differ(charge.chargeId, 'chargeAmount', charge.amount, yen(actual.chargeAmount));
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        missing(charge.chargeId);
+      }
+    }
+    for (const refund of payment.refunds) {
+      progress.objectsChecked += 1;
+      try {
+        const actual = await amazonPay.getRefund(refund.refundId);
+        differ(refund.refundId, 'state', refund.state, actual.statusDetails.state);
+        differ(refund.refundId, 'refundAmount', refund.amount, yen(actual.refundAmount));
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        missing(refund.refundId);
+      }
+    }
+  }
 }

@@ -18,8 +18,13 @@ export interface OrderDoc {
   total: number;
   createdAt: Date;
   updatedAt: Date;
+  /** `updatedAt`'s UTC day, `YYYY-MM-DD`: the reconciliation reads the orders of its window by equality on it. */
+  updatedDay: string;
   view: Record<string, unknown>;
 }
+
+/** `updatedDay` of a time. */
+export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
 const orderSchema = new Schema<OrderDoc>(
   {
@@ -33,6 +38,7 @@ const orderSchema = new Schema<OrderDoc>(
     total: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    updatedDay: { type: String, required: true, index: true },
     view: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'orders', versionKey: false, minimize: false },

@@ -41,6 +41,7 @@ const SYNTHETIC_TEMPLATE: OrderDoc = {
   total: 3_200,
   createdAt: new Date(),
   updatedAt: new Date(),
+  updatedDay: '2026-12-01',
   view: {
     items: [{ productId: 'tea-sencha', name: '静岡煎茶 100g', unitPrice: 1_200, quantity: 2 }],
     totals: { subtotal: 2_400, shipping: 800, total: 3_200, pointsDiscount: 0 },

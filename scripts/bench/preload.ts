@@ -5,7 +5,7 @@
  * inserts through the driver, not workflows: the point is what is stored, not how it got there.
  */
 import type { Database } from '../../db/connection.js';
-import type { OrderDoc } from '../../db/models/order.js';
+import { dayOf, type OrderDoc } from '../../db/models/order.js';
 
 /** A year at a shop: most orders shipped; some abandoned at Amazon, canceled, refunded, still open. */
 const STATUS_MIX: [status: string, share: number][] = [
@@ -95,6 +95,7 @@ export async function preloadShop(
         chargePermissionId: placed ? `P03-PRE-${String(n).padStart(9, '0')}` : null,
         createdAt: at,
         updatedAt: at,
+        updatedDay: dayOf(at),
         view: { ...template.view, orderId, status, memberId, ...(placed ? {} : { payment: null }) },
       };
     });

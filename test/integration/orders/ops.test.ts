@@ -3,8 +3,10 @@
  * database (A1–A3, M3, P1–P3), reconciliation, and the 30-day authorization expiry on a
  * time-skipping API.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReconciliationActivities, type ReconciliationReport } from '../../../activities/reconciliation.js';
+import { dayOf, type OrderDoc } from '../../../db/models/order.js';
 import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../../support/api.js';
 import { finishCheckout, startCheckout, type AmazonChoice } from '../../support/checkout.js';
 import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
@@ -147,6 +149,46 @@ describe('ops operations on a placed order over HTTP', () => {
     );
     const reports = await ops(api, 'GET', '/ops/reconciliation', undefined, 'viewer');
     expect(reports.body.reports[0].mismatches.length).toBeGreaterThan(0);
+  });
+
+  it('reconciliation reads a window (a week of changes and every order awaiting Amazon), and a retry resumes after its heartbeat', async () => {
+    const { orderId } = await placedOrder(api, [{ productId: 'tea-sencha', quantity: 1 }]);
+    const { Order } = api.database.models;
+    const template = (await Order.findOne({ _id: orderId }).lean()) as OrderDoc;
+    const payment = template.view['payment'] as { charges: { chargeId: string }[] };
+    // Read-model rows whose charge Amazon has never seen: each one checked is reported missing.
+    const plant = (id: string, status: string, daysAgo: number) => {
+      const at = new Date(Date.now() - daysAgo * DAY_MS);
+      const charges = payment.charges.map((charge) => ({ ...charge, chargeId: `${id}-CHARGE` }));
+      return Order.create({
+        ...template,
+        _id: id,
+        orderId: id,
+        status,
+        updatedAt: at,
+        updatedDay: dayOf(at),
+        view: { ...template.view, orderId: id, status, payment: { ...payment, charges } },
+      });
+    };
+    await plant('RECON-A-CAPTURED-40-DAYS-AGO', 'Captured', 40);
+    await plant('RECON-B-PLACED-40-DAYS-AGO', 'Placed', 40);
+    await plant('RECON-C-CAPTURED-6-DAYS-AGO', 'Captured', 6);
+    const reconcile = createReconciliationActivities({ models: api.database.models, amazonPay: api.amazonPay });
+    const planted = (report: ReconciliationReport) =>
+      report.mismatches.map((m) => m.orderId).filter((id) => id.startsWith('RECON-'));
+
+    const run = async (env: MockActivityEnvironment, runId: string) =>
+      (await env.run(reconcile.reconcileOrders, { runId })) as ReconciliationReport;
+
+    const full = await run(new MockActivityEnvironment(), 'recon-window');
+    expect(full.windowDays).toBe(7);
+    expect(planted(full)).toEqual(['RECON-B-PLACED-40-DAYS-AGO', 'RECON-C-CAPTURED-6-DAYS-AGO']);
+
+    // A retry whose last heartbeat recorded order B continues after it, with the counts it had.
+    const progress = { after: 'RECON-B-PLACED-40-DAYS-AGO', ordersChecked: 5, objectsChecked: 9, mismatches: [] };
+    const resumed = await run(new MockActivityEnvironment({ heartbeatDetails: progress }), 'recon-resumed');
+    expect(planted(resumed)).toEqual(['RECON-C-CAPTURED-6-DAYS-AGO']);
+    expect(resumed.ordersChecked).toBe(6);
   });
 });
 
