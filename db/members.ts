@@ -76,7 +76,9 @@ export function createMemberRepository(
       await AmazonLink.create({ buyerId, memberId, linkedAt: at });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const existing = await AmazonLink.findOne({ $or: [{ buyerId }, { memberId }] }).lean();
+      // Two equality lookups rather than one `$or`: each goes through its unique index.
+      const existing =
+        (await AmazonLink.findOne({ buyerId }).lean()) ?? (await AmazonLink.findOne({ memberId }).lean());
       if (existing === null) throw error;
       if (existing.buyerId !== buyerId) throw new MemberRuleError('member_linked_elsewhere');
       if (existing.memberId !== memberId) throw new MemberRuleError('buyer_linked_elsewhere');
