@@ -12,7 +12,7 @@ import { dayOf } from '../db/models/order.js';
 import type { OrderStatus, PaymentView } from '../workflows/order/definitions.js';
 
 /** The reconciliation's default window: a week of changes (plus every order still awaiting Amazon). */
-export const DEFAULT_RECONCILIATION_WINDOW_DAYS = 7;
+const DEFAULT_RECONCILIATION_WINDOW_DAYS = 7;
 
 export interface ReconciliationReport {
   runId: string;
