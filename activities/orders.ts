@@ -2,8 +2,7 @@
  * MongoDB work of the order workflow: coupons (C5), member data (C5, C6), registration at purchase
  * (C4, L7, L8) and the orders read model. Every write is an idempotent upsert or a guarded insert.
  */
-import type { Coupon } from '../domain/coupon.js';
-import { couponSchema } from '../domain/schemas.js';
+import { couponSchema, type Coupon } from '../domain/coupon.js';
 import type { ExtraFieldDefinition } from '../domain/member.js';
 import { missingExtraFields } from '../domain/order-procedure.js';
 import { isDuplicateKey } from '../db/errors.js';

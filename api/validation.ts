@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { isOrderId } from '../domain/ids.js';
-import { INVALID_ORDER_ID_MESSAGE } from '../domain/messages.js';
-import { JAPANESE_PARSE_ERRORS } from '../domain/schemas.js';
+import { INVALID_ORDER_ID_MESSAGE, JAPANESE_PARSE_ERRORS } from '../domain/messages.js';
 import { HttpError } from './errors.js';
 
 /** Parses a request part with its schema; a mismatch is a 400 listing each field and its message (in Japanese). */

@@ -3,25 +3,29 @@
  * Only Japanese domestic delivery is possible, so an address is usable when a Japanese carrier can
  * deliver to it and reach the recipient by phone.
  */
+import { z } from 'zod';
 import { DomainRuleError } from './errors.js';
 import { ADDRESS_UNUSABLE_MESSAGE } from './messages.js';
 import { normalizePrefecture, type Prefecture } from './prefectures.js';
 import { isBlank, normalizeNumericText } from './text.js';
 
-/** Amazon's address shape (checkout session `shippingAddress`, buyer addresses; `amazonAddressSchema` in domain/schemas.ts). */
-export interface AmazonAddress {
-  name?: string | null | undefined;
-  addressLine1?: string | null | undefined;
-  addressLine2?: string | null | undefined;
-  addressLine3?: string | null | undefined;
-  city?: string | null | undefined;
-  county?: string | null | undefined;
-  district?: string | null | undefined;
-  stateOrRegion?: string | null | undefined;
-  postalCode?: string | null | undefined;
-  countryCode?: string | null | undefined;
-  phoneNumber?: string | null | undefined;
-}
+const nullableText = z.string().nullish();
+
+/** Amazon's address shape (checkout session `shippingAddress`, buyer addresses). Unknown keys are dropped. */
+export const amazonAddressSchema = z.object({
+  name: nullableText,
+  addressLine1: nullableText,
+  addressLine2: nullableText,
+  addressLine3: nullableText,
+  city: nullableText,
+  county: nullableText,
+  district: nullableText,
+  stateOrRegion: nullableText,
+  postalCode: nullableText,
+  countryCode: nullableText,
+  phoneNumber: nullableText,
+});
+export type AmazonAddress = z.infer<typeof amazonAddressSchema>;
 
 // ---- Phone numbers ----------------------------------------------------------------------------
 

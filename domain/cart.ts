@@ -10,7 +10,7 @@ import {
   quantityOutOfRangeMessage,
   subscriptionItemsRefusedMessage,
 } from './messages.js';
-import { yenSchema } from './schemas.js';
+import { yenSchema } from './money.js';
 
 const SALES_TYPES = ['normal', 'pre_order', 'subscription'] as const;
 export type SalesType = (typeof SALES_TYPES)[number];

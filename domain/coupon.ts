@@ -2,6 +2,7 @@
  * Coupons (C5): only logged-in members pick a coupon on the Amazon Pay order procedure, one per
  * order. A coupon's discount applies to the merchandise subtotal (not shipping or gift fees).
  */
+import { z } from 'zod';
 import {
   COUPON_ALREADY_USED_MESSAGE,
   COUPON_EXPIRED_MESSAGE,
@@ -11,23 +12,32 @@ import {
   GUEST_POINTS_COUPON_MESSAGE,
   couponMinimumPurchaseMessage,
 } from './messages.js';
-import { isYen, type Yen } from './money.js';
+import { isYen, yenSchema, type Yen } from './money.js';
 
-/** A coupon as the shop defines it (stored in `coupons`; checked by `couponSchema` in domain/schemas.ts). */
-export interface Coupon {
-  code: string;
-  name: string;
-  type: 'fixed' | 'percent';
-  /** Yen for `fixed`, whole percent (1..100) for `percent`. */
-  value: number;
-  /** Merchandise subtotal (tax-included) needed to use the coupon; 0 for none. */
-  minimumPurchase: Yen;
-  /** Valid from this instant (inclusive) … */
-  validFrom: Date;
-  /** … until this instant (exclusive), so "until the end of 3/31 JST" is 4/1 00:00 JST. */
-  validUntil: Date;
-  membersOnly: boolean;
-}
+export const couponSchema = z
+  .strictObject({
+    code: z.string().min(1).max(40),
+    name: z.string().min(1),
+    type: z.enum(['fixed', 'percent']),
+    /** Yen for `fixed`, whole percent (1..100) for `percent`. */
+    value: z.number().int().positive(),
+    /** Merchandise subtotal (tax-included) needed to use the coupon; 0 for none. */
+    minimumPurchase: yenSchema,
+    /** Valid from this instant (inclusive) … */
+    validFrom: z.date(),
+    /** … until this instant (exclusive), so "until the end of 3/31 JST" is 4/1 00:00 JST. */
+    validUntil: z.date(),
+    membersOnly: z.boolean(),
+  })
+  .refine((c) => c.type !== 'percent' || c.value <= 100, {
+    message: 'a percent coupon is at most 100%',
+    path: ['value'],
+  })
+  .refine((c) => c.validFrom.getTime() < c.validUntil.getTime(), {
+    message: 'validFrom must precede validUntil',
+    path: ['validUntil'],
+  });
+export type Coupon = z.infer<typeof couponSchema>;
 
 /** What a successfully applied coupon contributes to the totals. */
 export interface AppliedCoupon {

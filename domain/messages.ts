@@ -3,6 +3,14 @@
  * instead of retyping them. Texts the rules quote (in 「」, docs/rules.md) must stay byte-for-byte identical.
  */
 
+import { z } from 'zod';
+
+/**
+ * zod's own messages (wrong types, lengths, unknown keys) in Japanese, for every request the shop
+ * parses; the schemas' custom messages still win. Pass as `safeParse(value, JAPANESE_PARSE_ERRORS)`.
+ */
+export const JAPANESE_PARSE_ERRORS = { error: z.locales.ja().localeError };
+
 // ---- Texts quoted in docs/rules.md (exact) ----------------------------------------------------
 
 /** C7: shown when the chosen Amazon address book entry cannot be used. */

@@ -2,6 +2,8 @@
  * Money in this service is Japanese yen: whole yen, tax-included. JPY has no minor unit, and
  * Amazon Pay sends amounts as strings (`{ amount: "1234", currencyCode: "JPY" }` in Amazon Pay's API reference).
  */
+import { z } from 'zod';
+
 /** A yen amount: a non-negative safe integer. A plain number alias so JSON and zod pass it through. */
 export type Yen = number;
 
@@ -21,6 +23,8 @@ export function yen(value: number): Yen {
   if (!isYen(value)) throw new RangeError(`not a yen amount (a non-negative safe integer): ${String(value)}`);
   return value;
 }
+
+export const yenSchema = z.number().int().nonnegative();
 
 /**
  * Amazon's amount strings. Amazon documents JPY amounts as whole numbers ("1234"); a zero
@@ -47,6 +51,18 @@ export function fromAmazonMoney(money: { amount: string; currencyCode: string })
   if (money.currencyCode !== CURRENCY_CODE) throw new RangeError(`expected JPY, got ${money.currencyCode}`);
   return parseAmazonAmount(money.amount);
 }
+
+/** Amazon money as it appears in API responses (unknown keys ignored), parsed to yen. */
+export const amazonMoneySchema = z
+  .object({
+    amount: z
+      .string()
+      .refine((s) => AMAZON_AMOUNT.test(s) && Number.isSafeInteger(Number(AMAZON_AMOUNT.exec(s)?.[1])), {
+        message: 'not a whole-yen amount string',
+      }),
+    currencyCode: z.literal(CURRENCY_CODE),
+  })
+  .transform((money) => parseAmazonAmount(money.amount));
 
 /** `¥1,234` — the half-width yen sign and thousands separators, as Japanese shops print prices. */
 export function formatYen(amount: Yen): string {

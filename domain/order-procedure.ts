@@ -17,13 +17,13 @@ import {
   ALREADY_MEMBER_MESSAGE,
   type DELIVERY_TIME_SLOT_LABELS,
   GUEST_POINTS_COUPON_MESSAGE,
+  JAPANESE_PARSE_ERRORS,
   ORDER_FORM_MESSAGES,
   POINTS_NOT_WHOLE_NUMBER_MESSAGE,
   PRIVACY_POLICY_CONSENT_REQUIRED_MESSAGE,
   deliveryDateOutOfWindowMessage,
 } from './messages.js';
 import { normalizePrefecture, PREFECTURES, type Prefecture } from './prefectures.js';
-import { JAPANESE_PARSE_ERRORS } from './schemas.js';
 
 // ---- Delivery settings (C3) -------------------------------------------------------------------
 

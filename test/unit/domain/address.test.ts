@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { amazonAddressSchema } from '../../../domain/schemas.js';
 import {
+  amazonAddressSchema,
   analyzeJapanesePhoneNumber,
   assertSingleShippingAddress,
   checkShippingAddress,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { couponSchema } from '../../../domain/schemas.js';
-import { applyCoupon, checkOneCouponPerOrder, type Coupon, type CouponContext } from '../../../domain/coupon.js';
+import {
+  applyCoupon,
+  checkOneCouponPerOrder,
+  couponSchema,
+  type Coupon,
+  type CouponContext,
+} from '../../../domain/coupon.js';
 
 const coupon = (overrides: Partial<Coupon> = {}): Coupon => ({
   code: 'WELCOME500',

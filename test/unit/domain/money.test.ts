@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { amazonMoneySchema } from '../../../domain/schemas.js';
 import {
+  amazonMoneySchema,
   formatYen,
   fromAmazonMoney,
   isYen,
