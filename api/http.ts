@@ -18,6 +18,9 @@ import { errorBody } from './errors.js';
  * API docs page are served from it); images also as data: URIs (the pages' blank favicon, Swagger UI's
  * icons). Forms may post to the origin only. HSTS and upgrade-insecure-requests only behind https.
  */
+
+/** Probes and scrapes, polled every few seconds: not one log line each. */
+const UNLOGGED_PATHS = new Set(['/livez', '/readyz', '/healthz', '/metrics']);
 export function securityHeaders(publicBaseUrl: string): RequestHandler {
   const https = publicBaseUrl.startsWith('https:');
   return helmet({
@@ -55,7 +58,7 @@ export function requestLogger(log: Logger): RequestHandler {
     logger: log,
     customLogLevel: (_req, res, error) =>
       error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/metrics' },
+    autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has(req.url ?? '') },
     serializers: {
       req: (req: {
         id: unknown;

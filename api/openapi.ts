@@ -127,9 +127,36 @@ function operations(options: OpenApiOptions): Operation[] {
   return [
     {
       method: 'get',
+      path: '/livez',
+      tag: 'system',
+      summary: 'Liveness: the process serves HTTP (restart it when this fails)',
+      security: 'none',
+      ok: {
+        status: 200,
+        description: 'The process answers',
+        schema: answers.livenessResponse,
+        example: { status: 'ok' },
+      },
+    },
+    {
+      method: 'get',
+      path: '/readyz',
+      tag: 'system',
+      summary: 'Readiness: Temporal and the database both answer (take the replica out of rotation when not)',
+      security: 'none',
+      ok: {
+        status: 200,
+        description: 'Both answer',
+        schema: answers.healthResponse,
+        example: { status: 'ok', checks: { temporal: 'up', database: 'up' } },
+      },
+      unavailable: answers.healthResponse,
+    },
+    {
+      method: 'get',
       path: '/healthz',
       tag: 'system',
-      summary: 'Temporal and database reachability',
+      summary: 'The same as /readyz (its older name)',
       security: 'none',
       ok: {
         status: 200,
@@ -648,7 +675,7 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
       version: '0.1.0',
       description:
         'Storefront, member, ops and codec routes. Every refusal answers `{ "error": { "code", "message", "details"? } }` ' +
-        '(codes in snake_case, messages in Japanese); `/healthz` answers its own body for 200 and 503. Unknown body keys are refused. ' +
+        '(codes in snake_case, messages in Japanese); `/readyz` and `/healthz` answer their own body for 200 and 503. Unknown body keys are refused. ' +
         'Any route answers 404 (`not_found`) for an unknown path, 405 (`method_not_allowed`, with `Allow`) for a method it does not take, and 500 (`internal_error`) for a fault.',
     },
     servers: [{ url: options.serverUrl }],

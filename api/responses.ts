@@ -38,6 +38,9 @@ export const errorResponse = z
   });
 
 /** `/healthz` answers this for 200 and 503 alike: which dependency is down, never why. */
+/** `/livez`: the process answers. */
+export const livenessResponse = z.strictObject({ status: z.literal('ok') });
+
 export const healthResponse = z.strictObject({
   status: z.enum(['ok', 'unavailable']),
   checks: z.strictObject({ temporal: z.enum(['up', 'down']), database: z.enum(['up', 'down']) }),

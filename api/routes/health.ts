@@ -11,11 +11,19 @@ export interface HealthProbes {
 
 const LOG_EVERY_MS = 10_000;
 
-/** `GET /healthz`: 200 when Temporal and the database both answer, else 503; says which is down. */
+/**
+ * Probes for orchestrators and load balancers:
+ * - `GET /livez`: 200 while the process serves HTTP at all (restart it when this fails);
+ * - `GET /readyz` (and `/healthz`, its older name): 200 when Temporal and the database both answer,
+ *   else 503 naming which is down (take the replica out of rotation, do not restart it).
+ */
 export function healthRoutes(probes: HealthProbes): Router {
   const router = Router();
   let lastLogged = 0;
-  router.get('/healthz', async (_req, res) => {
+  router.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get(['/readyz', '/healthz'], async (_req, res) => {
     const [temporal, database] = await Promise.all([probes.temporal(), probes.database()]);
     const ok = temporal && database;
     if (!ok && Date.now() - lastLogged >= LOG_EVERY_MS) {

@@ -5,7 +5,7 @@ import { openDatabase } from '../../db/connection.js';
 import { freePort } from '../../scripts/services.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 
-describe('GET /healthz against real servers', () => {
+describe('GET /livez, /readyz and /healthz against real servers', () => {
   let api: TestApi;
 
   beforeAll(async () => {
@@ -15,13 +15,16 @@ describe('GET /healthz against real servers', () => {
     await api?.close();
   });
 
-  it('answers 200 when Temporal and the database both answer', async () => {
-    const response = await fetch(`${api.url}/healthz`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', checks: { temporal: 'up', database: 'up' } });
+  it('answers 200 when Temporal and the database both answer (readiness, and /healthz its older name)', async () => {
+    for (const path of ['/readyz', '/healthz']) {
+      const response = await fetch(`${api.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok', checks: { temporal: 'up', database: 'up' } });
+    }
+    expect((await fetch(`${api.url}/livez`)).status).toBe(200);
   });
 
-  it('answers 503 naming the database when the database is down', async () => {
+  it('answers 503 naming the database when the database is down; liveness stays 200', async () => {
     const deadDatabase = openDatabase(`mongodb://127.0.0.1:${await freePort()}/none`, {
       serverSelectionTimeoutMS: 500,
     });
@@ -32,6 +35,13 @@ describe('GET /healthz against real servers', () => {
     );
     const other = await startTestApi('health_dead_db', { deps: { database: deadDatabase, log } });
     try {
+      // Liveness does not depend on the database: an orchestrator must not restart the API for it.
+      const live = await fetch(`${other.url}/livez`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${other.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'unavailable', checks: { temporal: 'up', database: 'down' } });
       const response = await fetch(`${other.url}/healthz`);
       expect(response.status).toBe(503);
       // The public answer names the failing check only; the log says why, for ops.

@@ -61,6 +61,8 @@ describe('the API document says what the API does', () => {
       expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422', '503']),
     );
     expect(statuses('/healthz', 'get')).toEqual(['200', '503']);
+    expect(statuses('/readyz', 'get')).toEqual(['200', '503']);
+    expect(statuses('/livez', 'get')).toEqual(['200']);
     expect(document.paths['/ops/reconciliation']?.['get']).toBeDefined();
     expect(document.paths['/ops/reconciliation/run']?.['post']).toBeDefined();
     expect(
