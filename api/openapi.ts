@@ -120,6 +120,24 @@ const exampleMember = {
   newsletter: false,
 };
 
+/** `/readyz` and its older name `/healthz`: the same probe under two paths. */
+function readiness(path: string, summary: string): Operation {
+  return {
+    method: 'get',
+    path,
+    tag: 'system',
+    summary,
+    security: 'none',
+    ok: {
+      status: 200,
+      description: 'Both answer',
+      schema: answers.healthResponse,
+      example: { status: 'ok', checks: { temporal: 'up', database: 'up' } },
+    },
+    unavailable: answers.healthResponse,
+  };
+}
+
 function operations(options: OpenApiOptions): Operation[] {
   const members = memberRequestSchemas(options.extraFields);
   const procedure = orderProcedureSchema({ isMember: false, today: tokyoDate(new Date()) });
@@ -138,34 +156,11 @@ function operations(options: OpenApiOptions): Operation[] {
         example: { status: 'ok' },
       },
     },
-    {
-      method: 'get',
-      path: '/readyz',
-      tag: 'system',
-      summary: 'Readiness: Temporal and the database both answer (take the replica out of rotation when not)',
-      security: 'none',
-      ok: {
-        status: 200,
-        description: 'Both answer',
-        schema: answers.healthResponse,
-        example: { status: 'ok', checks: { temporal: 'up', database: 'up' } },
-      },
-      unavailable: answers.healthResponse,
-    },
-    {
-      method: 'get',
-      path: '/healthz',
-      tag: 'system',
-      summary: 'The same as /readyz (its older name)',
-      security: 'none',
-      ok: {
-        status: 200,
-        description: 'Both answer',
-        schema: answers.healthResponse,
-        example: { status: 'ok', checks: { temporal: 'up', database: 'up' } },
-      },
-      unavailable: answers.healthResponse,
-    },
+    readiness(
+      '/readyz',
+      'Readiness: Temporal and the database both answer (take the replica out of rotation when not)',
+    ),
+    readiness('/healthz', 'The same as /readyz (its older name)'),
     {
       method: 'get',
       path: '/metrics',
