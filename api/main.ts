@@ -14,7 +14,7 @@ const log = createLogger(config, 'api');
 
 // Neither server is awaited: the API starts and reports them through /healthz.
 const database = openDatabase(config.mongo.uri);
-const temporal = Connection.lazy({ address: config.temporal.address });
+const temporal = Connection.lazy(config.temporal.connection);
 const amazonPay = createAmazonPayClient(config);
 
 sweepExpiredSessions(database.connection);

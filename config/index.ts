@@ -3,6 +3,7 @@
  * the rest of the code receives a typed `AppConfig`. Defaults are the local dev stack's.
  * Each key is documented in `.env.example` and in the README's configuration table.
  */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { extraFieldDefinitionSchema, type ExtraFieldDefinition } from '../domain/member.js';
 import { isPointsRate } from '../domain/points.js';
@@ -22,6 +23,21 @@ const envSchema = z.object({
   /** An existing Temporal frontend (host:port). Unset: the dev stack starts its own. */
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * How to reach a production Temporal, in Temporal's own client settings (the `temporal` CLI and every
+   * SDK read the same names): an API key (Temporal Cloud), TLS with a custom CA and server name, mTLS
+   * client certificates, or a TOML profile file. `TEMPORAL_TLS=true` turns TLS on with the system's CAs.
+   */
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: optionalString.pipe(z.stringbool().optional()),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  /** A TOML file of connection profiles (Temporal's client config format); read only when set. */
+  TEMPORAL_CONFIG_FILE: optionalString,
+  /** The profile of TEMPORAL_CONFIG_FILE to use (default: `default`); the variables above override it. */
+  TEMPORAL_PROFILE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('orders'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -136,6 +152,11 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** What `Connection.connect` and `NativeConnection.connect` take, as Temporal's envconfig builds it. */
+type TemporalConnectionOptions = ReturnType<typeof loadClientConnectConfig>['connectionOptions'] & {
+  address: string;
+};
+
 export interface AppConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
@@ -144,6 +165,8 @@ export interface AppConfig {
     externalAddress: string | undefined;
     /** Address the worker and API connect to. */
     address: string;
+    /** Everything a connection needs (address, TLS, API key, gRPC metadata): pass it to `Connection.connect`. */
+    connection: TemporalConnectionOptions;
     namespace: string;
     taskQueue: string;
     port: number;
@@ -325,6 +348,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     .split(',')
     .map((origin) => origin.trim().replace(/\/$/, ''))
     .filter((origin) => origin !== '');
+  const temporal = temporalConnection(source, e);
   const extraFields = extraFieldsJson.safeParse(e.MEMBER_EXTRA_FIELDS);
   if (!extraFields.success) {
     throw new ConfigError(
@@ -335,9 +359,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     temporal: {
-      externalAddress: e.TEMPORAL_ADDRESS,
-      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
-      namespace: e.TEMPORAL_NAMESPACE,
+      externalAddress: temporal.external ? temporal.connectionOptions.address : undefined,
+      address: temporal.connectionOptions.address,
+      connection: temporal.connectionOptions,
+      namespace: temporal.namespace,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
@@ -391,6 +416,37 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
+  };
+}
+
+/**
+ * The Temporal connection, read by Temporal's own envconfig from the `TEMPORAL_*` variables (and the
+ * profile file when TEMPORAL_CONFIG_FILE is set); without an address it is the dev stack's server.
+ */
+function temporalConnection(
+  source: NodeJS.ProcessEnv,
+  e: Env,
+): { connectionOptions: TemporalConnectionOptions; namespace: string; external: boolean } {
+  const temporalEnv = Object.fromEntries(
+    Object.entries(source).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('TEMPORAL_') && (entry[1] ?? '').trim() !== '',
+    ),
+  );
+  let loaded: ReturnType<typeof loadClientConnectConfig>;
+  try {
+    loaded = loadClientConnectConfig({
+      overrideEnvVars: temporalEnv,
+      disableFile: e.TEMPORAL_CONFIG_FILE === undefined,
+      configFileStrict: true,
+    });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: TEMPORAL_CONFIG_FILE: ${(error as Error).message}`);
+  }
+  const { address, ...rest } = loaded.connectionOptions;
+  return {
+    connectionOptions: { ...rest, address: address ?? `127.0.0.1:${e.TEMPORAL_PORT}` },
+    namespace: loaded.namespace ?? e.TEMPORAL_NAMESPACE,
+    external: address !== undefined,
   };
 }
 

@@ -174,7 +174,7 @@ try {
   );
 
   checkpoint();
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(config.temporal.connection);
   try {
     const client = new Client({
       connection,

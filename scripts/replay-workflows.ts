@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import vm from 'node:vm';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -28,8 +28,8 @@ const DEFAULT_LIMIT = 1_000;
 const DEFAULT_CONCURRENCY = 16;
 
 export interface ReplayOptions {
-  /** Temporal frontend, host:port. */
-  address: string;
+  /** How to reach the Temporal frontend (`config.temporal.connection`, or just `{ address }`). */
+  connection: ConnectionOptions;
   namespace: string;
   /** Visibility query selecting the workflows (open and closed). */
   query: string;
@@ -95,7 +95,7 @@ export async function replayWorkflows(options: ReplayOptions): Promise<ReplayRep
   const workflowBundle = await bundle(options.workflowsPath ?? orderWorkflowsPath, options.dataConverter);
   const bundleSeconds = (performance.now() - bundleStarted) / 1000;
 
-  const connection = await Connection.connect({ address: options.address });
+  const connection = await Connection.connect(options.connection);
   const restore = withoutReplayOverheads();
   try {
     const client = new Client({ connection, namespace: options.namespace, dataConverter: options.dataConverter });
@@ -263,9 +263,9 @@ function describeFailure(workflowId: string, runId: string, error: Error): Repla
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** The report as the command prints it. */
-export function formatReport(report: ReplayReport, options: Pick<ReplayOptions, 'address' | 'namespace' | 'query'>) {
+export function formatReport(report: ReplayReport, options: Pick<ReplayOptions, 'connection' | 'namespace' | 'query'>) {
   const lines = [
-    `replay: ${report.histories} histories matching ${options.query} on ${options.address} (namespace ${options.namespace})`,
+    `replay: ${report.histories} histories matching ${options.query} on ${options.connection.address ?? 'localhost:7233'} (namespace ${options.namespace})`,
     `replayed ${report.histories} in ${report.seconds} s: ${report.historiesPerSecond} histories/s ` +
       `(replaying ${report.replaySeconds} s = ${report.replayPerSecond}/s, waiting for fetches ${report.fetchWaitSeconds} s; ` +
       `bundling ${report.bundleSeconds} s before, not counted)`,
@@ -305,7 +305,7 @@ export async function replayCommand(
   });
   const config = loadConfig(env);
   const options: ReplayOptions = {
-    address: config.temporal.address,
+    connection: config.temporal.connection,
     namespace: config.temporal.namespace,
     query: values.query,
     limit: positiveInteger('limit', values.limit),

@@ -18,9 +18,9 @@ installTemporalLogging(log, { metricsAddress: config.worker.metricsAddress });
 const dataConverter = createDataConverter(config);
 
 const database = await connectDatabase(config.mongo.uri);
-const connection = await NativeConnection.connect({ address: config.temporal.address });
+const connection = await NativeConnection.connect(config.temporal.connection);
 // Activities that drive other workflows (the point accounts) use a client of their own.
-const clientConnection = await Connection.connect({ address: config.temporal.address });
+const clientConnection = await Connection.connect(config.temporal.connection);
 const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
 try {
   // The hourly reconciliation of the read model against Amazon (registered once, kept by Temporal).

@@ -374,7 +374,7 @@ export async function benchOrders(options: OrdersBenchOptions): Promise<OrdersBe
       process.stderr.write('bench: replaying the order histories …\n');
       quietReplayLogs();
       replay = await replayWorkflows({
-        address: stack.temporalAddress,
+        connection: { address: stack.temporalAddress },
         namespace: config.temporal.namespace,
         query: DEFAULT_QUERY,
         limit: 1_000,

@@ -112,7 +112,7 @@ export class Cluster {
     this.startApp('worker');
     this.startApp('api');
     await this.waitApi(120_000);
-    this.connection = await Connection.connect({ address: this.config.temporal.address });
+    this.connection = await Connection.connect(this.config.temporal.connection);
     const dataConverter = await dataConverterOf(this.appDir, this.config);
     this.client = new Client({
       connection: this.connection,

@@ -1,12 +1,12 @@
 /** Access for test files to the servers started by `test/global-setup.ts`. */
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SearchAttributeType } from '@temporalio/common';
 import { inject } from 'vitest';
 import { orderSearchAttributes } from '../../workflows/search-attributes.js';
 import { loadConfig } from '../../config/index.js';
 import { connectDatabase, type Database } from '../../db/connection.js';
 import { createDataConverter } from '../../worker/data-converter.js';
+import { INDEXED_VALUE_TYPE } from '../../worker/temporal-setup.js';
 
 /** The payload codec of the tests' clients and workers (the dev-only key, as in the test config). */
 export const testDataConverter = createDataConverter(loadConfig({ NODE_ENV: 'test' }));
@@ -46,17 +46,6 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   });
   return env;
 }
-
-/** temporal.api.enums.v1.IndexedValueType numbers (the proto enum; the SDK does not export its encoder). */
-const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
-  [SearchAttributeType.TEXT]: 1,
-  [SearchAttributeType.KEYWORD]: 2,
-  [SearchAttributeType.INT]: 3,
-  [SearchAttributeType.DOUBLE]: 4,
-  [SearchAttributeType.BOOL]: 5,
-  [SearchAttributeType.DATETIME]: 6,
-  [SearchAttributeType.KEYWORD_LIST]: 7,
-};
 
 export function uniqueTaskQueue(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`;

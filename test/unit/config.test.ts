@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TLSConfig } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/index.js';
 
@@ -46,6 +50,53 @@ describe('config: purchase points', () => {
     expect(loadConfig({ POINTS_RATE_PERCENT: '1.25' }).orders.pointsRatePercent).toBe(1.25);
     expect(() => loadConfig({ POINTS_RATE_PERCENT: '1.255' })).toThrow(/POINTS_RATE_PERCENT/);
     expect(() => loadConfig({ POINTS_RATE_PERCENT: '0.001' })).toThrow(/POINTS_RATE_PERCENT/);
+  });
+});
+
+describe('config: the Temporal connection', () => {
+  it('reaches a production Temporal by its own client settings: mTLS with a custom CA, or an API key', () => {
+    const mtls = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal.shop.internal:7233',
+      TEMPORAL_NAMESPACE: 'shop',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: 'keys/sandbox/emulator-notification-cert.pem',
+      TEMPORAL_TLS_SERVER_NAME: 'frontend.temporal',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: 'keys/sandbox/emulator-notification-cert.pem',
+      TEMPORAL_TLS_CLIENT_KEY_PATH: 'keys/sandbox/merchant-private.pem',
+    });
+    expect(mtls.temporal.externalAddress).toBe('temporal.shop.internal:7233');
+    expect(mtls.temporal.namespace).toBe('shop');
+    const tls = mtls.temporal.connection.tls as TLSConfig;
+    expect(tls.serverNameOverride).toBe('frontend.temporal');
+    expect(Buffer.from(tls.serverRootCACertificate ?? []).toString()).toContain('BEGIN CERTIFICATE');
+    expect(Buffer.from(tls.clientCertPair?.key ?? []).toString()).toContain('PRIVATE KEY');
+
+    const cloud = loadConfig({
+      TEMPORAL_ADDRESS: 'shop.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'shop.a1b2c',
+      TEMPORAL_API_KEY: 'key-123',
+    });
+    expect(cloud.temporal.connection).toMatchObject({
+      address: 'shop.a1b2c.tmprl.cloud:7233',
+      apiKey: 'key-123',
+      tls: true,
+    });
+    expect(loadConfig({}).temporal.connection).toEqual({ address: '127.0.0.1:7233' });
+  });
+
+  it('reads a Temporal profile file only when TEMPORAL_CONFIG_FILE names one; variables override it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'temporal-profile-'));
+    const file = path.join(dir, 'temporal.toml');
+    writeFileSync(
+      file,
+      '[profile.default]\naddress = "a:7233"\n[profile.prod]\naddress = "prod:7233"\nnamespace = "shop"\napi_key = "k"\n',
+    );
+    const prod = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'prod' });
+    expect(prod.temporal).toMatchObject({ address: 'prod:7233', namespace: 'shop', externalAddress: 'prod:7233' });
+    expect(prod.temporal.connection).toMatchObject({ apiKey: 'k', tls: true });
+    expect(loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'b:7233' }).temporal.address).toBe('b:7233');
+    expect(() => loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'staging' })).toThrow(
+      /TEMPORAL_CONFIG_FILE: Profile 'staging' not found/,
+    );
   });
 });
 
