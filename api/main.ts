@@ -7,17 +7,18 @@ import { openDatabase } from '../db/connection.js';
 import { createApp } from './app.js';
 import { createAmazonSignInGateway } from './members/amazon-sign-in.js';
 import { createLogMailer } from './members/mailer.js';
-import { sweepExpiredSessions } from './members/session.js';
+import { expireSessions } from './members/session.js';
 
 const config = loadConfig();
 const log = createLogger(config, 'api');
 
 // Neither server is awaited: the API starts and reports them through /healthz.
-const database = openDatabase(config.mongo.uri);
+const database = openDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
 const temporal = Connection.lazy(config.temporal.connection);
 const amazonPay = createAmazonPayClient(config);
 
-sweepExpiredSessions(database.connection);
+const sessionExpiry = expireSessions(database);
+void sessionExpiry.mode.then((mode) => log.info({ mode }, 'expired sessions removed by'));
 
 const app = createApp({
   temporal,

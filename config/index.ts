@@ -49,10 +49,13 @@ const envSchema = z.object({
   /** An existing MongoDB-wire database. Unset: the dev stack starts its own. */
   MONGODB_URI: optionalString,
   MONGODB_PORT: port.default(27017),
-  MONGODB_DB_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .default('amazon_pay_orders'),
+  /** The database; default: the path of MONGODB_URI, else `amazon_pay_orders`. */
+  MONGODB_DB_NAME: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+  ),
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -349,6 +352,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     .map((origin) => origin.trim().replace(/\/$/, ''))
     .filter((origin) => origin !== '');
   const temporal = temporalConnection(source, e);
+  const dbName =
+    e.MONGODB_DB_NAME ??
+    (e.MONGODB_URI === undefined ? undefined : databaseNameOf(e.MONGODB_URI)) ??
+    DEFAULT_DATABASE_NAME;
   const extraFields = extraFieldsJson.safeParse(e.MEMBER_EXTRA_FIELDS);
   if (!extraFields.success) {
     throw new ConfigError(
@@ -371,9 +378,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     mongo: {
       externalUri: e.MONGODB_URI,
-      uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.MONGODB_PORT}/${e.MONGODB_DB_NAME}`,
+      uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.MONGODB_PORT}/${dbName}`,
       port: e.MONGODB_PORT,
-      dbName: e.MONGODB_DB_NAME,
+      dbName,
     },
     api: {
       host: e.API_HOST,
@@ -448,6 +455,14 @@ function temporalConnection(
     namespace: loaded.namespace ?? e.TEMPORAL_NAMESPACE,
     external: address !== undefined,
   };
+}
+
+export const DEFAULT_DATABASE_NAME = 'amazon_pay_orders';
+
+/** The database a URI names in its path (`mongodb://host/<name>?…`), if any. */
+export function databaseNameOf(uri: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(uri)?.[1];
+  return name === undefined || name === '' ? undefined : decodeURIComponent(name);
 }
 
 /** Every environment variable name the service reads. */

@@ -3,6 +3,7 @@
  * than using mongoose's global one, so several databases can be used side by side.
  */
 import mongoose, { type Connection } from 'mongoose';
+import { databaseNameOf, DEFAULT_DATABASE_NAME } from '../config/index.js';
 import { createModels, type Models } from './models/index.js';
 
 export interface Database {
@@ -21,6 +22,36 @@ export interface Database {
 const PING_DEADLINE_MS = 10_000;
 
 /**
+ * Driver settings of this service, each applied only when the URI does not set it: the URI (Atlas's
+ * `retryWrites=true&w=majority`, a replica set's `readPreference`, TLS) always wins.
+ * - Every write waits for a majority: each one follows money or an order, and a write acknowledged by
+ *   one member of a replica set can be rolled back by a failover. (A standalone server treats it as 1.)
+ * - Heartbeats every 2 s: a restarted server is found again within seconds.
+ * Nothing here is FerretDB's alone. Measured on FerretDB v1.24.2: it answers `hello` as a standalone
+ * without a `topologyVersion`, so the driver polls it and never sends retryable writes to it, and it
+ * accepts `w: "majority"`; the `retryWrites: false` and polling mode once forced here for it changed
+ * nothing there, and silently dropped Atlas's `retryWrites=true`.
+ */
+const DEFAULT_DRIVER_OPTIONS = {
+  serverSelectionTimeoutMS: 5000,
+  heartbeatFrequencyMS: 2000,
+  w: 'majority',
+} as const;
+
+function defaultsNotInUri(uri: string): Partial<typeof DEFAULT_DRIVER_OPTIONS> {
+  const query = uri.split('?')[1] ?? '';
+  const set = new Set(
+    query
+      .split('&')
+      .map((pair) => pair.split('=')[0]?.toLowerCase())
+      .filter((key) => key !== undefined && key !== ''),
+  );
+  return Object.fromEntries(
+    Object.entries(DEFAULT_DRIVER_OPTIONS).filter(([key]) => !set.has(key.toLowerCase())),
+  ) as Partial<typeof DEFAULT_DRIVER_OPTIONS>;
+}
+
+/**
  * Opens a connection without waiting for the server: a process may start before its database does,
  * and `/healthz` reports the difference. `ready()` waits when a caller needs the server.
  *
@@ -34,7 +65,12 @@ const PING_DEADLINE_MS = 10_000;
  */
 export function openDatabase(
   uri: string,
-  options: { serverSelectionTimeoutMS?: number; retryDelayMs?: number } = {},
+  options: {
+    /** The database to use; default: the URI's path, else `amazon_pay_orders` (never the driver's `test`). */
+    dbName?: string;
+    serverSelectionTimeoutMS?: number;
+    retryDelayMs?: number;
+  } = {},
 ): Database {
   const connection = mongoose.createConnection();
   connection.set('bufferCommands', false);
@@ -49,13 +85,12 @@ export function openDatabase(
     for (;;) {
       try {
         await connection.openUri(uri, {
-          serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
-          // Polling heartbeats every 2 s: a restarted server is found again within seconds.
-          serverMonitoringMode: 'poll',
-          heartbeatFrequencyMS: 2000,
+          ...defaultsNotInUri(uri),
+          ...(options.serverSelectionTimeoutMS === undefined
+            ? {}
+            : { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS }),
+          dbName: options.dbName ?? databaseNameOf(uri) ?? DEFAULT_DATABASE_NAME,
           bufferCommands: false,
-          // FerretDB has no retryable writes; idempotent upserts and guarded updates make retries safe instead.
-          retryWrites: false,
         });
         connection.getClient().on('serverDescriptionChanged', ({ newDescription }) => {
           server = `${newDescription.address} ${newDescription.type}${newDescription.error ? ` (${newDescription.error.message})` : ''}`;
@@ -106,8 +141,8 @@ export function openDatabase(
 }
 
 /** Opens a connection and waits until the server answers; creates the models' indexes. */
-export async function connectDatabase(uri: string): Promise<Database> {
-  const database = openDatabase(uri);
+export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Database> {
+  const database = openDatabase(uri, options);
   await database.ready();
   await Promise.all(Object.values(database.models).map((model) => model.init()));
   return database;

@@ -17,7 +17,7 @@ const log = createLogger(config, 'worker');
 installTemporalLogging(log, { metricsAddress: config.worker.metricsAddress });
 const dataConverter = createDataConverter(config);
 
-const database = await connectDatabase(config.mongo.uri);
+const database = await connectDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
 const connection = await NativeConnection.connect(config.temporal.connection);
 // Activities that drive other workflows (the point accounts) use a client of their own.
 const clientConnection = await Connection.connect(config.temporal.connection);

@@ -43,10 +43,9 @@ export interface SessionOptions {
 const SESSION_COOKIE = 'shop.sid';
 
 /**
- * Server-side sessions in MongoDB (connect-mongo). FerretDB has no TTL index: connect-mongo ignores
- * expired sessions on read, and `sweepExpiredSessions` deletes them. connect-mongo's own interval
- * sweep stays off — with it on, the chaos run's database outages could leave the API's shared driver
- * client unable to find the restarted server.
+ * Server-side sessions in MongoDB (connect-mongo). connect-mongo ignores expired sessions on read, and
+ * `expireSessions` removes them. connect-mongo's own interval sweep stays off — with it on, the chaos
+ * run's database outages could leave the API's shared driver client unable to find the restarted server.
  */
 export function sessionMiddleware(options: SessionOptions): RequestHandler {
   const ttlSeconds = options.ttlHours * 3600;
@@ -69,16 +68,41 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
   });
 }
 
-/** Deletes expired sessions every `everyMs` (through mongoose); failures wait for the next round. */
-export function sweepExpiredSessions(connection: Connection, everyMs = 15 * 60_000): () => void {
-  const timer = setInterval(() => {
-    connection.db
-      ?.collection('sessions')
-      .deleteMany({ expires: { $lt: new Date() } })
-      .catch(() => undefined);
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+/**
+ * Removes expired sessions: by a TTL index where the server has them (MongoDB, Atlas: the server
+ * deletes them itself, on every API replica's behalf), else by deleting them every `everyMs` (FerretDB
+ * v1.24 refuses the index: "expireAfterSeconds is not implemented yet"). Sweep failures wait for the
+ * next round. Answers how it expires them once the database has answered, and a function that stops.
+ */
+export function expireSessions(
+  database: { connection: Connection; ready(): Promise<void> },
+  everyMs = 15 * 60_000,
+): { mode: Promise<'ttl-index' | 'sweep'>; stop: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const sessions = () => database.connection.db?.collection('sessions');
+  const mode = database.ready().then(async () => {
+    try {
+      await sessions()?.createIndex({ expires: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
+      return 'ttl-index' as const;
+    } catch {
+      if (!stopped)
+        timer = setInterval(() => {
+          sessions()
+            ?.deleteMany({ expires: { $lt: new Date() } })
+            .catch(() => undefined);
+        }, everyMs).unref();
+      return 'sweep' as const;
+    }
+  });
+  mode.catch(() => undefined);
+  return {
+    mode,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 /** Regenerates the session id on every privilege change (login), keeping the Amazon sign-in. */

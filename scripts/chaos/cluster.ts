@@ -106,7 +106,7 @@ export class Cluster {
     });
     await this.startTemporal();
     await this.startDatabase();
-    this.database = await connectDatabase(this.config.mongo.uri);
+    this.database = await connectDatabase(this.config.mongo.uri, { dbName: this.config.mongo.dbName });
     await seedCatalog(this.database.models);
     this.startApp('emulator');
     this.startApp('worker');
