@@ -19,6 +19,7 @@ import { opsOrderRoutes } from './ops/orders.js';
 import { NOTIFICATION_PATH, notificationRoutes } from './notifications.js';
 import { openApiRoutes } from './openapi.js';
 import { orderRoutes } from './orders/routes.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 import { healthRoutes } from './routes/health.js';
 import { storefrontRoutes } from './storefront.js';
 
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps): Express {
   const members = createMemberRepository(deps.database.models, deps.now);
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer: the client's address and https come from its X-Forwarded-* headers.
+  app.set('trust proxy', config.api.trustProxy);
   const metrics = httpMetrics();
   app.use(securityHeaders(config.api.publicBaseUrl));
   app.use(requestLogger(deps.log));
@@ -65,14 +68,23 @@ export function createApp(deps: AppDeps): Express {
       credentials: config.ops.credentials,
       allowedOrigins: config.codec.corsOrigins,
       namespace: config.temporal.namespace,
-      secret: config.members.sessionSecret,
+      secrets: config.members.sessionSecrets,
       models: deps.database.models,
       log: deps.log,
       secureCookies: config.api.publicBaseUrl.startsWith('https:'),
       ...(deps.now === undefined ? {} : { now: deps.now }),
     }),
   );
-  app.use('/api', storefrontRateLimit(config.api.rateLimitPerMinute, [NOTIFICATION_PATH]));
+  app.use(
+    '/api',
+    storefrontRateLimit(
+      config.api.rateLimitPerMinute,
+      [NOTIFICATION_PATH],
+      config.api.rateLimitStore === 'database'
+        ? databaseRateLimitStore(deps.database, config.api.rateLimitPerMinute)
+        : undefined,
+    ),
+  );
   app.use(express.json({ limit: '100kb' }));
   app.use(
     healthRoutes({
@@ -104,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
           () => undefined,
         );
       }),
-      secret: config.members.sessionSecret,
+      secrets: config.members.sessionSecrets,
       ttlHours: config.members.sessionTtlHours,
       secureCookies: config.api.publicBaseUrl.startsWith('https:'),
     }),

@@ -40,8 +40,8 @@ export interface CodecServerDeps {
   /** Origins of the Temporal Web UI allowed to call (CORS). */
   allowedOrigins: readonly string[];
   namespace: string;
-  /** Signs the session cookie. */
-  secret: string;
+  /** Sign the session cookie: the first signs, all verify (rotation). */
+  secrets: readonly string[];
   models: Pick<Models, 'Audit'>;
   log: Logger;
   secureCookies: boolean;
@@ -82,8 +82,8 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
   const bearer = opsAuth(deps.credentials);
-  const sign = (value: string) =>
-    createHmac('sha256', `codec-session:${deps.secret}`).update(value).digest('base64url');
+  const sign = (value: string, secret = deps.secrets[0] ?? '') =>
+    createHmac('sha256', `codec-session:${secret}`).update(value).digest('base64url');
 
   /** `name.expiresAtMs.mac` (names may contain dots, the other parts not); the name must still be a configured credential. */
   function sessionUser(cookie: string | undefined): OpsUser | undefined {
@@ -91,9 +91,12 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
     const mac = parts.pop() ?? '';
     const expires = parts.pop() ?? '';
     const name = parts.join('.');
-    const expected = Buffer.from(sign(`${name}.${expires}`));
     const presented = Buffer.from(mac);
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return undefined;
+    const signedByOne = deps.secrets.some((secret) => {
+      const expected = Buffer.from(sign(`${name}.${expires}`, secret));
+      return presented.length === expected.length && timingSafeEqual(presented, expected);
+    });
+    if (!signedByOne) return undefined;
     if (!(Number(expires) > now().getTime())) return undefined;
     const credential = deps.credentials.find((c) => c.name === name);
     return credential === undefined ? undefined : { name: credential.name, role: credential.role };

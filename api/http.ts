@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Express, Request, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -77,9 +77,14 @@ export function requestLogger(log: Logger): RequestHandler {
   });
 }
 
-/** The storefront's per-IP limit; the Amazon Pay notification endpoint (Amazon's servers) is exempt. */
-export function storefrontRateLimit(limitPerMinute: number, exempt: readonly string[]): RequestHandler {
+/**
+ * The storefront's per-IP limit; the Amazon Pay notification endpoint (Amazon's servers) is exempt.
+ * With a shared `store` (api/rate-limit-store.ts), a request passes when the store cannot answer: a
+ * database outage must not turn every storefront request into an error of the limiter's.
+ */
+export function storefrontRateLimit(limitPerMinute: number, exempt: readonly string[], store?: Store): RequestHandler {
   return rateLimit({
+    ...(store === undefined ? {} : { store, passOnStoreError: true }),
     windowMs: 60_000,
     limit: limitPerMinute,
     standardHeaders: 'draft-8',

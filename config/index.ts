@@ -15,6 +15,23 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** Comma-separated secrets, each of 16 characters or more: the first signs, every one verifies. */
+function secretList(name: string) {
+  return z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((secret) => secret.trim())
+        .filter((secret) => secret !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().min(16, `${name}: each secret needs 16 characters or more`))
+        .min(1, `${name}: at least one secret`),
+    );
+}
+
 /** Schema of the environment variables, keyed by their names. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -87,8 +104,11 @@ const envSchema = z.object({
   /** Public base URL of the API (return URLs handed to Amazon); default http://API_HOST:API_PORT. */
   PUBLIC_BASE_URL: optionalString,
 
-  /** Signs the shop's session cookies. Required in production; the default is for development only. */
-  SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
+  /**
+   * Signs the shop's session cookies (and the codec server's). Comma-separated for rotation: the first
+   * signs, all are accepted. Required in production; the default is for development only.
+   */
+  SESSION_SECRET: z.string().default('dev-only-session-secret-change-me').pipe(secretList('SESSION_SECRET')),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -128,6 +148,15 @@ const envSchema = z.object({
   CODEC_CORS_ORIGINS: optionalString,
   /** Storefront requests (`/api/*`) per client IP and minute. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Where the rate limit counts: `database` (shared by every API replica) or `memory` (one process). */
+  API_RATE_LIMIT_STORE: z.enum(['database', 'memory']).default('database'),
+  /**
+   * Which proxies to believe for the client's address and protocol (Express's `trust proxy`): empty =
+   * none (the API faces clients directly), a number of hops (`1` behind one load balancer), or
+   * comma-separated addresses / CIDRs / `loopback`, `uniquelocal`. Behind TLS termination it is what
+   * makes the session cookie `secure` and the rate limit per client rather than per balancer.
+   */
+  TRUST_PROXY: optionalString,
   /** Where the worker serves its Prometheus metrics (Temporal runtime telemetry), `host:port`; `off` disables. */
   WORKER_METRICS_ADDRESS: z
     .string()
@@ -144,8 +173,11 @@ const envSchema = z.object({
     .default(1),
   /** Shown to buyers on Amazon's pages (merchantStoreName) and in mails. */
   SHOP_NAME: z.string().min(1).max(50).default('Amazon Pay デモショップ'),
-  /** Signs the per-order access tokens handed to guest buyers. Required in production. */
-  ORDER_TOKEN_SECRET: z.string().min(16).default('dev-only-order-token-secret-change-me'),
+  /** Signs the per-order access tokens handed to guest buyers; comma-separated like SESSION_SECRET. Required in production. */
+  ORDER_TOKEN_SECRET: z
+    .string()
+    .default('dev-only-order-token-secret-change-me')
+    .pipe(secretList('ORDER_TOKEN_SECRET')),
 
   /** Where the dev stack keeps its data (Temporal SQLite file, database files). */
   DATA_DIR: z.string().min(1).default('.data'),
@@ -183,7 +215,14 @@ export interface AppConfig {
     port: number;
     dbName: string;
   };
-  api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number };
+  api: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    rateLimitPerMinute: number;
+    rateLimitStore: 'database' | 'memory';
+    trustProxy: boolean | number | string;
+  };
   amazonPay: {
     target: 'emulator' | 'amazon';
     emulatorUrl: string;
@@ -204,7 +243,8 @@ export interface AppConfig {
     controlApi: boolean;
   };
   members: {
-    sessionSecret: string;
+    /** The first signs; all verify (rotation). */
+    sessionSecrets: string[];
     sessionTtlHours: number;
     extraFields: ExtraFieldDefinition[];
     passwordResetTtlMinutes: number;
@@ -221,7 +261,8 @@ export interface AppConfig {
     pointsMode: 'standard' | 'commerce_creator';
     pointsRatePercent: number;
     shopName: string;
-    tokenSecret: string;
+    /** The first signs; all verify (rotation). */
+    tokenSecrets: string[];
   };
   dataDir: string;
   toolsDir: string;
@@ -387,6 +428,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: e.API_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST}:${e.API_PORT}`,
       rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      rateLimitStore: e.API_RATE_LIMIT_STORE,
+      trustProxy: trustProxyOf(e.TRUST_PROXY),
     },
     amazonPay: {
       target: e.AMAZON_PAY_TARGET,
@@ -407,7 +450,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       controlApi: e.NODE_ENV !== 'production',
     },
     members: {
-      sessionSecret: e.SESSION_SECRET,
+      sessionSecrets: e.SESSION_SECRET,
       sessionTtlHours: e.SESSION_TTL_HOURS,
       extraFields: extraFields.data,
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
@@ -419,7 +462,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       pointsMode: e.POINTS_MODE,
       pointsRatePercent: e.POINTS_RATE_PERCENT,
       shopName: e.SHOP_NAME,
-      tokenSecret: e.ORDER_TOKEN_SECRET,
+      tokenSecrets: e.ORDER_TOKEN_SECRET,
     },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
@@ -455,6 +498,13 @@ function temporalConnection(
     namespace: loaded.namespace ?? e.TEMPORAL_NAMESPACE,
     external: address !== undefined,
   };
+}
+
+/** TRUST_PROXY as Express takes it: false, true, a hop count, or a list of addresses and subnets. */
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export const DEFAULT_DATABASE_NAME = 'amazon_pay_orders';

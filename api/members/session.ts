@@ -2,6 +2,8 @@ import MongoStore from 'connect-mongo';
 import session from 'express-session';
 import type { Request, RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
+import type { Database } from '../../db/connection.js';
+import { expireDocuments, type Expiry } from '../../db/expiry.js';
 
 /** What the shop keeps in a session. */
 interface AmazonSignIn {
@@ -34,7 +36,8 @@ declare module 'express-session' {
 export interface SessionOptions {
   /** Mongoose's driver client exists only once the first connection is made: hence a promise. */
   client: Promise<ReturnType<Connection['getClient']>>;
-  secret: string;
+  /** The first signs new cookies; every one is accepted (rotation: put a new secret first, drop the old one later). */
+  secrets: string[];
   ttlHours: number;
   /** Secure cookies whenever the public URL is https. */
   secureCookies: boolean;
@@ -59,7 +62,7 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
   });
   return session({
     name: SESSION_COOKIE,
-    secret: options.secret,
+    secret: options.secrets,
     store,
     resave: false,
     saveUninitialized: false,
@@ -68,41 +71,9 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
   });
 }
 
-/**
- * Removes expired sessions: by a TTL index where the server has them (MongoDB, Atlas: the server
- * deletes them itself, on every API replica's behalf), else by deleting them every `everyMs` (FerretDB
- * v1.24 refuses the index: "expireAfterSeconds is not implemented yet"). Sweep failures wait for the
- * next round. Answers how it expires them once the database has answered, and a function that stops.
- */
-export function expireSessions(
-  database: { connection: Connection; ready(): Promise<void> },
-  everyMs = 15 * 60_000,
-): { mode: Promise<'ttl-index' | 'sweep'>; stop: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const sessions = () => database.connection.db?.collection('sessions');
-  const mode = database.ready().then(async () => {
-    try {
-      await sessions()?.createIndex({ expires: 1 }, { expireAfterSeconds: 0, name: 'expires_ttl' });
-      return 'ttl-index' as const;
-    } catch {
-      if (!stopped)
-        timer = setInterval(() => {
-          sessions()
-            ?.deleteMany({ expires: { $lt: new Date() } })
-            .catch(() => undefined);
-        }, everyMs).unref();
-      return 'sweep' as const;
-    }
-  });
-  mode.catch(() => undefined);
-  return {
-    mode,
-    stop: () => {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+/** Removes expired sessions (a TTL index where the server has one, else a sweep every `everyMs`). */
+export function expireSessions(database: Pick<Database, 'connection' | 'ready'>, everyMs = 15 * 60_000): Expiry {
+  return expireDocuments(database, 'sessions', 'expires', everyMs);
 }
 
 /** Regenerates the session id on every privilege change (login), keeping the Amazon sign-in. */

@@ -101,7 +101,8 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
   const router = Router();
   const { client, models, config } = deps;
   const base = config.api.publicBaseUrl;
-  const tokenFor = (orderId: string) => orderToken(config.orders.tokenSecret, orderId);
+  const [signingSecret = ''] = config.orders.tokenSecrets;
+  const tokenFor = (orderId: string) => orderToken(signingSecret, orderId);
   const handleOf = (orderId: string) => client.workflow.getHandle(orderWorkflowId(orderId));
 
   /** Only the order's own buyer: the member who started it, or whoever holds its token. */
@@ -109,11 +110,13 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
     const orderId = orderIdParam(req.params['orderId']);
     const presented =
       req.get('x-order-token') ?? (typeof req.query['token'] === 'string' ? req.query['token'] : undefined);
-    const expected = Buffer.from(tokenFor(orderId));
+    // Any of the configured secrets: tokens handed out before a rotation keep working.
     if (
       presented !== undefined &&
-      presented.length === expected.length &&
-      timingSafeEqual(Buffer.from(presented), expected)
+      config.orders.tokenSecrets.some((secret) => {
+        const expected = Buffer.from(orderToken(secret, orderId));
+        return presented.length === expected.length && timingSafeEqual(Buffer.from(presented), expected);
+      })
     )
       return orderId;
     const memberId = req.session?.memberId;

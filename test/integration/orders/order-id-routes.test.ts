@@ -31,7 +31,7 @@ interface RouteCase {
   headers: (orderId: string) => Record<string, string>;
 }
 
-const buyer = (orderId: string) => ({ 'x-order-token': orderToken(api.config.orders.tokenSecret, orderId) });
+const buyer = (orderId: string) => ({ 'x-order-token': orderToken(api.config.orders.tokenSecrets[0]!, orderId) });
 const operator = () => opsAuthorization(api.config, 'operator');
 
 const routes: RouteCase[] = [
