@@ -15,6 +15,16 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** Empty (unset) or a whole number ≥ `min`. */
+const optionalInt = (min: number) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : Number(value)))
+    .optional()
+    .pipe(z.number().int().min(min).optional());
+const optionalPositiveInt = optionalInt(1);
+
 /** Comma-separated secrets, each of 16 characters or more: the first signs, every one verifies. */
 function secretList(name: string) {
   return z
@@ -163,6 +173,23 @@ const envSchema = z.object({
     .regex(/^(off|[A-Za-z0-9.-]+:\d{1,5})$/, 'expected host:port or off')
     .default('127.0.0.1:9464'),
 
+  /**
+   * Worker tuning (empty: the SDK's defaults). Task slots bound what one worker runs at once; the cache
+   * keeps recent orders in memory (a miss replays the history); pollers are requests held open per kind.
+   */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalPositiveInt,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalPositiveInt,
+  WORKER_MAX_CACHED_WORKFLOWS: optionalInt(0),
+  WORKER_WORKFLOW_TASK_POLLERS: optionalPositiveInt,
+  WORKER_ACTIVITY_TASK_POLLERS: optionalPositiveInt,
+  /** On SIGTERM the worker stops polling and lets running activities finish for this long before cancelling them. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
+  /** Where the worker answers /livez and /readyz (for an orchestrator's probes), `host:port`; `off` disables. */
+  WORKER_HEALTH_ADDRESS: z
+    .string()
+    .regex(/^(off|[A-Za-z0-9.-]+:\d{1,5})$/, 'expected host:port or off')
+    .default('127.0.0.1:9465'),
+
   /** Purchase points (P1–P3): `standard` or `commerce_creator`, and the rate in percent of the points base. */
   POINTS_MODE: z.enum(['standard', 'commerce_creator']).default('standard'),
   POINTS_RATE_PERCENT: z.coerce
@@ -186,6 +213,15 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The Temporal worker options these settings map to (names as the SDK spells them). */
+export interface WorkerTuning {
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  maxConcurrentActivityTaskPolls?: number;
+}
 
 /** What `Connection.connect` and `NativeConnection.connect` take, as Temporal's envconfig builds it. */
 type TemporalConnectionOptions = ReturnType<typeof loadClientConnectConfig>['connectionOptions'] & {
@@ -256,7 +292,13 @@ export interface AppConfig {
     /** Origins allowed to call the codec server (the Temporal Web UI). */
     corsOrigins: string[];
   };
-  worker: { metricsAddress: string | undefined };
+  worker: {
+    metricsAddress: string | undefined;
+    healthAddress: string | undefined;
+    shutdownGraceSeconds: number;
+    /** Only what is set; the SDK's defaults otherwise. */
+    tuning: WorkerTuning;
+  };
   orders: {
     pointsMode: 'standard' | 'commerce_creator';
     pointsRatePercent: number;
@@ -457,7 +499,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     ops: { credentials: opsCredentials.data },
     codec: { keys: codecKeys.data, corsOrigins },
-    worker: { metricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS },
+    worker: {
+      metricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
+      healthAddress: e.WORKER_HEALTH_ADDRESS === 'off' ? undefined : e.WORKER_HEALTH_ADDRESS,
+      shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
+      tuning: Object.fromEntries(
+        Object.entries({
+          maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+          maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+          maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+          maxConcurrentWorkflowTaskPolls: e.WORKER_WORKFLOW_TASK_POLLERS,
+          maxConcurrentActivityTaskPolls: e.WORKER_ACTIVITY_TASK_POLLERS,
+        }).filter((entry) => entry[1] !== undefined),
+      ),
+    },
     orders: {
       pointsMode: e.POINTS_MODE,
       pointsRatePercent: e.POINTS_RATE_PERCENT,

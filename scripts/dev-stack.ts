@@ -148,6 +148,12 @@ try {
   const workerMetricsPort = Number(config.worker.metricsAddress?.split(':').pop());
   if (config.worker.metricsAddress !== undefined)
     await refuseBusyPort(workerMetricsPort, 'worker metrics', 'set WORKER_METRICS_ADDRESS (or off)');
+  if (config.worker.healthAddress !== undefined)
+    await refuseBusyPort(
+      Number(config.worker.healthAddress.split(':').pop()),
+      'worker health',
+      'set WORKER_HEALTH_ADDRESS (or off)',
+    );
   checkpoint();
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -213,6 +219,8 @@ try {
   say(`  API metrics       ${apiUrl}/metrics  (ops bearer token)`);
   if (config.worker.metricsAddress !== undefined)
     say(`  worker metrics    http://${config.worker.metricsAddress}/metrics`);
+  if (config.worker.healthAddress !== undefined)
+    say(`  worker health     http://${config.worker.healthAddress}/readyz`);
   say(`  Amazon Pay emulator ${config.amazonPay.emulatorUrl}`);
   say(`  database          ${redactUri(database.address)}`);
   say(`  logs              ${path.relative(process.cwd(), logDir)}/`);

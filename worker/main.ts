@@ -1,11 +1,12 @@
 /** Worker process entry: `npm run worker` (the dev stack starts it for you). */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
-import { connectDatabase } from '../db/connection.js';
+import { connectDatabase, type Database } from '../db/connection.js';
+import { serveWorkerHealth } from './health.js';
 import { createDataConverter } from './data-converter.js';
 import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
 import { installTemporalLogging } from './logging.js';
@@ -17,7 +18,17 @@ const log = createLogger(config, 'worker');
 installTemporalLogging(log, { metricsAddress: config.worker.metricsAddress });
 const dataConverter = createDataConverter(config);
 
-const database = await connectDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
+// Probes answer from the start: live at once, ready only once the worker polls.
+let worker: Worker | undefined;
+let database: Database | undefined;
+const health =
+  config.worker.healthAddress === undefined
+    ? undefined
+    : await serveWorkerHealth(config.worker.healthAddress, {
+        state: () => worker?.getState() ?? 'STARTING',
+        database: async () => (await database?.ping()) ?? false,
+      });
+database = await connectDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
 const connection = await NativeConnection.connect(config.temporal.connection);
 // Activities that drive other workflows (the point accounts) use a client of their own.
 const clientConnection = await Connection.connect(config.temporal.connection);
@@ -29,7 +40,7 @@ try {
     { scheduleId: RECONCILIATION_SCHEDULE_ID, every: RECONCILIATION_EVERY, schedule },
     'reconciliation schedule',
   );
-  const worker = await createWorker({
+  worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -40,19 +51,25 @@ try {
       extraFields: config.members.extraFields,
     }),
     dataConverter,
+    tuning: config.worker.tuning,
+    shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
   });
   log.info(
     {
       taskQueue: config.temporal.taskQueue,
       temporal: config.temporal.address,
       metrics: config.worker.metricsAddress === undefined ? null : `http://${config.worker.metricsAddress}/metrics`,
+      health: config.worker.healthAddress === undefined ? null : `http://${config.worker.healthAddress}/readyz`,
+      tuning: config.worker.tuning,
     },
     'worker started',
   );
-  // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown.
+  // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown: polling stops
+  // (readyz answers 503), running activities get WORKER_SHUTDOWN_GRACE_SECONDS to finish.
   await worker.run();
   log.info('worker stopped');
 } finally {
+  health?.close();
   await clientConnection.close();
   await connection.close();
   await database.close();

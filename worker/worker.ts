@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
+import type { WorkerTuning } from '../config/index.js';
 
 /** The workflow bundle's entry file. */
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -19,6 +20,10 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** 0: no workflow cache, so every task replays its history (tests that restart workers). */
   maxCachedWorkflows?: number;
+  /** Task slots, cache and pollers (config.worker.tuning); the SDK's defaults for what is unset. */
+  tuning?: WorkerTuning;
+  /** On shutdown, how long running activities may finish before they are cancelled. */
+  shutdownGraceSeconds?: number;
 }
 
 /** Builds the order worker; tests call this with their own connection and activities. */
@@ -30,6 +35,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.workflowBundle === undefined ? { workflowsPath } : { workflowBundle: options.workflowBundle }),
     activities: options.activities,
     dataConverter: options.dataConverter,
+    ...options.tuning,
+    ...(options.shutdownGraceSeconds === undefined ? {} : { shutdownGraceTime: options.shutdownGraceSeconds * 1000 }),
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

@@ -75,6 +75,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     EMULATOR_NOTIFICATION_URL: '',
     EMULATOR_PENDING_AUTH_DELAY_MS: '1000',
     WORKER_METRICS_ADDRESS: `127.0.0.1:${port.metrics}`,
+    WORKER_HEALTH_ADDRESS: 'off',
     // The bench is one client IP doing many orders: the storefront's per-IP limit would refuse it.
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',

@@ -96,6 +96,7 @@ export class Cluster {
       EMULATOR_NOTIFICATION_URL: `${this.apiUrl}${NOTIFICATION_PATH}`,
       EMULATOR_PENDING_AUTH_DELAY_MS: '1000',
       WORKER_METRICS_ADDRESS: 'off',
+      WORKER_HEALTH_ADDRESS: 'off',
       API_RATE_LIMIT_PER_MINUTE: '1000000',
     };
     this.config = loadConfig(this.env);

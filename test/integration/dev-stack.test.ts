@@ -153,7 +153,15 @@ async function killLeftovers(mark: string): Promise<void> {
 describe('the dev stack (npm start)', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
-  let ports: { temporal: number; ui: number; mongo: number; api: number; emulator: number; workerMetrics: number };
+  let ports: {
+    temporal: number;
+    ui: number;
+    mongo: number;
+    api: number;
+    emulator: number;
+    workerMetrics: number;
+    workerHealth: number;
+  };
   const cli = inject('temporalCliPath');
 
   beforeAll(async () => {
@@ -165,6 +173,7 @@ describe('the dev stack (npm start)', () => {
       api: await freePort(),
       emulator: await freePort(),
       workerMetrics: await freePort(),
+      workerHealth: await freePort(),
     };
     env = {
       ...process.env,
@@ -177,6 +186,7 @@ describe('the dev stack (npm start)', () => {
       API_PORT: String(ports.api),
       EMULATOR_PORT: String(ports.emulator),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
+      WORKER_HEALTH_ADDRESS: `127.0.0.1:${ports.workerHealth}`,
       AMAZON_PAY_EMULATOR_URL: `http://127.0.0.1:${ports.emulator}`,
       LOG_LEVEL: 'warn',
     };
@@ -218,6 +228,8 @@ describe('the dev stack (npm start)', () => {
       const workerMetrics = await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`);
       expect(workerMetrics.status).toBe(200);
       expect(await workerMetrics.text()).toMatch(/temporal_/);
+      const workerReady = await fetch(`http://127.0.0.1:${ports.workerHealth}/readyz`);
+      expect(await workerReady.json()).toEqual({ status: 'ok', worker: 'RUNNING', database: 'up' });
       expect(first.output()).toContain(`codec server      http://127.0.0.1:${ports.api}/codec`);
 
       expect(await interrupt(first)).toBe(0);

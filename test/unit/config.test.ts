@@ -53,6 +53,34 @@ describe('config: purchase points', () => {
   });
 });
 
+describe('config: worker tuning', () => {
+  it('passes only the settings given to the worker, and refuses nonsense', () => {
+    expect(loadConfig({}).worker).toMatchObject({
+      tuning: {},
+      shutdownGraceSeconds: 25,
+      healthAddress: '127.0.0.1:9465',
+    });
+    const tuned = loadConfig({
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '80',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '50',
+      WORKER_MAX_CACHED_WORKFLOWS: '0',
+      WORKER_WORKFLOW_TASK_POLLERS: '',
+      WORKER_ACTIVITY_TASK_POLLERS: '4',
+      WORKER_SHUTDOWN_GRACE_SECONDS: '60',
+      WORKER_HEALTH_ADDRESS: 'off',
+    }).worker;
+    expect(tuned.tuning).toEqual({
+      maxConcurrentWorkflowTaskExecutions: 80,
+      maxConcurrentActivityTaskExecutions: 50,
+      maxCachedWorkflows: 0,
+      maxConcurrentActivityTaskPolls: 4,
+    });
+    expect(tuned).toMatchObject({ shutdownGraceSeconds: 60, healthAddress: undefined });
+    expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES/);
+    expect(() => loadConfig({ WORKER_ACTIVITY_TASK_POLLERS: 'many' })).toThrow(/WORKER_ACTIVITY_TASK_POLLERS/);
+  });
+});
+
 describe('config: the Temporal connection', () => {
   it('reaches a production Temporal by its own client settings: mTLS with a custom CA, or an API key', () => {
     const mtls = loadConfig({
