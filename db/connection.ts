@@ -140,10 +140,14 @@ export function openDatabase(
   };
 }
 
-/** Opens a connection and waits until the server answers; creates the models' indexes. */
-export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Database> {
-  const database = openDatabase(uri, options);
+/** Waits until the server answers, then creates the models' indexes. */
+export async function prepareDatabase(database: Database): Promise<Database> {
   await database.ready();
   await Promise.all(Object.values(database.models).map((model) => model.init()));
   return database;
+}
+
+/** Opens a connection and waits until the server answers; creates the models' indexes. */
+export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Database> {
+  return prepareDatabase(openDatabase(uri, options));
 }

@@ -5,7 +5,7 @@ import { createActivities } from '../activities/index.js';
 import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
-import { connectDatabase, type Database } from '../db/connection.js';
+import { openDatabase, prepareDatabase } from '../db/connection.js';
 import { serveWorkerHealth } from './health.js';
 import { createDataConverter } from './data-converter.js';
 import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
@@ -20,15 +20,15 @@ const dataConverter = createDataConverter(config);
 
 // Probes answer from the start: live at once, ready only once the worker polls.
 let worker: Worker | undefined;
-let database: Database | undefined;
+const database = openDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
 const health =
   config.worker.healthAddress === undefined
     ? undefined
     : await serveWorkerHealth(config.worker.healthAddress, {
         state: () => worker?.getState() ?? 'STARTING',
-        database: async () => (await database?.ping()) ?? false,
+        database: () => database.ping(),
       });
-database = await connectDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
+await prepareDatabase(database);
 const connection = await NativeConnection.connect(config.temporal.connection);
 // Activities that drive other workflows (the point accounts) use a client of their own.
 const clientConnection = await Connection.connect(config.temporal.connection);
