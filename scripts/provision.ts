@@ -1,9 +1,12 @@
 /** `npm run provision`: finds or installs every tool, one line each saying where it came from. */
 import { loadConfig } from '../config/index.js';
-import { resolveTools } from './tools.js';
+import { resolveTemporalServer, resolveTools } from './tools.js';
 
 const config = loadConfig(process.env);
-const tools = await resolveTools({ config, childEnv: process.env, say: (line) => console.log(line) });
+const say = (line: string) => console.log(line);
+const tools = await resolveTools({ config, childEnv: process.env, say });
+// The production-shaped test's Temporal server (test/production/): built here, not in the test's time.
+await resolveTemporalServer({ config, childEnv: process.env, say });
 const missing = [
   tools.temporalCli.path === undefined && 'temporal CLI',
   tools.temporalTestServer.path === undefined && 'time-skipping test server',

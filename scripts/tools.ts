@@ -312,3 +312,69 @@ export async function resolveTools(options: {
   const database = await resolveDatabase(ctx);
   return { temporalCli, temporalTestServer, database };
 }
+
+/** The Temporal server of a production-shaped cluster (PostgreSQL, mTLS): built from its Go module. */
+export const TEMPORAL_SERVER_VERSION = 'v1.30.4';
+
+export interface TemporalServerTool {
+  /** The `server` command (`--config-file … start`). */
+  server: string;
+  /** `temporal-sql-tool`: creates and upgrades the PostgreSQL schemas. */
+  sqlTool: string;
+  /** `schema/postgresql/v12` of the same module: `temporal/versioned` and `visibility/versioned`. */
+  postgresSchemaDir: string;
+}
+
+/**
+ * Finds (or builds with `go install` from the Go module proxy, a few minutes the first time) the
+ * Temporal server and its SQL tool into `.tools/bin`, named by version. Answers undefined without Go.
+ * (v1.31 and later need a newer Go than this machine kind has.)
+ */
+export async function resolveTemporalServer(options: {
+  config: AppConfig;
+  childEnv: NodeJS.ProcessEnv;
+  say?: Say;
+}): Promise<TemporalServerTool | undefined> {
+  const say = options.say ?? (() => undefined);
+  const bin = path.join(toolsDir(options.config), 'bin');
+  const server = path.join(bin, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+  const sqlTool = path.join(bin, `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`);
+  const go = await which('go', options.childEnv['PATH']);
+  if (go === undefined) {
+    say('provision: Temporal server (production-shaped test) ← none: Go is needed to build it');
+    return undefined;
+  }
+  const module = `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`;
+  const built = (await isExecutable(server)) && (await isExecutable(sqlTool));
+  if (!built) {
+    say(
+      `provision: building the Temporal server ${TEMPORAL_SERVER_VERSION} from the Go module proxy (minutes the first time) …`,
+    );
+    const gobin = path.join(toolsDir(options.config), 'src', 'temporal-server-bin');
+    await rm(gobin, { recursive: true, force: true });
+    await execFile(
+      go,
+      [
+        'install',
+        `go.temporal.io/server/cmd/server@${TEMPORAL_SERVER_VERSION}`,
+        `go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
+      ],
+      { timeout: 1_800_000, env: { ...options.childEnv, GOBIN: gobin, CGO_ENABLED: '0' }, maxBuffer: 1 << 24 },
+    );
+    await mkdir(bin, { recursive: true });
+    await cp(path.join(gobin, 'server'), server);
+    await cp(path.join(gobin, 'sql'), sqlTool);
+    await rm(gobin, { recursive: true, force: true });
+  }
+  const { stdout } = await execFile(go, ['mod', 'download', '-json', module], {
+    timeout: 900_000,
+    maxBuffer: 1 << 24,
+    env: options.childEnv,
+  });
+  const moduleDir = (JSON.parse(stdout) as { Dir?: string }).Dir;
+  if (moduleDir === undefined) throw new ProvisioningError(`go mod download gave no directory for ${module}`);
+  say(
+    `provision: Temporal server ${TEMPORAL_SERVER_VERSION} (production-shaped test) ← ${built ? '.tools' : 'built with go into .tools'} (${server})`,
+  );
+  return { server, sqlTool, postgresSchemaDir: path.join(moduleDir, 'schema', 'postgresql', 'v12') };
+}
