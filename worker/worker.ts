@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
@@ -5,8 +6,10 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 import type { WorkerTuning } from '../config/index.js';
 
-/** The workflow bundle's entry file. */
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflow bundle's entry file: TypeScript from the sources, JavaScript from the build (dist/). */
+export const workflowsPath = fileURLToPath(
+  new URL(`../workflows/index${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
 
 export interface WorkerOptions {
   connection: NativeConnection;

@@ -2,7 +2,8 @@
  * The production path on this machine: a Temporal server built from its Go module with PostgreSQL
  * persistence and a frontend that requires client certificates (a CA made by this test), set up by
  * `npm run temporal:setup`; two worker processes and two API processes configured as in production
- * (NODE_ENV=production, their own secrets, mTLS through the TEMPORAL_TLS_* settings).
+ * (NODE_ENV=production, their own secrets, mTLS through the TEMPORAL_TLS_* settings), running the
+ * production build (`npm run build`: JavaScript in dist/, no TypeScript loader) as the image does.
  * - Orders complete through either API replica, and each replica reads the other's orders.
  * - A worker killed in the middle of an order: the other worker finishes it.
  * - A client without a certificate of the shop's CA is refused.
@@ -61,7 +62,7 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
         : { WORKER_HEALTH_ADDRESS: `127.0.0.1:${port}` }),
     };
     const log = path.join(dir, `${name}.log`);
-    const proc = spawnGroup(process.execPath, ['--import', 'tsx', `${kind}/main.ts`], { env, logFile: log });
+    const proc = spawnGroup(process.execPath, [`dist/${kind}/main.js`], { env, logFile: log });
     const url = `http://127.0.0.1:${port}`;
     const app = { ...proc, url, log };
     apps.push(app);
@@ -79,6 +80,8 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
   beforeAll(async () => {
     const tool = await resolveTemporalServer({ config: loadConfig({}), childEnv: process.env });
     if (tool === undefined) throw new Error('no Temporal server: Go is needed to build it (scripts/tools.ts)');
+    // What the image runs: the build (npm run build).
+    await execFile(process.execPath, ['scripts/build.mjs'], { timeout: 300_000 });
     dir = await mkdtemp(path.join(os.tmpdir(), 'production-'));
     // PostgreSQL runs as its own user: it must reach its data folder.
     await chmod(dir, 0o755);
@@ -114,13 +117,11 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
     };
 
     // The setup command, as a deploy would run it: the namespace and the search attributes.
-    const setup = await execFile(process.execPath, ['--import', 'tsx', 'scripts/temporal-setup.ts'], {
-      env: sharedEnv,
-    });
+    const setup = await execFile(process.execPath, ['dist/scripts/temporal-setup.js'], { env: sharedEnv });
     expect(setup.stdout).toContain('namespace registered');
     expect(setup.stdout).toContain('OrderStatus');
     // The shop's catalog (the demo one).
-    await execFile(process.execPath, ['--import', 'tsx', 'scripts/seed.ts'], { env: sharedEnv });
+    await execFile(process.execPath, ['dist/scripts/seed.js'], { env: sharedEnv });
 
     [apiA, apiB, workerA] = await Promise.all([
       startApp('api', 'api-a'),

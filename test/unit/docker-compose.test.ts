@@ -57,11 +57,14 @@ describe('docker-compose.yml stays consistent with the code', () => {
     expect(specs).toEqual(searchAttributeCliSpecs());
   });
 
-  it('runs each app service from the sources that exist', () => {
+  it('runs each app service from the production build of sources that exist', () => {
+    const build = JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as { include: string[] };
     for (const name of ['worker', 'api', 'emulator']) {
-      const entry = services[name]?.command?.at(-1);
-      expect(entry, name).toBeDefined();
-      expect(() => readFileSync(entry as string), `${name}: ${entry}`).not.toThrow();
+      const entry = services[name]?.command?.at(-1) ?? '';
+      const source = /^dist\/(.+)\.js$/.exec(entry)?.[1];
+      expect(source, `${name}: ${entry} is not a dist/ entry`).toBeDefined();
+      expect(() => readFileSync(`${source}.ts`), `${name}: ${source}.ts`).not.toThrow();
+      expect(build.include, name).toContain(source!.split('/')[0]);
     }
   });
 });
