@@ -70,7 +70,10 @@ export function modelSuite(o: ModelSuiteOptions): void {
               }
             },
           ),
-          { numRuns: o.runs, seed: o.seed, verbose: 1 },
+          // MODEL_PATH (from a failure's report) replays just that run's shrunk sequence.
+          process.env['MODEL_PATH'] === undefined
+            ? { numRuns: o.runs, seed: o.seed, verbose: 1 }
+            : { numRuns: o.runs, seed: o.seed, path: process.env['MODEL_PATH'], endOnFailure: true, verbose: 1 },
         );
         const seconds = Math.round((Date.now() - started) / 1000);
         const summary = coverage(runs, {
@@ -96,7 +99,8 @@ export function modelSuite(o: ModelSuiteOptions): void {
           throw new Error(
             `${fc.defaultReportMessage(details) ?? 'a sequence broke an invariant'}\n\n${String(details.errorInstance)}`,
           );
-        expect(details.numRuns).toBe(o.runs);
+        // A replayed path runs its one sequence.
+        expect(details.numRuns).toBe(process.env['MODEL_PATH'] === undefined ? o.runs : 1);
       },
     );
   });

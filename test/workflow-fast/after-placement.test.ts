@@ -70,6 +70,28 @@ describe('the 30-day authorization expiry', () => {
     expect(renewed.payment?.charges.map((c) => c.state)).toEqual(['Canceled', 'Authorized']);
   });
 
+  it('A1, A2: a pending increase Amazon authorized and expired before the order looked again (found by the model-based run, seed 20261202) is renewed; the whole amount can be captured', async () => {
+    const order = await placedOrder({ prepare: (w) => (w.amazon.nextAuthorization = 'AuthorizationInitiated') });
+    await order.handle.executeUpdate(changeAmount, { args: [{ amount: 9_000 }] });
+    const increase = (await order.handle.query(getOrder)).payment!.charges[1]!;
+    expect(increase).toMatchObject({ amount: 6_000, state: 'AuthorizationInitiated' });
+    // Amazon authorized it more than 30 days ago (the order's worker was away all that time): the
+    // next look finds it expired, never having seen it authorized.
+    const atAmazon = order.world.amazon.charges.get(increase.chargeId)!;
+    Object.assign(atAmazon, { state: 'Authorized', authorizedAtMs: (await h.env.currentTimeMs()) - 31 * DAY_MS });
+    order.world.amazon.nextAuthorization = 'Authorized';
+    await h.env.sleep('1 hour');
+    const renewed = await untilOrder(order.handle, (v) => (v.payment?.charges.length ?? 0) === 3);
+    expect(renewed.payment?.charges).toMatchObject([
+      { amount: 3_000, state: 'Authorized' },
+      { chargeId: increase.chargeId, state: 'Canceled', reasonCode: 'ExpiredUnused' },
+      { amount: 6_000, state: 'Authorized' },
+    ]);
+    expect(renewed.payment?.attention).toBeNull();
+    const captured = await order.handle.executeUpdate(captureOrder, { args: [{}] });
+    expect(captured).toMatchObject({ status: 'Captured', payment: { capturedAmount: 9_000 } });
+  });
+
   it('A1: an expired authorization that cannot be renewed flags the order for ops; it stays placed', async () => {
     const order = await placedOrder();
     order.world.amazon.permissionState = 'NonChargeable';

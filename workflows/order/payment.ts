@@ -5,7 +5,7 @@
  * permission at 180 days) and re-reading Amazon objects after a notification or while something is
  * pending. Every operation runs under the order's lock, so operations on one order never interleave.
  */
-import { ActivityFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, condition, patched } from '@temporalio/workflow';
 import type { ChargeSnapshot } from '../../activities/checkout.js';
 import type { RefundSnapshot } from '../../activities/payments.js';
 import { decideAmountChange, type AmountChangeDecision } from '../../domain/amount-limits.js';
@@ -51,6 +51,8 @@ const PENDING_POLL_MS = 60_000;
 
 const OPEN_AUTHORIZATION = ['AuthorizationInitiated', 'Authorized'];
 const PENDING_CHARGE = ['AuthorizationInitiated', 'CaptureInitiated'];
+/** The patch marker of the renewal of a pending authorization found expired (workflow versioning). */
+const RENEW_EXPIRED_PENDING_CHARGE = 'renew-expired-pending-charge';
 
 /** Amazon's answers to these reasons are kept in its records; they are the shop's, not a buyer's. */
 const NOT_NEEDED_AFTER_CAPTURE = 'Not needed after capture';
@@ -599,7 +601,19 @@ export class Payment {
   private async pollPending(): Promise<void> {
     let changed = false;
     for (const charge of this.payment.charges.filter((c) => PENDING_CHARGE.includes(c.state))) {
+      const wasPending = charge.state === 'AuthorizationInitiated';
       changed = this.applyCharge(await amazonInBackground.readCharge(charge.chargeId)) || changed;
+      // Amazon authorized it, and it expired before the order looked again (its workers away for 30
+      // days): renewed like any expired authorization. Behind a patch marker: histories recorded
+      // before this branch existed replay without it (README, "Changing workflow code").
+      if (
+        wasPending &&
+        charge.state === 'Canceled' &&
+        charge.reasonCode === 'ExpiredUnused' &&
+        this.view.status === 'Placed' &&
+        patched(RENEW_EXPIRED_PENDING_CHARGE)
+      )
+        await this.reauthorize(charge);
     }
     changed = (await this.releaseLateAuthorizations()) || changed;
     for (const entry of this.payment.refunds.filter((r) => r.state === 'RefundInitiated')) {
@@ -665,6 +679,11 @@ export class Payment {
       return;
     }
     if (current.state !== 'Canceled') return;
+    await this.reauthorize(charge);
+  }
+
+  /** Authorizes an expired charge's amount again within the permission, or flags the order for ops. */
+  private async reauthorize(charge: ChargeEntry): Promise<void> {
     const renewed = await amazonInBackground.authorizeCharge({
       orderId: this.orderId,
       chargePermissionId: this.order.chargePermissionId(),
