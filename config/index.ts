@@ -3,6 +3,7 @@
  * the rest of the code receives a typed `AppConfig`. Defaults are the local dev stack's.
  * Each key is documented in `.env.example` and in the README's configuration table.
  */
+import { readFileSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { extraFieldDefinitionSchema, type ExtraFieldDefinition } from '../domain/member.js';
@@ -541,11 +542,17 @@ function temporalConnection(
   try {
     loaded = loadClientConnectConfig({
       overrideEnvVars: temporalEnv,
-      disableFile: e.TEMPORAL_CONFIG_FILE === undefined,
+      // The profile file is read here: envconfig takes a missing file for no file, but a file named is meant.
+      ...(e.TEMPORAL_CONFIG_FILE === undefined
+        ? { disableFile: true }
+        : { configSource: { data: readFileSync(e.TEMPORAL_CONFIG_FILE, 'utf8') } }),
       configFileStrict: true,
     });
   } catch (error) {
-    throw new ConfigError(`invalid configuration: TEMPORAL_CONFIG_FILE: ${(error as Error).message}`);
+    const involved = temporalVariablesInvolved(error, temporalEnv);
+    throw new ConfigError(
+      `invalid configuration: ${involved.length > 0 ? involved.join(', ') : 'TEMPORAL_*'}: ${(error as Error).message}`,
+    );
   }
   const { address, ...rest } = loaded.connectionOptions;
   return {
@@ -553,6 +560,30 @@ function temporalConnection(
     namespace: loaded.namespace ?? e.TEMPORAL_NAMESPACE,
     external: address !== undefined,
   };
+}
+
+/**
+ * The variables behind an error of Temporal's envconfig, for its message: the ones naming a file it
+ * could not read (a certificate, a key, the profile file), the pair set for one thing twice (`_PATH`
+ * and `_DATA`), the profile asked for; and the profile file when the setting came from it.
+ */
+function temporalVariablesInvolved(error: unknown, temporalEnv: Record<string, string>): string[] {
+  const set = (name: string) => temporalEnv[name] !== undefined;
+  const fromFile = set('TEMPORAL_CONFIG_FILE') ? ['TEMPORAL_CONFIG_FILE'] : [];
+  const unreadable = (error as NodeJS.ErrnoException).path;
+  if (typeof unreadable === 'string') {
+    const naming = Object.keys(temporalEnv).filter((name) => temporalEnv[name] === unreadable);
+    // No variable holds the path: it is one of the profile's `*_path` settings.
+    return naming.length > 0 ? naming : fromFile;
+  }
+  const message = (error as Error).message;
+  const twice = /Cannot specify both (\w+)_path and \w+_data/.exec(message)?.[1];
+  if (twice !== undefined) {
+    const pair = ['PATH', 'DATA'].map((kind) => `TEMPORAL_TLS_${twice.toUpperCase()}_${kind}`);
+    return [...pair.filter(set), ...fromFile];
+  }
+  if (/^Profile '.*' not found/.test(message)) return ['TEMPORAL_PROFILE', ...fromFile];
+  return fromFile;
 }
 
 /** TRUST_PROXY as Express takes it: false, true, a hop count, or a list of addresses and subnets. */

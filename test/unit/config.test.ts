@@ -123,8 +123,54 @@ describe('config: the Temporal connection', () => {
     expect(prod.temporal.connection).toMatchObject({ apiKey: 'k', tls: true });
     expect(loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'b:7233' }).temporal.address).toBe('b:7233');
     expect(() => loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'staging' })).toThrow(
-      /TEMPORAL_CONFIG_FILE: Profile 'staging' not found/,
+      /: TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE: Profile 'staging' not found/,
     );
+  });
+
+  it('a Temporal setting that cannot be used is reported under the variable(s) behind it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'temporal-settings-'));
+    const missing = path.join(dir, 'missing-client.pem');
+    const message = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('loadConfig accepted the environment');
+    };
+    const mtls = {
+      TEMPORAL_ADDRESS: 'temporal.shop.internal:7233',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: 'keys/sandbox/emulator-notification-cert.pem',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: 'keys/sandbox/emulator-notification-cert.pem',
+      TEMPORAL_TLS_CLIENT_KEY_PATH: 'keys/sandbox/merchant-private.pem',
+    };
+    // A certificate file that is not there: its variable, and no profile file that was never set.
+    const noCert = message({ ...mtls, TEMPORAL_TLS_CLIENT_CERT_PATH: missing });
+    expect(noCert).toMatch(/^invalid configuration: TEMPORAL_TLS_CLIENT_CERT_PATH: ENOENT/);
+    expect(noCert).toContain(missing);
+    expect(noCert).not.toContain('TEMPORAL_CONFIG_FILE');
+    expect(message({ ...mtls, TEMPORAL_TLS_SERVER_CA_CERT_PATH: missing })).toMatch(
+      /^invalid configuration: TEMPORAL_TLS_SERVER_CA_CERT_PATH: ENOENT/,
+    );
+    // One file for certificate and key (a bundle): both variables.
+    expect(message({ ...mtls, TEMPORAL_TLS_CLIENT_CERT_PATH: missing, TEMPORAL_TLS_CLIENT_KEY_PATH: missing })).toMatch(
+      /^invalid configuration: TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH: ENOENT/,
+    );
+    // The certificate given twice, as a path and as data.
+    expect(message({ ...mtls, TEMPORAL_TLS_CLIENT_CERT_DATA: '-----BEGIN CERTIFICATE-----' })).toMatch(
+      /^invalid configuration: TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_CERT_DATA: Cannot specify both/,
+    );
+    // The profile file itself missing, or a path in it that is: the profile file.
+    expect(message({ TEMPORAL_CONFIG_FILE: path.join(dir, 'none.toml') })).toMatch(
+      /^invalid configuration: TEMPORAL_CONFIG_FILE: ENOENT/,
+    );
+    const file = path.join(dir, 'temporal.toml');
+    writeFileSync(
+      file,
+      `[profile.default]\naddress = "a:7233"\n[profile.default.tls]\nclient_cert_path = "${missing}"\n`,
+    );
+    expect(message({ TEMPORAL_CONFIG_FILE: file })).toMatch(/^invalid configuration: TEMPORAL_CONFIG_FILE: ENOENT/);
   });
 });
 
