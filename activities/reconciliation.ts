@@ -84,7 +84,10 @@ export function createReconciliationActivities(deps: { models: Models; amazonPay
             await checkPayment(order.orderId, payment, progress);
           }
           progress.after = order._id;
-          context.heartbeat(progress);
+          // A copy: the worker encodes details later (a heartbeat waits while the one before is being
+          // sent), by when this loop has counted part of the next order while `after` still names this
+          // one — a retry resuming from that would count the next order twice.
+          context.heartbeat(structuredClone(progress));
         }
         progress.after = batch[batch.length - 1] ?? progress.after;
       }

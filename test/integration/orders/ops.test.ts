@@ -180,9 +180,25 @@ describe('ops operations on a placed order over HTTP', () => {
     const run = async (env: MockActivityEnvironment, runId: string) =>
       (await env.run(reconcile.reconcileOrders, { runId })) as ReconciliationReport;
 
-    const full = await run(new MockActivityEnvironment(), 'recon-window');
+    const recording = new MockActivityEnvironment();
+    const heartbeats: { after: string; ordersChecked: number; mismatches: unknown[] }[] = [];
+    recording.on('heartbeat', (details: (typeof heartbeats)[number]) => heartbeats.push(details));
+    const full = await run(recording, 'recon-window');
     expect(full.windowDays).toBe(7);
     expect(planted(full)).toEqual(['RECON-B-PLACED-40-DAYS-AGO', 'RECON-C-CAPTURED-6-DAYS-AGO']);
+    // Each heartbeat is the progress as it stood when sent, not the object the run went on changing.
+    const afters = heartbeats.map((beat) => beat.after);
+    expect(afters).toEqual([...new Set(afters)].sort());
+    expect(heartbeats.at(-1)).toMatchObject({ ordersChecked: full.ordersChecked, mismatches: full.mismatches });
+    // A retry from a heartbeat of the run ends with the report the run ended with.
+    const fromB = heartbeats.find((beat) => beat.after === 'RECON-B-PLACED-40-DAYS-AGO');
+    expect(fromB?.mismatches).toHaveLength(full.mismatches.length - 1);
+    const retried = await run(new MockActivityEnvironment({ heartbeatDetails: fromB }), 'recon-retried');
+    expect(retried).toMatchObject({
+      ordersChecked: full.ordersChecked,
+      objectsChecked: full.objectsChecked,
+      mismatches: full.mismatches,
+    });
 
     // A retry whose last heartbeat recorded order B continues after it, with the counts it had.
     const progress = { after: 'RECON-B-PLACED-40-DAYS-AGO', ordersChecked: 5, objectsChecked: 9, mismatches: [] };
