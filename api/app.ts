@@ -16,6 +16,7 @@ import { sessionMiddleware } from './members/session.js';
 import { auditTrail, opsAuth } from './ops/auth.js';
 import { opsMemberRoutes } from './ops/members.js';
 import { opsOrderRoutes } from './ops/orders.js';
+import { opsReconciliationRoutes } from './ops/reconciliation.js';
 import { NOTIFICATION_PATH, notificationRoutes } from './notifications.js';
 import { openApiRoutes } from './openapi.js';
 import { orderRoutes } from './orders/routes.js';
@@ -139,7 +140,8 @@ export function createApp(deps: AppDeps): Express {
     namespace: config.temporal.namespace,
     dataConverter: createDataConverter(config),
   });
-  app.use(opsOrderRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));
+  app.use(opsOrderRoutes({ client, models: deps.database.models }));
+  app.use(opsReconciliationRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));
   app.use(orderRoutes({ client, models: deps.database.models, amazonPay: deps.amazonPay, config }));
   app.use(
     notificationRoutes({

@@ -24,6 +24,7 @@ import {
   signInSchema,
 } from './members/routes.js';
 import { bulkSchema, exportSchema, searchSchema } from './ops/members.js';
+import { reconciliationRunIdSchema } from './ops/reconciliation.js';
 import {
   cancelBodySchema,
   captureBodySchema,
@@ -43,6 +44,8 @@ interface Success {
   schema?: z.ZodType;
   contentType?: string;
   example?: unknown;
+  /** Response headers the answer carries. */
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 
 interface Operation {
@@ -74,8 +77,8 @@ export interface OpenApiOptions {
   namespace: string;
 }
 
-const ORDER_ID = /\{orderId\}/;
 const EXAMPLE_ORDER_ID = 'ORD-20260101-7K3M9Q2X';
+const EXAMPLE_RUN_ID = '6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed: not JSON, wrong types, unknown keys, a value breaking its rule (`invalid_request` with `details.fields`)',
@@ -92,22 +95,49 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 function errorStatuses(op: Operation): number[] {
   const statuses = new Set<number>(op.errors ?? []);
   const hasBody = op.method !== 'get';
-  if (hasBody || op.query !== undefined || op.headers !== undefined || ORDER_ID.test(op.path)) statuses.add(400);
+  const inPath = pathParametersOf(op.path).length > 0;
+  if (hasBody || op.query !== undefined || op.headers !== undefined || inPath) statuses.add(400);
   if (hasBody) statuses.add(413);
-  if (ORDER_ID.test(op.path)) statuses.add(404);
+  if (inPath) statuses.add(404);
   if (['ops', 'operator', 'member', 'codec'].includes(op.security)) statuses.add(401);
   if (op.security === 'operator') statuses.add(403);
   if (op.path.startsWith('/api/') && op.path !== '/api/amazon-pay/notifications') statuses.add(429);
   return [...statuses].sort();
 }
 
-const orderIdParameter = {
-  name: 'orderId',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', pattern: ORDER_ID_PATTERN.source.replace(/\\d/g, '[0-9]') },
-  example: EXAMPLE_ORDER_ID,
+/** Every `{name}` a path may hold: its parameter (a value breaking its rule is a 400), and what a 404 there means. */
+const PATH_PARAMETERS: Record<string, { parameter: Record<string, unknown>; notFound: string }> = {
+  orderId: {
+    parameter: {
+      name: 'orderId',
+      in: 'path',
+      required: true,
+      schema: { type: 'string', pattern: ORDER_ID_PATTERN.source.replace(/\\d/g, '[0-9]') },
+      example: EXAMPLE_ORDER_ID,
+    },
+    notFound: ERROR_DESCRIPTIONS[404] ?? '',
+  },
+  runId: {
+    parameter: {
+      name: 'runId',
+      in: 'path',
+      required: true,
+      description: 'The `runId` that `POST /ops/reconciliation/run` answered (Temporal’s run id)',
+      schema: jsonSchema(reconciliationRunIdSchema),
+      example: EXAMPLE_RUN_ID,
+    },
+    notFound:
+      'No run of `POST /ops/reconciliation/run` with this id: never started, or past the namespace’s retention (`reconciliation_run_not_found`)',
+  },
 };
+
+function pathParametersOf(path: string): { parameter: Record<string, unknown>; notFound: string }[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => {
+    const known = PATH_PARAMETERS[name];
+    if (known === undefined) throw new Error(`the API document has no parameter {${name}} (${path})`);
+    return known;
+  });
+}
 
 const exampleMember = {
   email: 'taro.yamada@example.jp',
@@ -516,9 +546,31 @@ function operations(options: OpenApiOptions): Operation[] {
       method: 'post',
       path: '/ops/reconciliation/run',
       tag: 'ops',
-      summary: 'Run a reconciliation now and wait for its report (operator)',
+      summary:
+        'Start a reconciliation now (operator); while one started here is running, answers that one instead of starting a second',
       security: 'operator',
-      ok: { status: 200, description: 'The report', schema: answers.reconciliationRunResponse },
+      ok: {
+        status: 202,
+        description: 'Started (or already running): poll the status URL',
+        schema: answers.reconciliationRunAccepted,
+        example: {
+          workflowId: 'reconciliation:manual:orders',
+          runId: EXAMPLE_RUN_ID,
+          statusUrl: `/ops/reconciliation/runs/${EXAMPLE_RUN_ID}`,
+        },
+        headers: {
+          Location: { description: 'The status URL', schema: { type: 'string' } },
+        },
+      },
+    },
+    {
+      method: 'get',
+      path: '/ops/reconciliation/runs/{runId}',
+      tag: 'ops',
+      summary:
+        'The status of a run started by POST /ops/reconciliation/run: running, completed with its report, or failed',
+      security: 'ops',
+      ok: { status: 200, description: 'The run’s status', schema: answers.reconciliationRunStatusResponse },
     },
     ...(['decode', 'encode'] as const).map((direction): Operation => ({
       method: 'post',
@@ -592,8 +644,7 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 export function openApiDocument(options: OpenApiOptions): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations(options)) {
-    const parameters: Record<string, unknown>[] = [];
-    if (ORDER_ID.test(op.path)) parameters.push(orderIdParameter);
+    const parameters: Record<string, unknown>[] = pathParametersOf(op.path).map(({ parameter }) => parameter);
     if (op.query !== undefined) {
       const query = jsonSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -620,11 +671,13 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
                   ...(op.ok.example === undefined ? {} : { example: op.ok.example }),
                 },
         },
+        ...(op.ok.headers === undefined ? {} : { headers: op.ok.headers }),
       },
     };
     for (const status of errorStatuses(op)) {
+      const notFound = status === 404 ? pathParametersOf(op.path)[0]?.notFound : undefined;
       responses[String(status)] = {
-        description: ERROR_DESCRIPTIONS[status] ?? 'Refused',
+        description: notFound ?? ERROR_DESCRIPTIONS[status] ?? 'Refused',
         content: { 'application/json': { schema: errorRef } },
       };
     }

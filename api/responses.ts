@@ -176,9 +176,31 @@ export const opsMembersResponse = z.strictObject({
 export const opsOrdersResponse = z.strictObject({ ...page, orders: z.array(orderView) });
 export const opsOrderResponse = z.strictObject({ order: orderView });
 export const reconciliationReportsResponse = z.strictObject({ reports: z.array(z.looseObject({})) });
-export const reconciliationRunResponse = z.strictObject({
-  report: z.looseObject({ mismatches: z.array(z.unknown()) }),
+const reconciliationRun = {
+  workflowId: z.string(),
+  runId: z.guid().meta({ description: 'The Temporal run id: the `{runId}` of the status URL' }),
+};
+export const reconciliationRunAccepted = z.strictObject({
+  ...reconciliationRun,
+  statusUrl: z.string().meta({ description: 'Poll it (GET) for the status; the same as the Location header' }),
 });
+export const reconciliationRunStatusResponse = z.union([
+  z.strictObject({ ...reconciliationRun, status: z.literal('running'), startedAt: isoDateTime }),
+  z.strictObject({
+    ...reconciliationRun,
+    status: z.literal('completed'),
+    startedAt: isoDateTime,
+    finishedAt: isoDateTime,
+    report: z.looseObject({ runId: z.string(), mismatches: z.array(z.unknown()) }),
+  }),
+  z.strictObject({
+    ...reconciliationRun,
+    status: z.literal('failed'),
+    startedAt: isoDateTime,
+    finishedAt: isoDateTime,
+    message: z.string(),
+  }),
+]);
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 export const codecResponse = z.strictObject({

@@ -17,7 +17,6 @@ import {
   refundOrder,
   type OrderView,
 } from '../../workflows/order/definitions.js';
-import type { reconciliationWorkflow } from '../../workflows/index.js';
 import { HttpError, orderRefusal, orderStateConflict } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
@@ -35,7 +34,6 @@ export const listSchema = z.strictObject({
 export interface OpsOrderDeps {
   client: Client;
   models: Models;
-  taskQueue: string;
 }
 
 const yenAmount = z.number().int().min(1).max(10_000_000);
@@ -85,29 +83,6 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
       throw error;
     }
   }
-
-  // Reconciliation (read model vs Amazon): the latest reports, and a run on demand.
-  router.get('/ops/reconciliation', async (_req, res) => {
-    const reports = await deps.models.ReconciliationReport.find({}, { _id: 0 })
-      .sort({ startedAt: -1 })
-      .limit(20)
-      .lean();
-    res.json({ reports });
-  });
-  router.post('/ops/reconciliation/run', requireOperator, async (_req, res) => {
-    const report = await deps.client.workflow.execute<typeof reconciliationWorkflow>('reconciliationWorkflow', {
-      workflowId: `reconciliation:manual:${new Date().toISOString()}`,
-      taskQueue: deps.taskQueue,
-      args: [],
-      workflowExecutionTimeout: '30 minutes',
-    });
-    auditChange(res, {
-      action: 'reconciliation.run',
-      target: null,
-      after: { mismatches: report.mismatches.length },
-    });
-    res.json({ report });
-  });
 
   router.get('/ops/orders/:orderId', async (req, res) => {
     res.json({ order: await currentView(orderIdParam(req.params['orderId'])) });

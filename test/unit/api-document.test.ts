@@ -16,7 +16,10 @@ interface Op {
   security: Record<string, string[]>[];
   parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
   requestBody?: { required: boolean; content: Record<string, { schema: Record<string, unknown>; example?: unknown }> };
-  responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: Record<string, unknown> }>; headers?: Record<string, unknown> }
+  >;
 }
 
 const document = openApiDocument({
@@ -64,7 +67,13 @@ describe('the API document says what the API does', () => {
     expect(statuses('/readyz', 'get')).toEqual(['200', '503']);
     expect(statuses('/livez', 'get')).toEqual(['200']);
     expect(document.paths['/ops/reconciliation']?.['get']).toBeDefined();
-    expect(document.paths['/ops/reconciliation/run']?.['post']).toBeDefined();
+    // A reconciliation answers 202 at once with its status URL, which reads the run (or 400/404).
+    expect(statuses('/ops/reconciliation/run', 'post')).toEqual(expect.arrayContaining(['202', '401', '403']));
+    expect(document.paths['/ops/reconciliation/run']?.['post']?.responses['202']?.headers).toHaveProperty('Location');
+    expect(statuses('/ops/reconciliation/runs/{runId}', 'get')).toEqual(['200', '400', '401', '404']);
+    expect(document.paths['/ops/reconciliation/runs/{runId}']?.['get']?.parameters).toContainEqual(
+      expect.objectContaining({ name: 'runId', in: 'path', schema: expect.objectContaining({ format: 'uuid' }) }),
+    );
     expect(
       document.paths['/codec/login']?.['post']?.requestBody?.content['application/x-www-form-urlencoded'],
     ).toBeDefined();

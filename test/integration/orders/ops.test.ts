@@ -1,12 +1,18 @@
 /**
  * Ops operations on placed orders through HTTP → API → order workflow → real SDK → emulator →
- * database (A1–A3, M3, P1–P3), reconciliation, and the 30-day authorization expiry on a
- * time-skipping API.
+ * database (A1–A3, M3, P1–P3), reconciliation (on demand: 202 and a status URL), and the 30-day
+ * authorization expiry on a time-skipping API.
  */
+import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReconciliationActivities, type ReconciliationReport } from '../../../activities/reconciliation.js';
 import { dayOf, type OrderDoc } from '../../../db/models/order.js';
+import { orderWorkflowId } from '../../../domain/ids.js';
+import {
+  INVALID_RECONCILIATION_RUN_ID_MESSAGE,
+  RECONCILIATION_RUN_NOT_FOUND_MESSAGE,
+} from '../../../domain/messages.js';
 import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../../support/api.js';
 import { finishCheckout, startCheckout, type AmazonChoice } from '../../support/checkout.js';
 import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
@@ -36,6 +42,19 @@ async function ops(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Starts a reconciliation (202), then polls the status URL it answered until the run has ended. */
+async function reconcileNow(target: TestApi) {
+  const started = await ops(target, 'POST', '/ops/reconciliation/run');
+  expect(started.status).toBe(202);
+  const status = await eventually(
+    async () => (await ops(target, 'GET', started.body.statusUrl as string, undefined, 'viewer')).body,
+    (body) => body.status !== 'running',
+    30_000,
+  );
+  expect(status).toMatchObject({ status: 'completed', runId: started.body.runId });
+  return status.report as ReconciliationReport;
 }
 
 /** A placed guest order of `quantity` × 静岡煎茶 (¥1,200): ¥1,800 for 1, ¥5,000+ free shipping from 5. */
@@ -129,9 +148,8 @@ describe('ops operations on a placed order over HTTP', () => {
 
   it('reconciliation finds a mismatch planted directly in the emulator and reports it', async () => {
     const { orderId } = await placedOrder(api, [{ productId: 'tea-sencha', quantity: 1 }]);
-    const clean = await ops(api, 'POST', '/ops/reconciliation/run');
-    expect(clean.status).toBe(200);
-    expect(clean.body.report.mismatches.filter((m: { orderId: string }) => m.orderId === orderId)).toEqual([]);
+    const clean = await reconcileNow(api);
+    expect(clean.mismatches.filter((m) => m.orderId === orderId)).toEqual([]);
 
     const order = await ops(api, 'GET', `/ops/orders/${orderId}`);
     const chargeId = order.body.order.chargeId as string;
@@ -141,8 +159,8 @@ describe('ops operations on a placed order over HTTP', () => {
       body: JSON.stringify({ state: 'Captured' }),
     });
     expect(planted.status).toBe(200);
-    const run = await ops(api, 'POST', '/ops/reconciliation/run');
-    expect(run.body.report.mismatches).toEqual(
+    const run = await reconcileNow(api);
+    expect(run.mismatches).toEqual(
       expect.arrayContaining([
         { orderId, object: chargeId, field: 'state', readModel: 'Authorized', amazon: 'Captured' },
       ]),
@@ -205,6 +223,122 @@ describe('ops operations on a placed order over HTTP', () => {
     const resumed = await run(new MockActivityEnvironment({ heartbeatDetails: progress }), 'recon-resumed');
     expect(planted(resumed)).toEqual(['RECON-C-CAPTURED-6-DAYS-AGO']);
     expect(resumed.ordersChecked).toBe(6);
+  });
+});
+
+describe('a reconciliation on demand answers 202 and a status URL (a run may outlast what a load balancer waits for)', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const status = (target: TestApi, statusUrl: string) => ops(target, 'GET', statusUrl, undefined, 'viewer');
+
+  it('starts the run at once; its status URL (also in Location) turns completed with the report; audited', async () => {
+    const response = await fetch(`${api.url}/ops/reconciliation/run`, {
+      method: 'POST',
+      headers: opsAuthorization(api.config, 'operator'),
+    });
+    expect(response.status).toBe(202);
+    const started = (await response.json()) as { workflowId: string; runId: string; statusUrl: string };
+    const workflowId = `reconciliation:manual:${api.config.temporal.taskQueue}`;
+    expect(started).toEqual({ workflowId, runId: expect.stringMatching(UUID), statusUrl: expect.any(String) });
+    expect(started.statusUrl).toBe(`/ops/reconciliation/runs/${started.runId}`);
+    expect(response.headers.get('location')).toBe(started.statusUrl);
+
+    const ended = await eventually(
+      async () => (await status(api, started.statusUrl)).body,
+      (body) => body.status !== 'running',
+      30_000,
+    );
+    expect(ended).toMatchObject({
+      workflowId,
+      runId: started.runId,
+      status: 'completed',
+      report: { runId: expect.stringMatching(/^reconciliation:manual:/), mismatches: expect.any(Array) },
+    });
+    expect(Date.parse(ended.finishedAt)).toBeGreaterThanOrEqual(Date.parse(ended.startedAt));
+    // The report is kept with the others, and read again from the status URL as long as Temporal keeps the run.
+    const reports = await ops(api, 'GET', '/ops/reconciliation', undefined, 'viewer');
+    expect(reports.body.reports.map((report: { runId: string }) => report.runId)).toContain(ended.report.runId);
+    expect((await status(api, started.statusUrl)).body).toEqual(ended);
+
+    const audit = await eventually(
+      () => api.database.models.Audit.find({ action: 'reconciliation.run', target: started.runId }).lean(),
+      (rows) => rows.length === 1,
+    );
+    expect(audit[0]).toMatchObject({
+      actor: 'ops',
+      role: 'operator',
+      status: 202,
+      after: { workflowId, runId: started.runId },
+    });
+
+    // Once a run has ended, the next request starts a new one.
+    const next = await reconcileNow(api);
+    expect(next.runId).not.toBe(ended.report.runId);
+  });
+
+  it('a second request while a run is going answers the same run; a viewer reads the status but cannot start one', async () => {
+    // No worker on this API's task queue: its runs stay running until the test ends them.
+    const idle = await startTestApi('ops_reconciliation_idle');
+    const runIds = new Set<string>();
+    const workflowId = `reconciliation:manual:${idle.config.temporal.taskQueue}`;
+    try {
+      const first = await ops(idle, 'POST', '/ops/reconciliation/run');
+      const second = await ops(idle, 'POST', '/ops/reconciliation/run');
+      runIds.add(first.body.runId as string);
+      expect([first.status, second.status]).toEqual([202, 202]);
+      expect(second.body).toEqual(first.body);
+      expect((await status(idle, first.body.statusUrl as string)).body).toEqual({
+        workflowId,
+        runId: first.body.runId,
+        status: 'running',
+        startedAt: expect.any(String),
+      });
+      const viewer = await ops(idle, 'POST', '/ops/reconciliation/run', undefined, 'viewer');
+      expect(viewer.status).toBe(403);
+
+      // A run that ends without a report (here terminated) is `failed`, with Temporal's reason.
+      await idle.client.workflow.getHandle(workflowId, first.body.runId as string).terminate('stopped by the test');
+      const failed = await status(idle, first.body.statusUrl as string);
+      expect(failed.body).toMatchObject({ status: 'failed', message: expect.stringContaining('stopped by the test') });
+      const again = await ops(idle, 'POST', '/ops/reconciliation/run');
+      runIds.add(again.body.runId as string);
+      expect(again.status).toBe(202);
+      expect(again.body.runId).not.toBe(first.body.runId);
+    } finally {
+      for (const runId of runIds) {
+        await idle.client.workflow
+          .getHandle(workflowId, runId)
+          .terminate('test over')
+          .catch(() => undefined);
+      }
+      await idle.close();
+    }
+  });
+
+  it('an unknown run id, or the run id of another workflow, is a 404 saying so; a malformed one is a 400', async () => {
+    const unknown = await status(api, `/ops/reconciliation/runs/${randomUUID()}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({
+      code: 'reconciliation_run_not_found',
+      message: RECONCILIATION_RUN_NOT_FOUND_MESSAGE,
+    });
+    const { orderId } = await placedOrder(api, [{ productId: 'tea-sencha', quantity: 1 }]);
+    const order = await api.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    expect((await status(api, `/ops/reconciliation/runs/${order.runId}`)).status).toBe(404);
+    const started = await ops(api, 'POST', '/ops/reconciliation/run');
+    // The same id in capitals is the same run, named as POST named it.
+    const capitals = await status(api, `/ops/reconciliation/runs/${String(started.body.runId).toUpperCase()}`);
+    expect(capitals.body.runId).toBe(started.body.runId);
+    const malformed = await status(api, '/ops/reconciliation/runs/not-a-run-id');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({
+      code: 'invalid_request',
+      message: INVALID_RECONCILIATION_RUN_ID_MESSAGE,
+    });
+    await eventually(
+      async () => (await status(api, started.body.statusUrl as string)).body,
+      (body) => body.status !== 'running',
+      30_000,
+    );
   });
 });
 
