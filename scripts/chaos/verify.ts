@@ -1,6 +1,6 @@
 /**
  * The end of every scenario: wait until each order has settled, run the service's reconciliation
- * (`POST /ops/reconciliation/run`), and cross-check every order three ways — the workflow's state
+ * (`POST /ops/reconciliation/run`, then its status URL until the report), and cross-check every order three ways — the workflow's state
  * (`GET /ops/orders/:id`), the read model (the `orders` collection) and the emulator's ledger
  * (`GET /__emulator/ledger`, Amazon's own record).
  */
@@ -112,27 +112,50 @@ export async function settle(cluster: Cluster, orders: TrackedOrder[], deadline:
   }
 }
 
+interface ReconciliationStatus {
+  status: 'running' | 'completed' | 'failed';
+  report?: { mismatches: { orderId: string; object: string; field: string }[] };
+  message?: string;
+}
+
+/**
+ * Starts the service's reconciliation (202 and a status URL) and polls the status until the run has
+ * its report. A refused request or a failed run is tried again (a new run), up to 5 times.
+ */
 async function reconcile(
   cluster: Cluster,
 ): Promise<{ mismatches: { orderId: string; object: string; field: string }[] }> {
   const token = cluster.config.ops.credentials.find((c) => c.role === 'operator')?.token ?? '';
-  for (let attempt = 0; ; attempt += 1) {
+  const headers = { authorization: `Bearer ${token}` };
+  const deadline = Date.now() + 120_000;
+  let statusUrl: string | undefined;
+  for (let failures = 0; ;) {
     try {
-      const response = await fetch(`${cluster.apiUrl}/ops/reconciliation/run`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{}',
-        signal: AbortSignal.timeout(120_000),
-      });
-      if (response.ok)
-        return (
-          (await response.json()) as { report: { mismatches: { orderId: string; object: string; field: string }[] } }
-        ).report;
-      if (attempt >= 5) throw new Error(`reconciliation: ${response.status} ${await response.text()}`);
+      if (statusUrl === undefined) {
+        const started = await fetch(`${cluster.apiUrl}/ops/reconciliation/run`, {
+          method: 'POST',
+          headers,
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (started.status !== 202) throw new Error(`reconciliation: ${started.status} ${await started.text()}`);
+        statusUrl = ((await started.json()) as { statusUrl: string }).statusUrl;
+      }
+      const response = await fetch(`${cluster.apiUrl}${statusUrl}`, { headers, signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new Error(`reconciliation status: ${response.status} ${await response.text()}`);
+      const run = (await response.json()) as ReconciliationStatus;
+      if (run.status === 'completed' && run.report !== undefined) return run.report;
+      if (run.status === 'failed') {
+        statusUrl = undefined;
+        throw new Error(`reconciliation failed: ${run.message ?? ''}`);
+      }
+      if (Date.now() > deadline) throw new Error(`reconciliation still running after 120 s: ${statusUrl}`);
     } catch (error) {
-      if (attempt >= 5) throw error;
+      failures += 1;
+      if (failures > 5 || Date.now() > deadline) throw error;
+      await sleep(2000);
+      continue;
     }
-    await sleep(2000);
+    await sleep(500);
   }
 }
 
