@@ -1,8 +1,8 @@
 /**
  * The end of every scenario: wait until each order has settled, run the service's reconciliation
- * (`POST /ops/reconciliation/run`, then its status URL until the report), and cross-check every order three ways — the workflow's state
- * (`GET /ops/orders/:id`), the read model (the `orders` collection) and the emulator's ledger
- * (`GET /__emulator/ledger`, Amazon's own record).
+ * (`POST /ops/reconciliation/run`, then its status URL until the report), and cross-check every
+ * order three ways — the workflow's state (`GET /ops/orders/:id`), the read model (the `orders`
+ * collection) and the emulator's ledger (`GET /__emulator/ledger`, Amazon's own record).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster } from './cluster.js';
