@@ -29,7 +29,7 @@ import {
 import { resolveTemporalServer } from '../../scripts/tools.js';
 import { Shopper } from '../support/api.js';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates.js';
-import { confirmAtAmazon, finishCheckout, procedureForm, startCheckout } from '../support/checkout.js';
+import { confirmAtAmazon, enterProcedure, finishCheckout, startCheckout } from '../support/checkout.js';
 
 const execFile = promisify(execFileCallback);
 const NAMESPACE = 'shop-production';
@@ -157,20 +157,7 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
   it('a worker killed in the middle of an order: the other worker finishes it', async () => {
     const shopper = new Shopper(apiA.url);
     const run = await startCheckout(shopper, emulator!.url, ITEMS);
-    const back = await shopper.request(
-      'POST',
-      `/api/orders/${run.orderId}/amazon-return`,
-      { amazonCheckoutSessionId: run.sessionId },
-      run.headers,
-    );
-    expect(back.status, JSON.stringify(back.body)).toBe(200);
-    const procedure = await shopper.request(
-      'PUT',
-      `/api/orders/${run.orderId}/procedure`,
-      procedureForm(back.body.order.ordererDefaults),
-      run.headers,
-    );
-    expect(procedure.status, JSON.stringify(procedure.body)).toBe(200);
+    await enterProcedure(shopper, run);
 
     // Up to here only worker A has run this order (it holds it in its cache). A second worker joins,
     // then A dies without a chance to hand anything over.
