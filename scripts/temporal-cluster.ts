@@ -32,6 +32,14 @@ async function postgresBinary(name: string, searchPath: string | undefined): Pro
   return undefined;
 }
 
+/** Whether `initdb` and `postgres` are there (on PATH or in Debian's folder). */
+export async function hasPostgres(searchPath = process.env['PATH']): Promise<boolean> {
+  return (
+    (await postgresBinary('initdb', searchPath)) !== undefined &&
+    (await postgresBinary('postgres', searchPath)) !== undefined
+  );
+}
+
 export interface Postgres extends RunningService {
   port: number;
 }
