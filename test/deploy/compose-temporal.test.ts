@@ -49,7 +49,7 @@ const missing = [
   !postgresThere && 'PostgreSQL (initdb, postgres: Debian\'s "postgresql"; .ci/run installs it)',
 ].filter(Boolean);
 if (missing.length > 0)
-  console.log(`deploy: test/deploy/compose-temporal.test.ts skipped: no ${missing.join(', no ')}`);
+  console.log(`deploy: test/deploy/compose-temporal.test.ts skipped, missing: ${missing.join('; ')}`);
 
 describe.skipIf(missing.length > 0)("docker-compose.prod.yml's Temporal part, run on this machine", () => {
   let dir: string;
