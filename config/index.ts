@@ -4,12 +4,21 @@
  * Each key is documented in `.env.example` and in the README's configuration table.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { extraFieldDefinitionSchema, type ExtraFieldDefinition } from '../domain/member.js';
 import { isPointsRate } from '../domain/points.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/**
+ * A shipped sandbox file, found beside the code whatever the working folder: `keys/sandbox/` of the
+ * repository, `dist/keys/sandbox/` of the build (the image has only the build).
+ */
+function sandboxFile(name: string): string {
+  return fileURLToPath(new URL(`../keys/sandbox/${name}`, import.meta.url));
+}
+
 const optionalString = z
   .string()
   .trim()
@@ -97,12 +106,12 @@ const envSchema = z.object({
   AMAZON_PAY_SANDBOX: z.stringbool().default(true),
   AMAZON_PAY_PUBLIC_KEY_ID: z.string().min(1).default('SANDBOX-AEMULATORMERCHANTKEY000001'),
   /** PEM file of the merchant's private key; the default is the shipped sandbox key (never use it live). */
-  AMAZON_PAY_PRIVATE_KEY_PATH: z.string().min(1).default('keys/sandbox/merchant-private.pem'),
+  AMAZON_PAY_PRIVATE_KEY_PATH: z.string().min(1).default(sandboxFile('merchant-private.pem')),
   AMAZON_PAY_ALGORITHM: z.enum(['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2']).default('AMZN-PAY-RSASSA-PSS-V2'),
   AMAZON_PAY_STORE_ID: z.string().min(1).default('amzn1.application-oa2-client.emulatorstore0001'),
   AMAZON_PAY_MERCHANT_ID: z.string().min(1).default('A3EMULATORMERCHANT'),
   /** Certificate (PEM) trusted for Amazon Pay notification signatures; the default is the emulator's. */
-  AMAZON_PAY_NOTIFICATION_CERT_PATH: z.string().min(1).default('keys/sandbox/emulator-notification-cert.pem'),
+  AMAZON_PAY_NOTIFICATION_CERT_PATH: z.string().min(1).default(sandboxFile('emulator-notification-cert.pem')),
 
   /** The Amazon Pay emulator (`npm run emulator`; started by `npm start`). */
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),

@@ -26,7 +26,7 @@ import {
   type ComposeFile,
   type ComposeService,
 } from './compose.js';
-import { defaultFilesReadAtStart, FILES_READ_AT_START, imageWorkdirEntries } from './image.js';
+import { builtCopyOf, defaultFilesReadAtStart, FILES_READ_AT_START, imageWorkdirEntries } from './image.js';
 import { deployTools, reportMissing } from './tools.js';
 
 const execFile = promisify(execFileCallback);
@@ -204,7 +204,7 @@ describe(`${PRODUCTION_COMPOSE_FILE} stays consistent with the code and the imag
       for (const key of Object.keys(environment)) expect(envKeys, `${name}: ${key}`).toContain(key);
       // Compose: `environment` wins over `env_file`.
       expect(() => loadConfig({ ...prodEnv, ...environment }), name).not.toThrow();
-      // The files read at start are Compose secrets the container mounts (the image has only dist/).
+      // The files read at start are the merchant's, Compose secrets the container mounts (not the sandbox defaults).
       for (const key of FILES_READ_AT_START) {
         expect(
           service.secrets?.map((secret) => `/run/secrets/${secret}`),
@@ -217,10 +217,13 @@ describe(`${PRODUCTION_COMPOSE_FILE} stays consistent with the code and the imag
     expect(services['temporal-setup']?.command).toEqual(['node', 'dist/scripts/temporal-setup.js']);
   });
 
-  it('the image lacks the defaults of the files read at start: it has only package.json, node_modules and dist/', async () => {
+  it('the image has only package.json, node_modules and dist/; the files read at start default to the sandbox copies in dist/', async () => {
     const inImage = await imageWorkdirEntries();
     expect(inImage.sort()).toEqual(['dist', 'node_modules', 'package.json']);
-    for (const file of defaultFilesReadAtStart()) expect(inImage).not.toContain(file.split('/')[0]);
+    for (const file of defaultFilesReadAtStart()) {
+      expect(file).toMatch(/^keys\/sandbox\//);
+      expect(await builtCopyOf(file), file).toBe(`dist/${file}`);
+    }
   });
 
   it('the worker and API healthchecks ask /readyz where they listen; the worker may finish its activities before the kill', () => {
