@@ -76,6 +76,8 @@ const envSchema = z.object({
   /** The profile of TEMPORAL_CONFIG_FILE to use (default: `default`); the variables above override it. */
   TEMPORAL_PROFILE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('orders'),
+  /** Where new orders schedule their Amazon Pay calls (default: `<TEMPORAL_TASK_QUEUE>-amazon-pay`). */
+  TEMPORAL_AMAZON_TASK_QUEUE: optionalString,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** A `temporal` CLI binary to use instead of looking on PATH or in `.tools/`. */
@@ -192,6 +194,11 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: optionalInt(0),
   WORKER_WORKFLOW_TASK_POLLERS: optionalPositiveInt,
   WORKER_ACTIVITY_TASK_POLLERS: optionalPositiveInt,
+  /**
+   * Amazon Pay calls per second across every worker (the Amazon task queue's rate, kept by the Temporal
+   * server). 4: the smallest published restore rate, so no call type exceeds its quota whatever the mix.
+   */
+  WORKER_AMAZON_CALLS_PER_SECOND: z.coerce.number().positive().max(1000).default(4),
   /** On SIGTERM the worker stops polling and lets running activities finish for this long before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
   /** Where the worker answers /livez and /readyz (for an orchestrator's probes), `host:port`; `off` disables. */
@@ -249,7 +256,10 @@ export interface AppConfig {
     /** Everything a connection needs (address, TLS, API key, gRPC metadata): pass it to `Connection.connect`. */
     connection: TemporalConnectionOptions;
     namespace: string;
+    /** The order workflows, the shop's own activities. */
     taskQueue: string;
+    /** Amazon Pay calls of new orders, rate-limited across all workers (`worker.amazonCallsPerSecond`). */
+    amazonTaskQueue: string;
     port: number;
     uiPort: number;
     cliPath: string | undefined;
@@ -306,6 +316,7 @@ export interface AppConfig {
     metricsAddress: string | undefined;
     healthAddress: string | undefined;
     shutdownGraceSeconds: number;
+    amazonCallsPerSecond: number;
     /** Only what is set; the SDK's defaults otherwise. */
     tuning: WorkerTuning;
   };
@@ -464,6 +475,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       connection: temporal.connectionOptions,
       namespace: temporal.namespace,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      amazonTaskQueue: e.TEMPORAL_AMAZON_TASK_QUEUE ?? amazonTaskQueueOf(e.TEMPORAL_TASK_QUEUE),
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
@@ -513,6 +525,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       metricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
       healthAddress: e.WORKER_HEALTH_ADDRESS === 'off' ? undefined : e.WORKER_HEALTH_ADDRESS,
       shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
+      amazonCallsPerSecond: e.WORKER_AMAZON_CALLS_PER_SECOND,
       tuning: Object.fromEntries(
         Object.entries({
           maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
@@ -600,6 +613,11 @@ function trustProxyOf(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The Amazon task queue that goes with an order task queue (tests derive theirs the same way). */
+export function amazonTaskQueueOf(taskQueue: string): string {
+  return `${taskQueue}-amazon-pay`;
 }
 
 export const DEFAULT_DATABASE_NAME = 'amazon_pay_orders';

@@ -1,7 +1,7 @@
 /** Worker process entry: `npm run worker` (the dev stack starts it for you). */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities, createAmazonPayActivities, type ActivityDeps } from '../activities/index.js';
 import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
@@ -11,7 +11,7 @@ import { createDataConverter } from './data-converter.js';
 import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
 import { installTemporalLogging } from './logging.js';
 import { ensureReconciliationSchedule, RECONCILIATION_EVERY } from './schedules.js';
-import { createWorker } from './worker.js';
+import { createOrderWorkers, type OrderWorkers } from './worker.js';
 
 const config = loadConfig();
 const log = createLogger(config, 'worker');
@@ -19,7 +19,7 @@ installTemporalLogging(log, { metricsAddress: config.worker.metricsAddress });
 const dataConverter = createDataConverter(config);
 
 // Probes answer from the start: live at once, ready only once the worker polls.
-let worker: Worker | undefined;
+let worker: OrderWorkers | undefined;
 const database = openDatabase(config.mongo.uri, { dbName: config.mongo.dbName });
 const health =
   config.worker.healthAddress === undefined
@@ -40,16 +40,20 @@ try {
     { scheduleId: RECONCILIATION_SCHEDULE_ID, every: RECONCILIATION_EVERY, schedule },
     'reconciliation schedule',
   );
-  worker = await createWorker({
+  const deps: ActivityDeps = {
+    models: database.models,
+    amazonPay: createAmazonPayClient(config),
+    temporal: { client, taskQueue: config.temporal.taskQueue },
+    extraFields: config.members.extraFields,
+  };
+  worker = await createOrderWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({
-      models: database.models,
-      amazonPay: createAmazonPayClient(config),
-      temporal: { client, taskQueue: config.temporal.taskQueue },
-      extraFields: config.members.extraFields,
-    }),
+    activities: createActivities(deps),
+    amazonTaskQueue: config.temporal.amazonTaskQueue,
+    amazonActivities: createAmazonPayActivities(deps),
+    amazonCallsPerSecond: config.worker.amazonCallsPerSecond,
     dataConverter,
     tuning: config.worker.tuning,
     shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
@@ -57,6 +61,8 @@ try {
   log.info(
     {
       taskQueue: config.temporal.taskQueue,
+      amazonTaskQueue: config.temporal.amazonTaskQueue,
+      amazonCallsPerSecond: config.worker.amazonCallsPerSecond,
       temporal: config.temporal.address,
       metrics: config.worker.metricsAddress === undefined ? null : `http://${config.worker.metricsAddress}/metrics`,
       health: config.worker.healthAddress === undefined ? null : `http://${config.worker.healthAddress}/readyz`,

@@ -57,6 +57,8 @@ export async function startTestApi(
     port?: number;
     /** Run against a time-skipping environment instead of the dev server (timers in HTTP tests). */
     timeSkipping?: TestWorkflowEnvironment;
+    /** The worker's Amazon queue rate (default: high enough never to slow a test). */
+    amazonCallsPerSecond?: number;
   } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase(label);
@@ -93,6 +95,7 @@ export async function startTestApi(
         taskQueue,
         database,
         amazonPay,
+        ...(options.amazonCallsPerSecond === undefined ? {} : { amazonCallsPerSecond: options.amazonCallsPerSecond }),
       }),
     );
     stopWorker = async () => {
