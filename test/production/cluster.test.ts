@@ -7,6 +7,9 @@
  * - Orders complete through either API replica, and each replica reads the other's orders.
  * - A worker killed in the middle of an order: the other worker finishes it.
  * - A client without a certificate of the shop's CA is refused.
+ * - Temporal Cloud's way in, an API key over TLS: a worker and an API configured with TEMPORAL_API_KEY
+ *   alone run orders through a proxy that checks the key (nginx, as Cloud's endpoint would); a wrong
+ *   key is refused.
  */
 import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +24,7 @@ import { createEmulator, type RunningEmulator } from '../../emulator/app.js';
 import { freePort, spawnGroup, waitFor, type SpawnedProcess } from '../../scripts/services.js';
 import {
   setUpTemporalSchemas,
+  startApiKeyProxy,
   startPostgres,
   startTemporalCluster,
   type Postgres,
@@ -53,10 +57,15 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
   let workerA: AppProcess;
 
   /** One app process (`worker` or `api`) with the shared production environment and its own ports. */
-  async function startApp(kind: 'worker' | 'api', name: string): Promise<AppProcess> {
+  async function startApp(
+    kind: 'worker' | 'api',
+    name: string,
+    overrides: NodeJS.ProcessEnv = {},
+  ): Promise<AppProcess> {
     const port = await freePort();
     const env = {
       ...sharedEnv,
+      ...overrides,
       ...(kind === 'api'
         ? { API_PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }
         : { WORKER_HEALTH_ADDRESS: `127.0.0.1:${port}` }),
@@ -203,5 +212,48 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
         clientCertPair: await pair(certificates.clientCert, certificates.clientKey),
       }),
     ).resolves.toBeUndefined();
+  });
+
+  it('Temporal Cloud’s way in: worker and API with an API key over TLS run orders; a wrong key is refused', async () => {
+    const apiKey = `key-${randomBytes(16).toString('hex')}`;
+    const proxy = await startApiKeyProxy({ cluster: cluster!, certificates, apiKey, dir });
+    try {
+      const byKey = {
+        TEMPORAL_ADDRESS: proxy.address,
+        TEMPORAL_API_KEY: apiKey,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caCert,
+        TEMPORAL_TLS_SERVER_NAME: certificates.serverName,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: '',
+        TEMPORAL_TLS_CLIENT_KEY_PATH: '',
+        // A queue of their own: only the API-key worker can run these orders.
+        TEMPORAL_TASK_QUEUE: 'orders-api-key',
+      };
+      const [api] = await Promise.all([
+        startApp('api', 'api-key-api', byKey),
+        startApp('worker', 'api-key-worker', byKey),
+      ]);
+      const shopper = new Shopper(api!.url);
+      const run = await startCheckout(shopper, emulator!.url, ITEMS);
+      const completed = await finishCheckout(shopper, emulator!.url, run);
+      expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+      expect(completed.body.order.status).toBe('Placed');
+
+      const tls = {
+        serverNameOverride: certificates.serverName,
+        serverRootCACertificate: await readFile(certificates.caCert),
+      };
+      const check = async (key: string) => {
+        const connection = await Connection.connect({ address: proxy.address, tls, apiKey: key, connectTimeout: 5000 });
+        try {
+          await connection.withDeadline(Date.now() + 5000, () => connection.healthService.check({}));
+        } finally {
+          await connection.close();
+        }
+      };
+      await expect(check(`${apiKey}-wrong`)).rejects.toThrow();
+      await expect(check(apiKey)).resolves.toBeUndefined();
+    } finally {
+      await proxy.stop();
+    }
   });
 });
