@@ -3,6 +3,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { AmazonPayClient } from '../amazon-pay/index.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
+import type { Tracing } from '../config/tracing.js';
 import type { Database } from '../db/connection.js';
 import { createMemberRepository } from '../db/members.js';
 import { methodNotAllowedMessage } from '../domain/messages.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   amazonSignIn: AmazonSignInGateway;
   mailer: Mailer;
   now?: () => Date;
+  /** With tracing: the orders' workflows join the trace of the request that started or updated them. */
+  tracing?: Pick<Tracing, 'workflowClientInterceptors'>;
 }
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -139,6 +142,7 @@ export function createApp(deps: AppDeps): Express {
     connection: deps.temporal,
     namespace: config.temporal.namespace,
     dataConverter: createDataConverter(config),
+    ...(deps.tracing === undefined ? {} : { interceptors: { workflow: deps.tracing.workflowClientInterceptors() } }),
   });
   app.use(opsOrderRoutes({ client, models: deps.database.models }));
   app.use(opsReconciliationRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));

@@ -207,6 +207,39 @@ const envSchema = z.object({
     .regex(/^(off|[A-Za-z0-9.-]+:\d{1,5})$/, 'expected host:port or off')
     .default('127.0.0.1:9465'),
 
+  /**
+   * Tracing (OpenTelemetry), off unless an OTLP endpoint is set; the names are OpenTelemetry's own.
+   * `…_TRACES_ENDPOINT` is the full URL spans are POSTed to; `…_ENDPOINT` is a base (`/v1/traces` is
+   * appended). OTLP over HTTP only (protobuf or JSON). `OTEL_SDK_DISABLED=true` keeps it off regardless.
+   */
+  OTEL_SDK_DISABLED: optionalString.pipe(z.stringbool().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** Sent with every export (a vendor's API key): `name=value,…`, values percent-encoded. */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  /** `service.name` of the spans; default `amazon-pay-orders-api` / `amazon-pay-orders-worker`. */
+  OTEL_SERVICE_NAME: optionalString,
+  /** More resource attributes (`deployment.environment.name=prod,…`). */
+  OTEL_RESOURCE_ATTRIBUTES: optionalString,
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on'),
+  /** The ratio of the `…traceidratio` samplers, 0 to 1 (default 1). */
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : Number(value)))
+    .optional()
+    .pipe(z.number().min(0).max(1).optional()),
+
   /** Purchase points (P1–P3): `standard` or `commerce_creator`, and the rate in percent of the points base. */
   POINTS_MODE: z.enum(['standard', 'commerce_creator']).default('standard'),
   POINTS_RATE_PERCENT: z.coerce
@@ -244,6 +277,18 @@ export interface WorkerTuning {
 type TemporalConnectionOptions = ReturnType<typeof loadClientConnectConfig>['connectionOptions'] & {
   address: string;
 };
+
+/** OpenTelemetry tracing, when an OTLP endpoint is configured (`AppConfig.tracing`). */
+export interface TracingConfig {
+  /** The URL spans are POSTed to (OTLP over HTTP). */
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  /** `service.name`; unset: named after the process (`amazon-pay-orders-api`, `…-worker`). */
+  serviceName: string | undefined;
+  resourceAttributes: Record<string, string>;
+  sampler: { name: Env['OTEL_TRACES_SAMPLER']; ratio: number };
+}
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
@@ -327,6 +372,8 @@ export interface AppConfig {
     /** The first signs; all verify (rotation). */
     tokenSecrets: string[];
   };
+  /** Unset: no tracing at all (nothing of OpenTelemetry is loaded). */
+  tracing: TracingConfig | undefined;
   dataDir: string;
   toolsDir: string;
 }
@@ -544,7 +591,49 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
+    tracing: tracingOf(e),
   };
+}
+
+/**
+ * Tracing settings by OpenTelemetry's rules: the traces endpoint as given, else the base endpoint
+ * with `/v1/traces`; neither (or OTEL_SDK_DISABLED): off.
+ */
+function tracingOf(e: Env): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED === true) return undefined;
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+      ? undefined
+      : `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === undefined) return undefined;
+  return {
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: keyValueList('OTEL_EXPORTER_OTLP_HEADERS', e.OTEL_EXPORTER_OTLP_HEADERS),
+    serviceName: e.OTEL_SERVICE_NAME,
+    resourceAttributes: keyValueList('OTEL_RESOURCE_ATTRIBUTES', e.OTEL_RESOURCE_ATTRIBUTES),
+    sampler: { name: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 },
+  };
+}
+
+/** OpenTelemetry's `key=value,…` lists (headers, resource attributes); values are percent-decoded. */
+function keyValueList(name: string, text: string | undefined): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const item of (text ?? '').split(',')) {
+    if (item.trim() === '') continue;
+    const separator = item.indexOf('=');
+    const key = separator < 0 ? '' : item.slice(0, separator).trim();
+    let value: string;
+    try {
+      value = decodeURIComponent(item.slice(separator + 1).trim());
+    } catch {
+      value = '';
+    }
+    if (key === '' || value === '') throw new ConfigError(`invalid configuration: ${name}: expected key=value,…`);
+    entries.push([key, value]);
+  }
+  return Object.fromEntries(entries);
 }
 
 /**

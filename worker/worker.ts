@@ -5,6 +5,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type State, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities, AmazonPayActivities } from '../activities/index.js';
 import type { WorkerTuning } from '../config/index.js';
+import type { Tracing } from '../config/tracing.js';
 
 /** The workflow bundle's entry file: TypeScript from the sources, JavaScript from the build (dist/). */
 export const workflowsPath = fileURLToPath(
@@ -27,10 +28,18 @@ export interface WorkerOptions {
   tuning?: WorkerTuning;
   /** On shutdown, how long running activities may finish before they are cancelled. */
   shutdownGraceSeconds?: number;
+  /** Tracing's interceptors and workflow span sink (worker/tracing.ts); bundled with the workflows. */
+  tracing?: Tracing;
 }
 
 /** Builds the order worker; tests call this with their own connection and activities. */
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  if (options.tracing !== undefined && options.workflowBundle !== undefined) {
+    // The SDK would ignore the workflow interceptors: a prebuilt bundle has none.
+    throw new Error('tracing needs the workflow bundle built by the worker (workflowsPath), not a prebuilt one');
+  }
+  const tracing =
+    options.tracing === undefined ? {} : (await import('./tracing.js')).tracingWorkerOptions(options.tracing);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -41,6 +50,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...options.tuning,
     ...(options.shutdownGraceSeconds === undefined ? {} : { shutdownGraceTime: options.shutdownGraceSeconds * 1000 }),
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...tracing,
   });
 }
 
@@ -55,10 +65,16 @@ interface AmazonWorkerOptions {
   callsPerSecond: number;
   tuning?: WorkerTuning;
   shutdownGraceSeconds?: number;
+  /** RunActivity spans of the Amazon calls (the activity interceptors only: no workflows here). */
+  tracing?: Tracing;
 }
 
 /** Runs the Amazon Pay calls of new orders (no workflows), at most `callsPerSecond` across all workers. */
 async function createAmazonWorker(options: AmazonWorkerOptions): Promise<Worker> {
+  const activityInterceptors =
+    options.tracing === undefined
+      ? undefined
+      : (await import('./tracing.js')).tracingWorkerOptions(options.tracing).interceptors.activity;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -73,6 +89,7 @@ async function createAmazonWorker(options: AmazonWorkerOptions): Promise<Worker>
       ? {}
       : { maxConcurrentActivityTaskPolls: options.tuning.maxConcurrentActivityTaskPolls }),
     ...(options.shutdownGraceSeconds === undefined ? {} : { shutdownGraceTime: options.shutdownGraceSeconds * 1000 }),
+    ...(activityInterceptors === undefined ? {} : { interceptors: { activity: activityInterceptors } }),
   });
 }
 
@@ -126,6 +143,7 @@ export async function createOrderWorkers(
     callsPerSecond: options.amazonCallsPerSecond,
     ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
     ...(options.shutdownGraceSeconds === undefined ? {} : { shutdownGraceSeconds: options.shutdownGraceSeconds }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
   return new OrderWorkers(orders, amazon);
 }
