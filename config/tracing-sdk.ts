@@ -44,13 +44,13 @@ const UNTRACED_PATHS = new Set(['/livez', '/readyz', '/healthz', '/metrics']);
 /** Query parameters that carry credentials (a guest's order token on return URLs). */
 const SECRET_QUERY_PARAMETERS = ['token', 'orderToken'];
 
-export function startOpenTelemetry(settings: TracingConfig, process: TracedProcess): Tracing {
+export function startOpenTelemetry(settings: TracingConfig, component: TracedProcess): Tracing {
   // Express is imported from ES modules, which only a loader hook sees (the driver and http are
   // required from CommonJS, which the instrumentations patch through require). Only express is
   // wrapped: the hook leaves every other module as it is.
   register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include: ['express'] } });
 
-  const serviceName = settings.serviceName ?? `amazon-pay-orders-${process}`;
+  const serviceName = settings.serviceName ?? `amazon-pay-orders-${component}`;
   const resource = resourceFromAttributes({
     ...settings.resourceAttributes,
     'service.name': serviceName,

@@ -30,9 +30,9 @@ export type TracedProcess = 'api' | 'worker';
 
 export async function startTracing(
   settings: TracingConfig | undefined,
-  process: TracedProcess,
+  component: TracedProcess,
 ): Promise<Tracing | undefined> {
   if (settings === undefined) return undefined;
   const { startOpenTelemetry } = await import('./tracing-sdk.js');
-  return startOpenTelemetry(settings, process);
+  return startOpenTelemetry(settings, component);
 }
