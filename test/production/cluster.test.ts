@@ -9,7 +9,7 @@
  * - A client without a certificate of the shop's CA is refused.
  * - Temporal Cloud's way in, an API key over TLS: a worker and an API configured with TEMPORAL_API_KEY
  *   alone run orders through a proxy that checks the key (nginx, as Cloud's endpoint would); a wrong
- *   key is refused.
+ *   key is refused. These two also trace to an OTLP receiver: the build traces as the sources do.
  */
 import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +33,7 @@ import {
 import { resolveTemporalServer } from '../../scripts/tools.js';
 import { Shopper } from '../support/api.js';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates.js';
+import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import { confirmAtAmazon, enterProcedure, finishCheckout, startCheckout } from '../support/checkout.js';
 
 const execFile = promisify(execFileCallback);
@@ -214,9 +215,11 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
     ).resolves.toBeUndefined();
   });
 
-  it('Temporal Cloud’s way in: worker and API with an API key over TLS run orders; a wrong key is refused', async () => {
+  it('Temporal Cloud’s way in: worker and API with an API key over TLS run orders (and trace them); a wrong key is refused', async () => {
     const apiKey = `key-${randomBytes(16).toString('hex')}`;
     const proxy = await startApiKeyProxy({ cluster: cluster!, certificates, apiKey, dir });
+    // These two also trace (the build, as the image runs it, with the ESM loader hook): to this receiver.
+    const receiver = await startOtlpReceiver();
     try {
       const byKey = {
         TEMPORAL_ADDRESS: proxy.address,
@@ -227,6 +230,7 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
         TEMPORAL_TLS_CLIENT_KEY_PATH: '',
         // A queue of their own: only the API-key worker can run these orders.
         TEMPORAL_TASK_QUEUE: 'orders-api-key',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       };
       const [api] = await Promise.all([
         startApp('api', 'api-key-api', byKey),
@@ -252,8 +256,23 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
       };
       await expect(check(`${apiKey}-wrong`)).rejects.toThrow();
       await expect(check(apiKey)).resolves.toBeUndefined();
+
+      // The production build traced the order: the API's route, the workflow's activities, Amazon's call.
+      const trace = (name: string) => receiver.spans.find((span) => span.name === name)?.traceId;
+      await waitFor(
+        'the built services’ spans',
+        async () =>
+          trace('StartActivity:completeCheckout') !== undefined && trace('RunActivity:completeCheckout') !== undefined,
+        30_000,
+      );
+      expect(new Set(receiver.spans.map((span) => span.service))).toEqual(
+        new Set(['amazon-pay-orders-api', 'amazon-pay-orders-worker']),
+      );
+      expect(trace('RunActivity:completeCheckout')).toBe(trace('StartActivity:completeCheckout'));
+      expect(receiver.spans.some((span) => span.name === 'POST /api/orders/:orderId/complete')).toBe(true);
     } finally {
       await proxy.stop();
+      await receiver.close();
     }
   });
 });
