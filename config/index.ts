@@ -144,6 +144,11 @@ const envSchema = z.object({
   OPS_TOKENS: z
     .string()
     .default('ops:operator:dev-only-ops-token-change-me,viewer:viewer:dev-only-viewer-token-change-me'),
+  /** How long a staff sign-in (ops console, codec server) lasts; signing in again starts a new one. */
+  STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+  /** Failed staff sign-ins in a row that lock the account, and for how long (minutes). */
+  STAFF_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  STAFF_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /**
    * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
    * supply them, so members registered through Amazon are asked for the required ones later.
@@ -351,6 +356,8 @@ export interface AppConfig {
     passwordResetTtlMinutes: number;
   };
   ops: { credentials: OpsCredential[] };
+  /** Staff accounts (db): sign-in for people, next to the bearer tokens for machines. */
+  staff: { sessionHours: number; lockoutAttempts: number; lockoutMinutes: number };
   codec: {
     /** The first key encrypts; all decrypt. */
     keys: PayloadCodecKey[];
@@ -567,6 +574,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     },
     ops: { credentials: opsCredentials.data },
+    staff: {
+      sessionHours: e.STAFF_SESSION_HOURS,
+      lockoutAttempts: e.STAFF_LOCKOUT_ATTEMPTS,
+      lockoutMinutes: e.STAFF_LOCKOUT_MINUTES,
+    },
     codec: { keys: codecKeys.data, corsOrigins },
     worker: {
       metricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
