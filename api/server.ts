@@ -12,6 +12,7 @@ import { createApp } from './app.js';
 import { createAmazonSignInGateway } from './members/amazon-sign-in.js';
 import { createLogMailer } from './members/mailer.js';
 import { expireSessions } from './members/session.js';
+import { expireStaffSessions } from './ops/staff.js';
 
 export function serveApi(config: AppConfig, log: Logger, tracing: Tracing | undefined): void {
   // Neither server is awaited: the API starts and reports them through /healthz.
@@ -21,6 +22,7 @@ export function serveApi(config: AppConfig, log: Logger, tracing: Tracing | unde
 
   const sessionExpiry = expireSessions(database);
   void sessionExpiry.mode.then((mode) => log.info({ mode }, 'expired sessions removed by'));
+  expireStaffSessions(database);
 
   const app = createApp({
     temporal,
