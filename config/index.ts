@@ -148,7 +148,12 @@ const envSchema = z.object({
   STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
   /** Failed staff sign-ins in a row that lock the account, and for how long (minutes). */
   STAFF_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
-  STAFF_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  STAFF_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /**
    * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
    * supply them, so members registered through Amazon are asked for the required ones later.

@@ -118,7 +118,11 @@ export function auditTrail(models: Pick<Models, 'Audit'>, log: Logger): RequestH
 }
 
 /** Writes one audit row (three tries, then the error log): for rows no ops request carries, like sign-ins. */
-export async function writeAuditRow(models: Pick<Models, 'Audit'>, row: Record<string, unknown>, log: Logger): Promise<void> {
+export async function writeAuditRow(
+  models: Pick<Models, 'Audit'>,
+  row: Record<string, unknown>,
+  log: Logger,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await models.Audit.create(row);

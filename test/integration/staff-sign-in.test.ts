@@ -222,12 +222,16 @@ describe('staff sign-in', () => {
     }
     const locked = await api.database.models.Staff.findOne({ login: 'jiro' }).lean();
     expect(locked?.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + (LOCKOUT_MINUTES - 1) * 60_000);
-    expect(await api.database.models.Audit.findOne({ action: 'staff.locked_out', actor: 'jiro' }).lean()).toMatchObject({
-      after: { attempts: LOCKOUT_ATTEMPTS },
-    });
+    expect(await api.database.models.Audit.findOne({ action: 'staff.locked_out', actor: 'jiro' }).lean()).toMatchObject(
+      {
+        after: { attempts: LOCKOUT_ATTEMPTS },
+      },
+    );
     expect((await opsUser(['list'])).stdout).toMatch(/^jiro\tviewer\tlocked until /m);
 
-    const whileLocked = await call('POST', '/ops/session', { body: { login: 'jiro', password: 'jiro-password-long-3' } });
+    const whileLocked = await call('POST', '/ops/session', {
+      body: { login: 'jiro', password: 'jiro-password-long-3' },
+    });
     expect(whileLocked.status).toBe(401);
     expect(whileLocked.body).toEqual(refusedBody);
     expect(
@@ -256,9 +260,11 @@ describe('staff sign-in', () => {
     expect(cleared.map((line) => /Path=([^;]+)/.exec(line)?.[1]).sort()).toEqual(['/codec', '/ops']);
     for (const line of cleared) expect(line).toMatch(/^ops\.sid=;.*Expires=Thu, 01 Jan 1970/);
     expect((await call('GET', '/ops/orders', { cookie })).status).toBe(401);
-    expect(await api.database.models.Audit.findOne({ action: 'staff.sign_out', actor: 'hanako' }).lean()).toMatchObject({
-      status: 200,
-    });
+    expect(await api.database.models.Audit.findOne({ action: 'staff.sign_out', actor: 'hanako' }).lean()).toMatchObject(
+      {
+        status: 200,
+      },
+    );
   });
 
   it('disabling an account (npm run ops:user -- disable) ends its sessions at once', async () => {
@@ -307,9 +313,11 @@ describe('the codec server takes the staff sign-in', () => {
     expect(await ok.text()).toContain('Signed in as taro');
     const cookie = (ok.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
     expect((await decode(cookie)).status).toBe(200);
-    expect(
-      await api.database.models.Audit.findOne({ action: 'codec.decode', actor: 'taro' }).lean(),
-    ).toMatchObject({ status: 200, role: 'viewer', via: 'staff' });
+    expect(await api.database.models.Audit.findOne({ action: 'codec.decode', actor: 'taro' }).lean()).toMatchObject({
+      status: 200,
+      role: 'viewer',
+      via: 'staff',
+    });
     // Already signed in: the page says who instead of asking again.
     expect((await call('GET', '/codec/login', { cookie })).body).toContain('Signed in as taro');
     expect((await call('GET', '/codec/login')).body).toContain('name="password"');
