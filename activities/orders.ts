@@ -137,6 +137,7 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         memberId: view.memberId ?? view.registeredMemberId,
         isGuest: view.isGuest,
         chargePermissionId: view.chargePermissionId,
+        paymentMethod: view.paymentMethod?.kind ?? null,
         total: view.totals.total,
         createdAt: new Date(view.createdAt),
         updatedAt: new Date(view.updatedAt),

@@ -15,6 +15,7 @@ import type { Mailer } from './members/mailer.js';
 import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { auditTrail, opsAuth } from './ops/auth.js';
+import { consolePageRoutes } from './ops/console.js';
 import { createStaffAuth, STAFF_COOKIE_PATHS } from './ops/staff.js';
 import { opsMemberRoutes } from './ops/members.js';
 import { opsOrderRoutes } from './ops/orders.js';
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(staff.routes());
+  app.use(consolePageRoutes(staff));
   app.use('/ops', auditTrail(deps.database.models, deps.log), staff.authenticate(opsAuth(config.ops.credentials)));
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
 
@@ -165,7 +167,13 @@ export function createApp(deps: AppDeps): Express {
     dataConverter: createDataConverter(config),
     ...(deps.tracing === undefined ? {} : { interceptors: { workflow: deps.tracing.workflowClientInterceptors() } }),
   });
-  app.use(opsOrderRoutes({ client, models: deps.database.models }));
+  app.use(
+    opsOrderRoutes({
+      client,
+      models: deps.database.models,
+      temporalUi: { origin: config.codec.corsOrigins[0] ?? '', namespace: config.temporal.namespace },
+    }),
+  );
   app.use(opsReconciliationRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));
   app.use(orderRoutes({ client, models: deps.database.models, amazonPay: deps.amazonPay, config }));
   app.use(

@@ -175,6 +175,35 @@ export const opsMembersResponse = z.strictObject({
 });
 export const opsOrdersResponse = z.strictObject({ ...page, orders: z.array(orderView) });
 export const opsOrderResponse = z.strictObject({ order: orderView });
+export const opsOrderDetailResponse = z.strictObject({
+  order: orderView,
+  workflowUrl: z
+    .string()
+    .describe("The order's workflow in the Temporal Web UI (origin: the first CODEC_CORS_ORIGINS)"),
+  amountChange: z
+    .strictObject({
+      amountLimit: z.number().int().describe('A2: the highest total the order may be raised to'),
+      authorizedAmount: z.number().int().describe('What the open authorizations cover'),
+      remainingIncrease: z.number().int().describe('How much more may still be authorized (0: A3 or captured)'),
+      giftCardOnly: z.boolean().describe('A3: paid with an Amazon gift card only'),
+    })
+    .nullable()
+    .describe('Null before placement'),
+});
+export const opsOrderAuditResponse = z.strictObject({
+  audit: z.array(
+    z.strictObject({
+      at: z.string(),
+      actor: z.string(),
+      role: z.string(),
+      action: z.string(),
+      status: z.number().int(),
+      before: z.unknown(),
+      after: z.unknown(),
+      via: z.enum(['token', 'staff']),
+    }),
+  ),
+});
 export const reconciliationReportsResponse = z.strictObject({ reports: z.array(z.looseObject({})) });
 const reconciliationRun = {
   workflowId: z.string(),

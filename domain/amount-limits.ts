@@ -15,6 +15,9 @@ import {
 } from './messages.js';
 import type { PaymentMethodKind } from './payment-method.js';
 
+/** Charge states whose authorization still counts toward what is authorized. */
+export const OPEN_AUTHORIZATION: readonly string[] = ['AuthorizationInitiated', 'Authorized'];
+
 /** A2: the cap is at least ¥70,000 … */
 const AMOUNT_LIMIT_FLOOR: Yen = 70_000;
 /** A2: … or 900% of the order amount, whichever is higher. */
@@ -142,4 +145,30 @@ function refuse(reason: AmountChangeRefusalReason, message: string, limit: Yen, 
 
 function assertYen(value: number, name: string): void {
   if (!isYen(value)) throw new RangeError(`${name} must be a non-negative whole yen amount: ${String(value)}`);
+}
+
+/**
+ * What the console shows next to the amount form (A2, A3): the cap, what the open authorizations
+ * cover, and how much more may still be authorized (0 for gift-card-only or captured orders).
+ */
+export function amountChangeRoom(payment: {
+  orderAmount: Yen;
+  charges: readonly { amount: Yen; state: string }[];
+  capturedAmount: Yen;
+  paymentKind: PaymentMethodKind;
+}): { amountLimit: Yen; authorizedAmount: Yen; remainingIncrease: Yen; giftCardOnly: boolean } {
+  const authorizedAmount = payment.charges
+    .filter((charge) => OPEN_AUTHORIZATION.includes(charge.state))
+    .reduce((sum, charge) => sum + charge.amount, 0);
+  return {
+    amountLimit: amountLimit(payment.orderAmount),
+    authorizedAmount,
+    remainingIncrease: remainingIncrease({
+      orderAmount: payment.orderAmount,
+      authorizedAmount,
+      paymentMethod: payment.paymentKind,
+      captured: payment.capturedAmount > 0,
+    }),
+    giftCardOnly: payment.paymentKind === 'gift_card',
+  };
 }

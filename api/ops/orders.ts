@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { amountChangeRoom } from '../../domain/amount-limits.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
@@ -21,20 +22,53 @@ import { HttpError, orderRefusal, orderStateConflict } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+/** The list's filters; every one is an indexed field of the read model (status, memberId, chargePermissionId, paymentMethod, createdAt). */
 export const listSchema = z.strictObject({
   status: z
     .string()
     .regex(/^[A-Za-z]{1,30}$/)
     .optional(),
   memberId: z.string().min(1).max(64).optional(),
+  /** `gift_card` (A3), `gift_card_and_card`, `card`. */
+  paymentMethod: z.enum(['gift_card', 'gift_card_and_card', 'card']).optional(),
+  chargePermissionId: z.string().trim().min(1).max(64).optional(),
+  /** Ordered on or after this day (Japan time). */
+  from: isoDay.optional(),
+  /** Ordered on or before this day (Japan time). */
+  to: isoDay.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** A Japan-time day's first instant (JST has no daylight saving: UTC+9 all year). */
+const tokyoDayStart = (day: string) => new Date(`${day}T00:00:00+09:00`);
+
+/** The read-model query of the list's filters. */
+function listQuery(filter: Omit<z.infer<typeof listSchema>, 'page' | 'pageSize'>): Record<string, unknown> {
+  const { from, to, ...equal } = filter;
+  const query: Record<string, unknown> = Object.fromEntries(
+    Object.entries(equal).filter(([, value]) => value !== undefined),
+  );
+  if (from !== undefined || to !== undefined) {
+    query['createdAt'] = {
+      ...(from === undefined ? {} : { $gte: tokyoDayStart(from) }),
+      ...(to === undefined ? {} : { $lt: new Date(tokyoDayStart(to).getTime() + 86_400_000) }),
+    };
+  }
+  return query;
+}
+
 export interface OpsOrderDeps {
   client: Client;
   models: Models;
+  /** The Temporal Web UI's origin and namespace: the detail answers a link to the order's workflow. */
+  temporalUi: { origin: string; namespace: string };
 }
+
+/** Newest first, at most this many audit rows of one order. */
+const AUDIT_ROWS = 200;
 
 const yenAmount = z.number().int().min(1).max(10_000_000);
 export const changeAmountBodySchema = z.strictObject({ amount: yenAmount });
@@ -84,8 +118,37 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
     }
   }
 
+  const workflowUrl = (orderId: string) =>
+    `${deps.temporalUi.origin.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporalUi.namespace)}/workflows/${encodeURIComponent(orderWorkflowId(orderId))}`;
+
   router.get('/ops/orders/:orderId', async (req, res) => {
-    res.json({ order: await currentView(orderIdParam(req.params['orderId'])) });
+    const orderId = orderIdParam(req.params['orderId']);
+    const order = await currentView(orderId);
+    const payment = order.payment;
+    res.json({
+      order,
+      workflowUrl: workflowUrl(orderId),
+      amountChange:
+        payment === null ? null : amountChangeRoom({ ...payment, paymentKind: order.paymentMethod?.kind ?? 'card' }),
+    });
+  });
+
+  /** The ops actions on one order (audit rows whose target is the order), newest first. */
+  router.get('/ops/orders/:orderId/audit', async (req, res) => {
+    const orderId = orderIdParam(req.params['orderId']);
+    const rows = await deps.models.Audit.find({ target: orderId }).sort({ at: -1 }).limit(AUDIT_ROWS).lean();
+    res.json({
+      audit: rows.map((row) => ({
+        at: row.at.toISOString(),
+        actor: row.actor,
+        role: row.role,
+        action: row.action,
+        status: row.status,
+        before: row.before ?? null,
+        after: row.after ?? null,
+        via: row.via ?? 'token',
+      })),
+    });
   });
 
   router.post('/ops/orders/:orderId/amount', requireOperator, async (req, res) => {
@@ -117,7 +180,7 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
 
   router.get('/ops/orders', async (req, res) => {
     const { page, pageSize, ...filter } = parse(listSchema, req.query);
-    const query = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
+    const query = listQuery(filter);
     const [total, orders] = await Promise.all([
       deps.models.Order.countDocuments(query),
       deps.models.Order.find(query)

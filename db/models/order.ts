@@ -15,6 +15,8 @@ export interface OrderDoc {
   memberId: string | null;
   isGuest: boolean;
   chargePermissionId: string | null;
+  /** How it was paid (`view.paymentMethod.kind`), for the console's search; null until known. */
+  paymentMethod?: string | null;
   total: number;
   createdAt: Date;
   updatedAt: Date;
@@ -35,8 +37,10 @@ const orderSchema = new Schema<OrderDoc>(
     memberId: { type: String, default: null, index: true },
     isGuest: { type: Boolean, required: true },
     chargePermissionId: { type: String, default: null, index: true },
+    paymentMethod: { type: String, default: null, index: true },
     total: { type: Number, required: true },
-    createdAt: { type: Date, required: true },
+    // The console's list sorts by it and filters date ranges on it.
+    createdAt: { type: Date, required: true, index: true },
     updatedAt: { type: Date, required: true },
     updatedDay: { type: String, required: true, index: true },
     view: { type: Schema.Types.Mixed, required: true },

@@ -8,7 +8,7 @@
 import { ActivityFailure, condition, patched } from '@temporalio/workflow';
 import type { ChargeSnapshot } from '../../activities/checkout.js';
 import type { RefundSnapshot } from '../../activities/payments.js';
-import { decideAmountChange, type AmountChangeDecision } from '../../domain/amount-limits.js';
+import { decideAmountChange, OPEN_AUTHORIZATION, type AmountChangeDecision } from '../../domain/amount-limits.js';
 import {
   alreadyCapturedMessage,
   AMAZON_UNAVAILABLE_MESSAGE,
@@ -49,7 +49,6 @@ const CHARGE_PERMISSION_TTL_MS = 180 * 24 * 60 * 60 * 1000;
 const EXPIRY_RECHECK_MS = 6 * 60 * 60 * 1000;
 const PENDING_POLL_MS = 60_000;
 
-const OPEN_AUTHORIZATION = ['AuthorizationInitiated', 'Authorized'];
 const PENDING_CHARGE = ['AuthorizationInitiated', 'CaptureInitiated'];
 /** The patch marker of the renewal of a pending authorization found expired (workflow versioning). */
 const RENEW_EXPIRED_PENDING_CHARGE = 'renew-expired-pending-charge';

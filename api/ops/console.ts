@@ -1,0 +1,27 @@
+/**
+ * The ops console's pages (Japanese, the storefront's look, plain ES modules): 受注一覧 at `/ops/`
+ * and 受注詳細 at `/ops/order/{orderId}` (singular: `/ops/orders/{orderId}` is the JSON route). Only
+ * for a signed-in staff member; anyone else is sent to `/ops/login?next=…`, which comes back here.
+ * The pages read and change through the ops JSON routes with the staff cookie (and the CSRF token).
+ */
+import { fileURLToPath } from 'node:url';
+import { Router, type Request, type Response } from 'express';
+import type { StaffAuth } from './staff.js';
+
+const page = (file: string) => fileURLToPath(new URL(`../../storefront/${file}`, import.meta.url));
+const ORDERS_PAGE = page('ops-orders.html');
+const ORDER_PAGE = page('ops-order.html');
+
+export function consolePageRoutes(staff: Pick<StaffAuth, 'sessionUser'>): Router {
+  const router = Router();
+  const serve = (file: string) => async (req: Request, res: Response) => {
+    if ((await staff.sessionUser(req)) === undefined) {
+      res.redirect(303, `/ops/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    res.set('cache-control', 'no-store').sendFile(file);
+  };
+  router.get('/ops/', serve(ORDERS_PAGE));
+  router.get('/ops/order/:orderId', serve(ORDER_PAGE));
+  return router;
+}
