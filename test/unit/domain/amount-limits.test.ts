@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  amountChangeRoom,
   amountLimit,
   decideAmountChange,
   remainingIncrease,
@@ -190,5 +191,33 @@ describe('A3: gift-card-only orders cannot be raised', () => {
     expect(remainingIncrease({ ...base, paymentMethod: 'gift_card' })).toBe(0);
     expect(remainingIncrease({ ...base, captured: true })).toBe(0);
     expect(remainingIncrease({ ...base, authorizedAmount: 95_000 })).toBe(0);
+  });
+});
+
+describe('amountChangeRoom: what the ops console shows next to the amount form', () => {
+  const charge = (amount: number, state: string) => ({ amount, state });
+
+  it('A2: the limit of the order amount, and the room above what the open authorizations cover', () => {
+    expect(
+      amountChangeRoom({
+        orderAmount: 10_000,
+        // A canceled authorization no longer counts; a pending one does.
+        charges: [charge(10_000, 'Canceled'), charge(12_000, 'Authorized'), charge(3_000, 'AuthorizationInitiated')],
+        capturedAmount: 0,
+        paymentKind: 'card',
+      }),
+    ).toEqual({ amountLimit: 90_000, authorizedAmount: 15_000, remainingIncrease: 75_000, giftCardOnly: false });
+  });
+
+  it('A3: a gift-card-only order has no room to rise; a captured one neither', () => {
+    const base = { orderAmount: 3_000, charges: [charge(3_000, 'Authorized')], capturedAmount: 0 };
+    expect(amountChangeRoom({ ...base, paymentKind: 'gift_card' })).toMatchObject({
+      amountLimit: 70_000,
+      remainingIncrease: 0,
+      giftCardOnly: true,
+    });
+    expect(
+      amountChangeRoom({ ...base, capturedAmount: 3_000, charges: [charge(3_000, 'Captured')], paymentKind: 'card' }),
+    ).toMatchObject({ authorizedAmount: 0, remainingIncrease: 0, giftCardOnly: false });
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * The ops console's server side without a browser: its pages only for a signed-in staff member (a
+ * redirect to the sign-in page otherwise), the order list's filters (payment method, charge
+ * permission id, ordering days in Japan time) and an order's audit rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderDoc } from '../../db/models/order.js';
+import { opsAuthorization, startTestApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+const viewer = () => opsAuthorization(api.config, 'viewer');
+
+/** A read-model row as the workflow saves it, reduced to what the list reads. */
+function row(orderId: string, fields: Partial<OrderDoc>): OrderDoc {
+  const createdAt = fields.createdAt ?? new Date('2026-11-20T03:00:00Z');
+  return {
+    _id: orderId,
+    orderId,
+    version: 1,
+    status: 'Placed',
+    memberId: null,
+    isGuest: true,
+    chargePermissionId: null,
+    paymentMethod: 'card',
+    total: 3_000,
+    createdAt,
+    updatedAt: createdAt,
+    updatedDay: createdAt.toISOString().slice(0, 10),
+    view: { orderId, status: fields.status ?? 'Placed' },
+    ...fields,
+  };
+}
+
+beforeAll(async () => {
+  api = await startTestApi('ops_console');
+  await api.database.models.Order.insertMany([
+    // 2026-11-30 23:30 JST is still the 30th in Japan (14:30 UTC).
+    row('ORD-20261130-CNSAAAA1', {
+      paymentMethod: 'gift_card',
+      chargePermissionId: 'P03-CONSOLE-0001',
+      createdAt: new Date('2026-11-30T14:30:00Z'),
+    }),
+    // 2026-12-01 00:30 JST is the 1st in Japan, though still the 30th in UTC.
+    row('ORD-20261201-CNSAAAA2', {
+      paymentMethod: 'card',
+      chargePermissionId: 'P03-CONSOLE-0002',
+      createdAt: new Date('2026-11-30T15:30:00Z'),
+    }),
+    row('ORD-20261202-CNSAAAA3', {
+      status: 'Captured',
+      paymentMethod: 'gift_card_and_card',
+      chargePermissionId: 'P03-CONSOLE-0003',
+      createdAt: new Date('2026-12-02T01:00:00Z'),
+    }),
+  ]);
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const listed = async (query: string): Promise<string[]> => {
+  const response = await fetch(`${api.url}/ops/orders?${query}`, { headers: viewer() });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { orders: { orderId: string }[] };
+  return body.orders.map((order) => order.orderId);
+};
+
+describe('ops console', () => {
+  it('the pages send anyone not signed in to /ops/login with the way back', async () => {
+    for (const page of ['/ops/?status=Placed', '/ops/order/ORD-20261130-CNSAAAA1']) {
+      const response = await fetch(`${api.url}${page}`, { redirect: 'manual' });
+      expect(response.status, page).toBe(303);
+      expect(response.headers.get('location')).toBe(`/ops/login?next=${encodeURIComponent(page)}`);
+    }
+    // A bearer token is for machines: it does not open the pages.
+    const withToken = await fetch(`${api.url}/ops/`, { redirect: 'manual', headers: viewer() });
+    expect(withToken.status).toBe(303);
+  });
+
+  it('the list filters by payment method (gift card only), charge permission id and status', async () => {
+    expect(await listed('paymentMethod=gift_card')).toEqual(['ORD-20261130-CNSAAAA1']);
+    expect(await listed('chargePermissionId=P03-CONSOLE-0002')).toEqual(['ORD-20261201-CNSAAAA2']);
+    expect(await listed('status=Captured')).toEqual(['ORD-20261202-CNSAAAA3']);
+    expect((await fetch(`${api.url}/ops/orders?paymentMethod=cash`, { headers: viewer() })).status).toBe(400);
+  });
+
+  it('ordering days are Japan days, both ends included, newest first', async () => {
+    expect(await listed('from=2026-12-01')).toEqual(['ORD-20261202-CNSAAAA3', 'ORD-20261201-CNSAAAA2']);
+    expect(await listed('to=2026-11-30')).toEqual(['ORD-20261130-CNSAAAA1']);
+    expect(await listed('from=2026-12-01&to=2026-12-01')).toEqual(['ORD-20261201-CNSAAAA2']);
+    expect((await fetch(`${api.url}/ops/orders?from=1.12.2026`, { headers: viewer() })).status).toBe(400);
+  });
+
+  it("an order's audit rows: its ops actions only, newest first", async () => {
+    const base = { role: 'operator', method: 'POST', status: 200, before: null, after: null, via: 'staff' as const };
+    await api.database.models.Audit.insertMany([
+      {
+        ...base,
+        at: new Date('2026-12-02T01:10:00Z'),
+        actor: 'hanako',
+        action: 'order.capture',
+        path: '/x',
+        target: 'ORD-20261202-CNSAAAA3',
+      },
+      {
+        ...base,
+        at: new Date('2026-12-02T01:20:00Z'),
+        actor: 'hanako',
+        action: 'order.refund',
+        path: '/x',
+        target: 'ORD-20261202-CNSAAAA3',
+      },
+      {
+        ...base,
+        at: new Date('2026-12-02T01:30:00Z'),
+        actor: 'taro',
+        action: 'order.cancel',
+        path: '/x',
+        target: 'ORD-20261130-CNSAAAA1',
+      },
+    ]);
+    const response = await fetch(`${api.url}/ops/orders/ORD-20261202-CNSAAAA3/audit`, { headers: viewer() });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { audit: { action: string; actor: string; via: string }[] };
+    expect(body.audit.map((entry) => entry.action)).toEqual(['order.refund', 'order.capture']);
+    expect(body.audit[0]).toMatchObject({ actor: 'hanako', via: 'staff', at: '2026-12-02T01:20:00.000Z' });
+  });
+});
