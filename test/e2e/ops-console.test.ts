@@ -3,7 +3,8 @@
  * through /ops/login coming back to the console, an order placed by the test found in 受注一覧 by its
  * charge permission id and status, and 受注詳細 with the amount limit (A2), what may still be
  * authorized, the shop memo (M1) and the Amazon ids; an amount past the limit refused on the page
- * with the API's message before anything is sent; a capture confirmed and shown in the history.
+ * with the API's message before anything is sent; a raise within the limit, a capture and a partial
+ * refund, each confirmed, shown in the order and its history.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ describe.skipIf(!hasChromium)('ops console in Chromium', () => {
     await api?.close();
   });
 
-  it('A2, M1: staff sign in, find the order in 受注一覧, see its amount limit; past the limit is refused on the page; capture is confirmed and audited', async () => {
+  it('A2, M1: staff sign in, find the order in 受注一覧, see its amount limit; past the limit is refused on the page, a raise within it, a capture and a refund are confirmed and audited', async () => {
     const shopper = new Shopper(api.url);
     const run = await startCheckout(shopper, api.emulatorUrl, [{ productId: 'tea-sencha', quantity: 2 }]);
     const complete = await finishCheckout(shopper, api.emulatorUrl, run);
@@ -99,19 +100,43 @@ describe.skipIf(!hasChromium)('ops console in Chromium', () => {
     expect(await page.getByTestId('change-amount-confirm').isVisible()).toBe(false);
     expect(await api.database.models.Audit.countDocuments({ target: run.orderId })).toBe(auditRowsBefore);
 
+    // A2: a raise within the limit, confirmed: a new authorization for the difference, the room shrinks.
+    const raised = placed.payment.amount + 1_000;
+    await page.getByLabel('変更後の金額（円）').fill(String(raised));
+    await page.getByRole('button', { name: '金額変更…' }).click();
+    const changeConfirm = page.getByTestId('change-amount-confirm');
+    await expect
+      .poll(() => changeConfirm.textContent())
+      .toContain(`金額を ${yen(placed.payment.amount)} から ${yen(raised)} に変更します`);
+    await changeConfirm.getByRole('button', { name: '実行する' }).click();
+    await expect.poll(() => fact('amount'), { timeout: 20_000 }).toBe(yen(raised));
+    expect(await fact('remaining-increase')).toBe(yen(limit - raised));
+
     // Capture (full): a confirmation step, then the order is captured and the action is in the history.
     await page.getByRole('button', { name: '売上確定（キャプチャ）…' }).click();
     const confirm = page.getByTestId('capture-confirm');
-    await expect.poll(() => confirm.textContent()).toContain(`全額 ${yen(placed.payment.amount)} を売上確定します`);
+    await expect.poll(() => confirm.textContent()).toContain(`全額 ${yen(raised)} を売上確定します`);
     await confirm.getByRole('button', { name: '実行する' }).click();
     await expect.poll(() => fact('status'), { timeout: 20_000 }).toBe('売上確定');
-    expect(await fact('captured-amount')).toBe(yen(placed.payment.amount));
-    expect(await page.getByTestId('audit').textContent()).toContain('売上確定');
-    expect(await page.getByTestId('audit').textContent()).toContain('hanako（スタッフ）');
+    expect(await fact('captured-amount')).toBe(yen(raised));
+    const history = () => page.getByTestId('audit').textContent();
+    expect(await history()).toContain('売上確定');
+    expect(await history()).toContain('金額変更');
+    expect(await history()).toContain('hanako（スタッフ）');
     // Captured: the amount can no longer change or be canceled; refunds are offered.
     expect(await page.getByLabel('変更後の金額（円）').isDisabled()).toBe(true);
-    expect(await page.getByLabel('金額（円）', { exact: true }).isDisabled()).toBe(false);
+    expect(await page.getByLabel('理由', { exact: true }).isDisabled()).toBe(true);
     await screenshot(page, 'ops-order-captured');
+
+    // Refund part of it, confirmed.
+    await page.getByLabel('金額（円）', { exact: true }).fill('500');
+    await page.getByRole('button', { name: '返金…' }).click();
+    const refundConfirm = page.getByTestId('refund-confirm');
+    await expect.poll(() => refundConfirm.textContent()).toContain(`${yen(500)} を返金します`);
+    await refundConfirm.getByRole('button', { name: '実行する' }).click();
+    await expect.poll(() => fact('status'), { timeout: 20_000 }).toBe('一部返金');
+    expect(await fact('refunded-amount')).toBe(yen(500));
+    expect(await history()).toContain('返金');
 
     expect(pageErrors(page)).toEqual([]);
     await context.close();
