@@ -4,9 +4,9 @@ import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { openDatabase } from '../db/connection.js';
+import { createSmtpMailer } from '../mail/mailer.js';
 import { createApp } from './app.js';
 import { createAmazonSignInGateway } from './members/amazon-sign-in.js';
-import { createLogMailer } from './members/mailer.js';
 import { expireSessions } from './members/session.js';
 
 const config = loadConfig();
@@ -27,7 +27,7 @@ const app = createApp({
   config,
   amazonPay,
   amazonSignIn: createAmazonSignInGateway(amazonPay, config.amazonPay),
-  mailer: createLogMailer(log),
+  mailer: createSmtpMailer(config),
 });
 const server = app.listen(config.api.port, config.api.host, () => {
   log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
