@@ -6,6 +6,7 @@ import { createAmazonPayClient } from '../amazon-pay/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
 import { openDatabase, prepareDatabase } from '../db/connection.js';
+import { createSmtpMailer } from '../mail/mailer.js';
 import { serveWorkerHealth } from './health.js';
 import { createDataConverter } from './data-converter.js';
 import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
@@ -49,6 +50,7 @@ try {
       amazonPay: createAmazonPayClient(config),
       temporal: { client, taskQueue: config.temporal.taskQueue },
       extraFields: config.members.extraFields,
+      mail: { mailer: createSmtpMailer(config), shopName: config.orders.shopName },
     }),
     dataConverter,
     tuning: config.worker.tuning,

@@ -5,7 +5,9 @@ import { createActivities } from '../../activities/index.js';
 import type { AmazonPayClient } from '../../amazon-pay/index.js';
 import { loadConfig } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { createWorker } from '../../worker/worker.js';
+import { testMailer } from './mail.js';
 import { testDataConverter } from './servers.js';
 
 export interface TestWorkerOptions {
@@ -17,6 +19,8 @@ export interface TestWorkerOptions {
   amazonPay: AmazonPayClient;
   workflowBundle?: WorkflowBundle;
   maxCachedWorkflows?: number;
+  /** The order e-mails' mailer; default: SMTP to the run's catcher. */
+  mailer?: Mailer;
 }
 
 export async function createTestWorker(options: TestWorkerOptions): Promise<Worker> {
@@ -29,6 +33,7 @@ export async function createTestWorker(options: TestWorkerOptions): Promise<Work
       amazonPay: options.amazonPay,
       temporal: { client: options.client, taskQueue: options.taskQueue },
       extraFields: loadConfig({}).members.extraFields,
+      mail: { mailer: options.mailer ?? testMailer(), shopName: loadConfig({}).orders.shopName },
     }),
     dataConverter: testDataConverter,
     ...(options.workflowBundle === undefined ? {} : { workflowBundle: options.workflowBundle }),
