@@ -189,6 +189,7 @@ export class Payment {
       this.view.purchasePoints = { ...this.view.purchasePoints, state: 'usable' };
     }
     await this.order.commit('Captured');
+    this.order.mails.send({ kind: 'captured', amount });
     return this.view;
   }
 
@@ -216,6 +217,7 @@ export class Payment {
         orderId: this.orderId,
       });
     await this.order.commit('Canceled');
+    this.order.mails.send({ kind: 'canceled' });
     return this.view;
   }
 
@@ -232,6 +234,7 @@ export class Payment {
       refuse(OrderFailureType.RefundRefused, refundExceedsMessage(amount, refundable, p.capturedAmount), {
         refundable,
       });
+    const refundsBefore = p.refunds.length;
     let remaining = amount;
     for (const charge of p.charges) {
       if (remaining === 0) break;
@@ -242,6 +245,8 @@ export class Payment {
     this.totals();
     await this.afterRefundChange();
     await this.order.commit();
+    const first = p.refunds[refundsBefore];
+    if (first !== undefined) this.order.mails.send({ kind: 'refunded', amount, refundId: first.refundId });
     return this.view;
   }
 
