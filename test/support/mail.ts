@@ -32,7 +32,7 @@ export async function caughtMails(filter: Record<string, string> = {}): Promise<
 }
 
 /** Waits until at least `count` mails match `filter`; answers the ones there are then (throws after `timeoutMs`). */
-export async function waitForMails(
+async function waitForMails(
   filter: Record<string, string>,
   { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
 ): Promise<CaughtMail[]> {
