@@ -20,13 +20,26 @@ export interface ActivityDeps {
   mail: MailDeps;
 }
 
-/** Every activity the worker registers, built from injected dependencies (tests pass their own). */
+/**
+ * The Amazon Pay calls: what new orders schedule on the Amazon task queue, where the worker's second
+ * poller runs them at the rate Amazon's quotas allow across all workers.
+ */
+export function createAmazonPayActivities(deps: Pick<ActivityDeps, 'amazonPay'>) {
+  return {
+    ...createCheckoutActivities(deps),
+    ...createPaymentActivities(deps),
+  };
+}
+
+/**
+ * Every activity the worker registers, built from injected dependencies (tests pass their own). The
+ * Amazon Pay calls are among them for orders started before they had a queue of their own.
+ */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemCheckActivities(deps),
-    ...createCheckoutActivities(deps),
+    ...createAmazonPayActivities(deps),
     ...createOrderActivities(deps),
-    ...createPaymentActivities(deps),
     ...createReconciliationActivities(deps),
     ...createPointsActivities(deps.temporal),
     ...createMailActivities(deps),
@@ -34,3 +47,4 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+export type AmazonPayActivities = ReturnType<typeof createAmazonPayActivities>;

@@ -3,6 +3,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { AmazonPayClient } from '../amazon-pay/index.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
+import type { Tracing } from '../config/tracing.js';
 import type { Database } from '../db/connection.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createMemberRepository } from '../db/members.js';
@@ -14,6 +15,7 @@ import { allowedMethods, httpMetrics, requestLogger, securityHeaders, storefront
 import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { auditTrail, opsAuth } from './ops/auth.js';
+import { createStaffAuth, STAFF_COOKIE_PATHS } from './ops/staff.js';
 import { opsMemberRoutes } from './ops/members.js';
 import { opsOrderRoutes } from './ops/orders.js';
 import { opsReconciliationRoutes } from './ops/reconciliation.js';
@@ -28,11 +30,13 @@ export interface AppDeps {
   temporal: Connection;
   database: Database;
   log: Logger;
-  config: Pick<AppConfig, 'api' | 'members' | 'ops' | 'amazonPay' | 'orders' | 'temporal' | 'codec'>;
+  config: Pick<AppConfig, 'api' | 'members' | 'ops' | 'staff' | 'amazonPay' | 'orders' | 'temporal' | 'codec'>;
   amazonPay: AmazonPayClient;
   amazonSignIn: AmazonSignInGateway;
   mailer: Mailer;
   now?: () => Date;
+  /** With tracing: the orders' workflows join the trace of the request that started or updated them. */
+  tracing?: Pick<Tracing, 'workflowClientInterceptors'>;
 }
 
 const PROBE_TIMEOUT_MS = 1500;
@@ -44,6 +48,16 @@ async function temporalUp(connection: Connection): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The driver client once connected. Never rejects: a database closed before it ever connected leaves a session store waiting, not crashing. */
+function databaseClient(database: Database): Promise<ReturnType<Database['connection']['getClient']>> {
+  return new Promise((resolve) => {
+    database.ready().then(
+      () => resolve(database.connection.getClient()),
+      () => undefined,
+    );
+  });
 }
 
 /** The HTTP API: storefront routes, ops routes, Amazon Pay notifications, codec server, docs, metrics, health. */
@@ -62,6 +76,17 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', opsAuth(config.ops.credentials), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  // Staff sign-in (people; bearer tokens stay for machines): one session for the ops routes and the codec server.
+  const staff = createStaffAuth({
+    models: deps.database.models,
+    client: databaseClient(deps.database),
+    secrets: config.members.sessionSecrets,
+    secureCookies: config.api.publicBaseUrl.startsWith('https:'),
+    ...config.staff,
+    log: deps.log,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+  app.use([...STAFF_COOKIE_PATHS], staff.session);
   // Before the 100 kB JSON parser: a history page's payloads are larger, and parsed only once authenticated.
   app.use(
     codecServerRoutes({
@@ -69,11 +94,9 @@ export function createApp(deps: AppDeps): Express {
       credentials: config.ops.credentials,
       allowedOrigins: config.codec.corsOrigins,
       namespace: config.temporal.namespace,
-      secrets: config.members.sessionSecrets,
+      staff,
       models: deps.database.models,
       log: deps.log,
-      secureCookies: config.api.publicBaseUrl.startsWith('https:'),
-      ...(deps.now === undefined ? {} : { now: deps.now }),
     }),
   );
   app.use(
@@ -104,7 +127,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use('/ops', auditTrail(deps.database.models, deps.log), opsAuth(config.ops.credentials));
+  app.use(staff.routes());
+  app.use('/ops', auditTrail(deps.database.models, deps.log), staff.authenticate(opsAuth(config.ops.credentials)));
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
 
   app.use(
@@ -140,6 +164,7 @@ export function createApp(deps: AppDeps): Express {
     connection: deps.temporal,
     namespace: config.temporal.namespace,
     dataConverter: createDataConverter(config),
+    ...(deps.tracing === undefined ? {} : { interceptors: { workflow: deps.tracing.workflowClientInterceptors() } }),
   });
   app.use(opsOrderRoutes({ client, models: deps.database.models }));
   app.use(opsReconciliationRoutes({ client, models: deps.database.models, taskQueue: config.temporal.taskQueue }));

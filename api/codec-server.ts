@@ -1,12 +1,13 @@
 /**
  * The codec server (Temporal's remote codec protocol) for the Temporal Web UI: `POST /codec/decode`
  * and `POST /codec/encode` with `{ "payloads": [{ "metadata": { k: base64 }, "data": base64 }] }` and
- * the `X-Namespace` header. Only ops staff (any role: reading is what viewers do) decrypt, with the
- * ops bearer token (`opsAuth`, constant time) or the cookie `/codec/login` sets from it — the dev
- * server's UI has no sign-in of its own to pass a token, so the browser's cookie is its credential.
- * CORS answers only the UI's origins; every decode is audited (who read personal data, when).
+ * the `X-Namespace` header. Only ops staff (any role: reading is what viewers do) decrypt: machines
+ * with the ops bearer token (`opsAuth`, constant time), people with their staff sign-in
+ * (api/ops/staff.ts) — the dev server's UI has no sign-in of its own to pass a token, so the browser's
+ * staff cookie (path `/codec`) is its credential. CORS answers only the UI's origins, which is also
+ * what keeps other sites from posting here with that cookie; every decode is audited (who read
+ * personal data, when).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -16,12 +17,12 @@ import type { Models } from '../db/models/index.js';
 import { payloadUndecryptableMessage } from '../domain/messages.js';
 import { PayloadDecryptionError } from '../worker/payload-codec.js';
 import { errorBody, HttpError } from './errors.js';
-import { auditChange, auditTrail, opsAuth, opsUser, type OpsUser } from './ops/auth.js';
+import { staffSignInSchema } from '../domain/staff.js';
+import { auditChange, auditTrail, opsAuth, opsUser } from './ops/auth.js';
+import type { StaffAuth } from './ops/staff.js';
 import { parse } from './validation.js';
 
 export const CODEC_PATH = '/codec';
-const COOKIE = 'codec_session';
-const SESSION_HOURS = 8;
 
 const base64 = z
   .string()
@@ -32,7 +33,8 @@ export const codecRequestSchema = z.strictObject({
     .array(z.strictObject({ metadata: z.record(z.string().max(200), base64).optional(), data: base64.optional() }))
     .max(1000),
 });
-export const codecLoginSchema = z.strictObject({ token: z.string().min(1).max(500) });
+/** The codec sign-in form: a staff login and password (the same sign-in as the ops console's). */
+export const codecLoginSchema = staffSignInSchema;
 
 export interface CodecServerDeps {
   codec: PayloadCodec;
@@ -40,12 +42,10 @@ export interface CodecServerDeps {
   /** Origins of the Temporal Web UI allowed to call (CORS). */
   allowedOrigins: readonly string[];
   namespace: string;
-  /** Sign the session cookie: the first signs, all verify (rotation). */
-  secrets: readonly string[];
+  /** Staff sign-in; its session middleware must already run on `/codec`. */
+  staff: Pick<StaffAuth, 'signIn' | 'sessionUser'>;
   models: Pick<Models, 'Audit'>;
   log: Logger;
-  secureCookies: boolean;
-  now?: () => Date;
 }
 
 const fromJson = (payload: z.infer<typeof codecRequestSchema>['payloads'][number]): Payload => ({
@@ -64,43 +64,9 @@ const toJson = (payload: Payload) => ({
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      // Not percent-encoding: no cookie this server set, so no session.
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
 export function codecServerRoutes(deps: CodecServerDeps): Router {
   const router = Router();
-  const now = deps.now ?? (() => new Date());
   const bearer = opsAuth(deps.credentials);
-  const sign = (value: string, secret = deps.secrets[0] ?? '') =>
-    createHmac('sha256', `codec-session:${secret}`).update(value).digest('base64url');
-
-  /** `name.expiresAtMs.mac` (names may contain dots, the other parts not); the name must still be a configured credential. */
-  function sessionUser(cookie: string | undefined): OpsUser | undefined {
-    const parts = (cookie ?? '').split('.');
-    const mac = parts.pop() ?? '';
-    const expires = parts.pop() ?? '';
-    const name = parts.join('.');
-    const presented = Buffer.from(mac);
-    const signedByOne = deps.secrets.some((secret) => {
-      const expected = Buffer.from(sign(`${name}.${expires}`, secret));
-      return presented.length === expected.length && timingSafeEqual(presented, expected);
-    });
-    if (!signedByOne) return undefined;
-    if (!(Number(expires) > now().getTime())) return undefined;
-    const credential = deps.credentials.find((c) => c.name === name);
-    return credential === undefined ? undefined : { name: credential.name, role: credential.role };
-  }
 
   const cors: RequestHandler = (req, res, next) => {
     const origin = req.get('origin');
@@ -130,14 +96,14 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
     next();
   };
 
-  const authenticate: RequestHandler = (req, res, next) => {
+  const authenticate: RequestHandler = async (req, res, next) => {
     if (req.get('authorization') !== undefined) {
       bearer(req, res, next);
       return;
     }
-    const user = sessionUser(readCookie(req.get('cookie'), COOKIE));
+    const user = await deps.staff.sessionUser(req);
     if (user === undefined) {
-      next(new HttpError(401, 'unauthorized', 'codec server: ops bearer token or codec session required'));
+      next(new HttpError(401, 'unauthorized', 'codec server: ops bearer token or staff sign-in required'));
       return;
     }
     res.locals['opsUser'] = user;
@@ -191,35 +157,16 @@ export function codecServerRoutes(deps: CodecServerDeps): Router {
     );
   }
 
-  // The UI's own sign-in is off on the dev server: staff paste their ops token once here, the
-  // browser keeps an HttpOnly cookie for this path, and the UI sends it ("Include cross-origin credentials").
-  router.get(`${CODEC_PATH}/login`, (_req, res) => {
-    res.type('html').send(LOGIN_PAGE);
+  // The UI's own sign-in is off on the dev server: staff sign in here (or at /ops/login: the same
+  // session), the browser keeps the HttpOnly staff cookie for this path, and the UI sends it
+  // ("Include cross-origin credentials").
+  router.get(`${CODEC_PATH}/login`, async (req, res) => {
+    const user = await deps.staff.sessionUser(req);
+    res.type('html').send(user === undefined ? LOGIN_PAGE : signedInPage(user.name));
   });
-  router.post(`${CODEC_PATH}/login`, express.urlencoded({ extended: false, limit: '4kb' }), (req, res, next) => {
-    const { token } = parse(codecLoginSchema, req.body);
-    req.headers.authorization = `Bearer ${token}`;
-    bearer(req, res, (error?: unknown) => {
-      if (error !== undefined) {
-        next(error);
-        return;
-      }
-      const user = opsUser(res);
-      const expires = now().getTime() + SESSION_HOURS * 3600_000;
-      const value = `${user.name}.${expires}.${sign(`${user.name}.${expires}`)}`;
-      res.cookie(COOKIE, value, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: deps.secureCookies,
-        path: CODEC_PATH,
-        maxAge: SESSION_HOURS * 3600_000,
-      });
-      res
-        .type('html')
-        .send(
-          `<!doctype html><meta charset="utf-8"><title>codec session</title><p>Signed in as ${user.name} for ${SESSION_HOURS} hours. Return to the Temporal UI.</p>`,
-        );
-    });
+  router.post(`${CODEC_PATH}/login`, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const user = await deps.staff.signIn(req, res, req.body);
+    res.type('html').send(signedInPage(user.name));
   });
   return router;
 }
@@ -228,8 +175,14 @@ const LOGIN_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Codec server sign-in</title><link rel="icon" href="data:,"></head>
 <body>
 <h1>Decrypt payloads in the Temporal UI</h1>
+<p>Sign in with your staff account (<code>npm run ops:user</code>).</p>
 <form method="post" action="${CODEC_PATH}/login">
-<label>Ops token <input type="password" name="token" autocomplete="off" required></label>
+<p><label>Login <input name="login" autocomplete="username" required></label></p>
+<p><label>Password <input type="password" name="password" autocomplete="current-password" required></label></p>
 <button type="submit">Sign in</button>
 </form>
 </body></html>`;
+
+/** Staff logins are `[a-z0-9._@+-]` (domain/staff.ts): nothing to escape in HTML. */
+const signedInPage = (login: string) =>
+  `<!doctype html><meta charset="utf-8"><title>codec session</title><p>Signed in as ${login}. Return to the Temporal UI.</p>`;

@@ -15,6 +15,7 @@ import { loginSchema, type ExtraFieldDefinition } from '../domain/member.js';
 import { CONFIRM_ORDER_LABEL } from '../domain/messages.js';
 import { orderProcedureSchema } from '../domain/order-procedure.js';
 import { tokyoDate } from '../domain/calendar.js';
+import { staffSignInSchema } from '../domain/staff.js';
 import { codecLoginSchema, codecRequestSchema } from './codec-server.js';
 import {
   memberRequestSchemas,
@@ -35,7 +36,7 @@ import {
 import { amazonReturnSchema, checkoutSchema, emptyBodySchema, idempotencyKeySchema } from './orders/routes.js';
 import * as answers from './responses.js';
 
-type Security = 'ops' | 'operator' | 'buyer' | 'session' | 'member' | 'codec' | 'none';
+type Security = 'ops' | 'operator' | 'buyer' | 'session' | 'member' | 'codec' | 'staff' | 'none';
 
 interface Success {
   status: 200 | 201 | 202;
@@ -49,7 +50,7 @@ interface Success {
 }
 
 interface Operation {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   tag: 'storefront' | 'members' | 'orders' | 'ops' | 'codec' | 'system';
   summary: string;
@@ -82,8 +83,8 @@ const EXAMPLE_RUN_ID = '6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed: not JSON, wrong types, unknown keys, a value breaking its rule (`invalid_request` with `details.fields`)',
-  401: 'No or wrong credential (`unauthorized`, `not_logged_in`, `login_failed`)',
-  403: 'Credential without the right (`forbidden`: a viewer token acting; `amazon_sign_in_required`; `origin_not_allowed`; `notification_rejected`)',
+  401: 'No or wrong credential (`unauthorized`, `not_logged_in`, `login_failed`, `sign_in_failed`, `not_signed_in`)',
+  403: 'Credential without the right (`forbidden`: a viewer acting; `csrf_token_invalid`: a staff session changing without its `X-CSRF-Token`; `amazon_sign_in_required`; `origin_not_allowed`; `notification_rejected`)',
   404: 'No such order, or not this buyer’s (`order_not_found`: the same answer for both)',
   409: 'Conflicts with the current state (`invalid_state`, `email_taken`, `buyer_linked_elsewhere`, `idempotency_key_reused`)',
   413: 'Body too large (`payload_too_large`): 100 kB, codec 8 MB',
@@ -94,12 +95,12 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 function errorStatuses(op: Operation): number[] {
   const statuses = new Set<number>(op.errors ?? []);
-  const hasBody = op.method !== 'get';
+  const hasBody = op.method === 'post' || op.method === 'put';
   const inPath = pathParametersOf(op.path).length > 0;
   if (hasBody || op.query !== undefined || op.headers !== undefined || inPath) statuses.add(400);
   if (hasBody) statuses.add(413);
   if (inPath) statuses.add(404);
-  if (['ops', 'operator', 'member', 'codec'].includes(op.security)) statuses.add(401);
+  if (['ops', 'operator', 'member', 'codec', 'staff'].includes(op.security)) statuses.add(401);
   if (op.security === 'operator') statuses.add(403);
   if (op.path.startsWith('/api/') && op.path !== '/api/amazon-pay/notifications') statuses.add(429);
   return [...statuses].sort();
@@ -447,6 +448,43 @@ function operations(options: OpenApiOptions): Operation[] {
     },
     {
       method: 'get',
+      path: '/ops/login',
+      tag: 'ops',
+      summary: 'The staff sign-in page (Japanese); the ops console sends staff here',
+      security: 'none',
+      ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    {
+      method: 'post',
+      path: '/ops/session',
+      tag: 'ops',
+      summary:
+        'Staff sign-in: sets the HttpOnly staff cookie `ops.sid` (paths /ops and /codec); the same 401 for any refusal (unknown login, wrong password, locked, disabled)',
+      security: 'none',
+      body: staffSignInSchema,
+      bodyExample: { login: 'hanako', password: 'correct horse battery' },
+      ok: { status: 200, description: 'Signed in', schema: answers.staffSessionResponse },
+      errors: [401],
+    },
+    {
+      method: 'get',
+      path: '/ops/session',
+      tag: 'ops',
+      summary: 'Who is signed in, and the CSRF token for changes',
+      security: 'staff',
+      ok: { status: 200, description: 'The staff session', schema: answers.staffSessionResponse },
+    },
+    {
+      method: 'delete',
+      path: '/ops/session',
+      tag: 'ops',
+      summary: 'Sign out (both cookies; needs `X-CSRF-Token` while signed in)',
+      security: 'staff',
+      ok: { status: 200, description: 'Signed out (also when no one was)', schema: answers.staffSignedOutResponse },
+      errors: [403],
+    },
+    {
+      method: 'get',
       path: '/ops/members',
       tag: 'ops',
       summary: 'Member search (L5)',
@@ -601,7 +639,7 @@ function operations(options: OpenApiOptions): Operation[] {
       method: 'get',
       path: '/codec/login',
       tag: 'codec',
-      summary: 'The codec sign-in page (staff paste an ops token once)',
+      summary: 'The codec sign-in page (staff login and password; says who when already signed in)',
       security: 'none',
       ok: { status: 200, description: 'HTML form', contentType: 'text/html' },
     },
@@ -609,7 +647,8 @@ function operations(options: OpenApiOptions): Operation[] {
       method: 'post',
       path: '/codec/login',
       tag: 'codec',
-      summary: 'Sign in for the Temporal UI: sets the HttpOnly codec_session cookie (path /codec, 8 hours)',
+      summary:
+        'Staff sign-in for the Temporal UI (as POST /ops/session): sets the HttpOnly staff cookie `ops.sid` for /codec and /ops',
       security: 'none',
       body: codecLoginSchema,
       bodyType: 'application/x-www-form-urlencoded',
@@ -629,9 +668,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record
 }
 
 const securityOf: Record<Security, Record<string, string[]>[]> = {
-  ops: [{ opsBearer: [] }],
-  operator: [{ opsBearer: [] }],
-  codec: [{ opsBearer: [] }, { codecSession: [] }],
+  ops: [{ opsBearer: [] }, { staffSession: [] }],
+  operator: [{ opsBearer: [] }, { staffSession: [] }],
+  codec: [{ opsBearer: [] }, { staffSession: [] }],
+  staff: [{ staffSession: [] }],
   buyer: [{ orderToken: [] }, { orderTokenQuery: [] }, { shopSession: [] }],
   member: [{ shopSession: [] }],
   session: [{ shopSession: [] }, {}],
@@ -737,7 +777,13 @@ export function openApiDocument(options: OpenApiOptions): Record<string, unknown
           scheme: 'bearer',
           description: 'An ops token (OPS_TOKENS): viewer reads, operator also acts',
         },
-        codecSession: { type: 'apiKey', in: 'cookie', name: 'codec_session', description: 'Set by POST /codec/login' },
+        staffSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ops.sid',
+          description:
+            'A staff sign-in (POST /ops/session or /codec/login; accounts by `npm run ops:user`): the role of the account; changes also send `X-CSRF-Token` (from the sign-in answer)',
+        },
         orderToken: {
           type: 'apiKey',
           in: 'header',

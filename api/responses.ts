@@ -206,3 +206,11 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 export const codecResponse = z.strictObject({
   payloads: z.array(z.strictObject({ metadata: z.record(z.string(), base64), data: base64 })),
 });
+
+/** A staff sign-in (POST and GET /ops/session): who, and the CSRF token cookie-authenticated changes send. */
+export const staffSessionResponse = z.strictObject({
+  staff: z.strictObject({ login: z.string(), name: z.string(), role: z.enum(['viewer', 'operator']) }),
+  csrfToken: z.string().meta({ description: 'Send it as `X-CSRF-Token` on every ops request that changes something' }),
+  expiresAt: isoDateTime,
+});
+export const staffSignedOutResponse = z.strictObject({ signedOut: z.literal(true) });

@@ -4,12 +4,21 @@
  * Each key is documented in `.env.example` and in the README's configuration table.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { extraFieldDefinitionSchema, type ExtraFieldDefinition } from '../domain/member.js';
 import { isPointsRate } from '../domain/points.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/**
+ * A shipped sandbox file, found beside the code whatever the working folder: `keys/sandbox/` of the
+ * repository, `dist/keys/sandbox/` of the build (the image has only the build).
+ */
+function sandboxFile(name: string): string {
+  return fileURLToPath(new URL(`../keys/sandbox/${name}`, import.meta.url));
+}
+
 const optionalString = z
   .string()
   .trim()
@@ -67,6 +76,8 @@ const envSchema = z.object({
   /** The profile of TEMPORAL_CONFIG_FILE to use (default: `default`); the variables above override it. */
   TEMPORAL_PROFILE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('orders'),
+  /** Where new orders schedule their Amazon Pay calls (default: `<TEMPORAL_TASK_QUEUE>-amazon-pay`). */
+  TEMPORAL_AMAZON_TASK_QUEUE: optionalString,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** A `temporal` CLI binary to use instead of looking on PATH or in `.tools/`. */
@@ -97,12 +108,12 @@ const envSchema = z.object({
   AMAZON_PAY_SANDBOX: z.stringbool().default(true),
   AMAZON_PAY_PUBLIC_KEY_ID: z.string().min(1).default('SANDBOX-AEMULATORMERCHANTKEY000001'),
   /** PEM file of the merchant's private key; the default is the shipped sandbox key (never use it live). */
-  AMAZON_PAY_PRIVATE_KEY_PATH: z.string().min(1).default('keys/sandbox/merchant-private.pem'),
+  AMAZON_PAY_PRIVATE_KEY_PATH: z.string().min(1).default(sandboxFile('merchant-private.pem')),
   AMAZON_PAY_ALGORITHM: z.enum(['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2']).default('AMZN-PAY-RSASSA-PSS-V2'),
   AMAZON_PAY_STORE_ID: z.string().min(1).default('amzn1.application-oa2-client.emulatorstore0001'),
   AMAZON_PAY_MERCHANT_ID: z.string().min(1).default('A3EMULATORMERCHANT'),
   /** Certificate (PEM) trusted for Amazon Pay notification signatures; the default is the emulator's. */
-  AMAZON_PAY_NOTIFICATION_CERT_PATH: z.string().min(1).default('keys/sandbox/emulator-notification-cert.pem'),
+  AMAZON_PAY_NOTIFICATION_CERT_PATH: z.string().min(1).default(sandboxFile('emulator-notification-cert.pem')),
 
   /** The Amazon Pay emulator (`npm run emulator`; started by `npm start`). */
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
@@ -133,6 +144,16 @@ const envSchema = z.object({
   OPS_TOKENS: z
     .string()
     .default('ops:operator:dev-only-ops-token-change-me,viewer:viewer:dev-only-viewer-token-change-me'),
+  /** How long a staff sign-in (ops console, codec server) lasts; signing in again starts a new one. */
+  STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(24).default(8),
+  /** Failed staff sign-ins in a row that lock the account, and for how long (minutes). */
+  STAFF_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  STAFF_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /**
    * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
    * supply them, so members registered through Amazon are asked for the required ones later.
@@ -183,6 +204,11 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: optionalInt(0),
   WORKER_WORKFLOW_TASK_POLLERS: optionalPositiveInt,
   WORKER_ACTIVITY_TASK_POLLERS: optionalPositiveInt,
+  /**
+   * Amazon Pay calls per second across every worker (the Amazon task queue's rate, kept by the Temporal
+   * server). 4: the smallest published restore rate, so no call type exceeds its quota whatever the mix.
+   */
+  WORKER_AMAZON_CALLS_PER_SECOND: z.coerce.number().positive().max(1000).default(4),
   /** On SIGTERM the worker stops polling and lets running activities finish for this long before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
   /** Where the worker answers /livez and /readyz (for an orchestrator's probes), `host:port`; `off` disables. */
@@ -190,6 +216,39 @@ const envSchema = z.object({
     .string()
     .regex(/^(off|[A-Za-z0-9.-]+:\d{1,5})$/, 'expected host:port or off')
     .default('127.0.0.1:9465'),
+
+  /**
+   * Tracing (OpenTelemetry), off unless an OTLP endpoint is set; the names are OpenTelemetry's own.
+   * `…_TRACES_ENDPOINT` is the full URL spans are POSTed to; `…_ENDPOINT` is a base (`/v1/traces` is
+   * appended). OTLP over HTTP only (protobuf or JSON). `OTEL_SDK_DISABLED=true` keeps it off regardless.
+   */
+  OTEL_SDK_DISABLED: optionalString.pipe(z.stringbool().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** Sent with every export (a vendor's API key): `name=value,…`, values percent-encoded. */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  /** `service.name` of the spans; default `amazon-pay-orders-api` / `amazon-pay-orders-worker`. */
+  OTEL_SERVICE_NAME: optionalString,
+  /** More resource attributes (`deployment.environment.name=prod,…`). */
+  OTEL_RESOURCE_ATTRIBUTES: optionalString,
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on'),
+  /** The ratio of the `…traceidratio` samplers, 0 to 1 (default 1). */
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : Number(value)))
+    .optional()
+    .pipe(z.number().min(0).max(1).optional()),
 
   /** Purchase points (P1–P3): `standard` or `commerce_creator`, and the rate in percent of the points base. */
   POINTS_MODE: z.enum(['standard', 'commerce_creator']).default('standard'),
@@ -241,6 +300,18 @@ type TemporalConnectionOptions = ReturnType<typeof loadClientConnectConfig>['con
   address: string;
 };
 
+/** OpenTelemetry tracing, when an OTLP endpoint is configured (`AppConfig.tracing`). */
+export interface TracingConfig {
+  /** The URL spans are POSTed to (OTLP over HTTP). */
+  tracesUrl: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  /** `service.name`; unset: named after the process (`amazon-pay-orders-api`, `…-worker`). */
+  serviceName: string | undefined;
+  resourceAttributes: Record<string, string>;
+  sampler: { name: Env['OTEL_TRACES_SAMPLER']; ratio: number };
+}
+
 export interface AppConfig {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
@@ -252,7 +323,10 @@ export interface AppConfig {
     /** Everything a connection needs (address, TLS, API key, gRPC metadata): pass it to `Connection.connect`. */
     connection: TemporalConnectionOptions;
     namespace: string;
+    /** The order workflows, the shop's own activities. */
     taskQueue: string;
+    /** Amazon Pay calls of new orders, rate-limited across all workers (`worker.amazonCallsPerSecond`). */
+    amazonTaskQueue: string;
     port: number;
     uiPort: number;
     cliPath: string | undefined;
@@ -299,6 +373,8 @@ export interface AppConfig {
     passwordResetTtlMinutes: number;
   };
   ops: { credentials: OpsCredential[] };
+  /** Staff accounts (db): sign-in for people, next to the bearer tokens for machines. */
+  staff: { sessionHours: number; lockoutAttempts: number; lockoutMinutes: number };
   codec: {
     /** The first key encrypts; all decrypt. */
     keys: PayloadCodecKey[];
@@ -309,6 +385,7 @@ export interface AppConfig {
     metricsAddress: string | undefined;
     healthAddress: string | undefined;
     shutdownGraceSeconds: number;
+    amazonCallsPerSecond: number;
     /** Only what is set; the SDK's defaults otherwise. */
     tuning: WorkerTuning;
   };
@@ -328,6 +405,8 @@ export interface AppConfig {
     /** The first signs; all verify (rotation). */
     tokenSecrets: string[];
   };
+  /** Unset: no tracing at all (nothing of OpenTelemetry is loaded). */
+  tracing: TracingConfig | undefined;
   dataDir: string;
   toolsDir: string;
 }
@@ -484,6 +563,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       connection: temporal.connectionOptions,
       namespace: temporal.namespace,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      amazonTaskQueue: e.TEMPORAL_AMAZON_TASK_QUEUE ?? amazonTaskQueueOf(e.TEMPORAL_TASK_QUEUE),
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
@@ -528,11 +608,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
     },
     ops: { credentials: opsCredentials.data },
+    staff: {
+      sessionHours: e.STAFF_SESSION_HOURS,
+      lockoutAttempts: e.STAFF_LOCKOUT_ATTEMPTS,
+      lockoutMinutes: e.STAFF_LOCKOUT_MINUTES,
+    },
     codec: { keys: codecKeys.data, corsOrigins },
     worker: {
       metricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
       healthAddress: e.WORKER_HEALTH_ADDRESS === 'off' ? undefined : e.WORKER_HEALTH_ADDRESS,
       shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
+      amazonCallsPerSecond: e.WORKER_AMAZON_CALLS_PER_SECOND,
       tuning: Object.fromEntries(
         Object.entries({
           maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
@@ -557,7 +643,49 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     dataDir: e.DATA_DIR,
     toolsDir: e.TOOLS_DIR,
+    tracing: tracingOf(e),
   };
+}
+
+/**
+ * Tracing settings by OpenTelemetry's rules: the traces endpoint as given, else the base endpoint
+ * with `/v1/traces`; neither (or OTEL_SDK_DISABLED): off.
+ */
+function tracingOf(e: Env): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED === true) return undefined;
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+      ? undefined
+      : `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === undefined) return undefined;
+  return {
+    tracesUrl,
+    protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: keyValueList('OTEL_EXPORTER_OTLP_HEADERS', e.OTEL_EXPORTER_OTLP_HEADERS),
+    serviceName: e.OTEL_SERVICE_NAME,
+    resourceAttributes: keyValueList('OTEL_RESOURCE_ATTRIBUTES', e.OTEL_RESOURCE_ATTRIBUTES),
+    sampler: { name: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 },
+  };
+}
+
+/** OpenTelemetry's `key=value,…` lists (headers, resource attributes); values are percent-decoded. */
+function keyValueList(name: string, text: string | undefined): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const item of (text ?? '').split(',')) {
+    if (item.trim() === '') continue;
+    const separator = item.indexOf('=');
+    const key = separator < 0 ? '' : item.slice(0, separator).trim();
+    let value: string;
+    try {
+      value = decodeURIComponent(item.slice(separator + 1).trim());
+    } catch {
+      value = '';
+    }
+    if (key === '' || value === '') throw new ConfigError(`invalid configuration: ${name}: expected key=value,…`);
+    entries.push([key, value]);
+  }
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -626,6 +754,11 @@ function trustProxyOf(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The Amazon task queue that goes with an order task queue (tests derive theirs the same way). */
+export function amazonTaskQueueOf(taskQueue: string): string {
+  return `${taskQueue}-amazon-pay`;
 }
 
 export const DEFAULT_DATABASE_NAME = 'amazon_pay_orders';

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from './index.js';
+import type { Tracing } from './tracing.js';
 
 /** Fields that carry buyers' personal data or credentials, wherever they appear (up to four levels deep). */
 const SENSITIVE_FIELDS = [
@@ -48,17 +49,22 @@ function serializeError(value: unknown): unknown {
   return { type: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack };
 }
 
-/** One structured (JSON) logger per process, named after the component; personal data is redacted. */
+/**
+ * One structured (JSON) logger per process, named after the component; personal data is redacted.
+ * With tracing, a line written inside a span carries its `trace_id` and `span_id`.
+ */
 export function createLogger(
   config: Pick<AppConfig, 'logLevel'>,
   component: string,
   destination?: DestinationStream,
+  tracing?: Pick<Tracing, 'logFields'>,
 ): Logger {
   const options = {
     level: config.logLevel,
     base: { component },
     redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
     serializers: { error: serializeError },
+    ...(tracing === undefined ? {} : { mixin: () => tracing.logFields() }),
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -200,6 +200,21 @@ export const MEMBER_MESSAGES = {
   amazonProfileConsentRequired: 'Amazonアカウントの氏名とメールアドレスの提供に同意してください',
 } as const;
 
+// ---- Staff sign-in (ops console, codec server) -------------------------------------------------
+
+/**
+ * One answer for every refused staff sign-in — wrong password, unknown login, locked or disabled
+ * account — so the answer never tells whether a login exists; it states the lock-out rule instead.
+ */
+export function staffSignInFailedMessage(attempts: number, minutes: number): string {
+  return `ログインIDまたはパスワードが正しくないか、サインインできない状態です。${attempts}回続けて間違えると${minutes}分間サインインできなくなります`;
+}
+export const STAFF_MESSAGES = {
+  notSignedIn: 'スタッフとしてサインインしてください',
+  csrfTokenInvalid: '画面を再読み込みしてから、もう一度操作してください（CSRFトークンが無効です）',
+  loginInvalid: 'ログインIDは英小文字・数字・記号（._@+-）の3〜100文字で入力してください',
+} as const;
+
 /** The member form's field rules (registration, profile, additional information). */
 export const MEMBER_FORM_MESSAGES = {
   emailInvalid: 'メールアドレスの形式が正しくありません',

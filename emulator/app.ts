@@ -9,7 +9,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { createClock, type Clock } from './clock.js';
 import type { EmulatorContext, EmulatorLog } from './context.js';
 import { Engine } from './engine.js';
-import { DEFAULT_FAULTS, faultSettingsSchema, Throttle, type FaultSettings } from './faults.js';
+import { DEFAULT_FAULTS, faultSettingsSchema, Throttle, type CallType, type FaultSettings } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Notifier } from './notifications.js';
 import { apiRouter } from './routes/api.js';
@@ -56,6 +56,8 @@ export interface Emulator {
   notifier: Notifier;
   faults(): FaultSettings;
   setFaults(patch: Partial<FaultSettings>): FaultSettings;
+  /** 429 TooManyRequests answered by call type since throttling was last set. */
+  throttled(): Partial<Record<CallType, number>>;
   setNotificationUrl(url: string | undefined): void;
   /** Advances the emulator clock (expiries and pending resolutions fire). */
   advance(ms: number): void;
@@ -109,13 +111,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   clock.onAdvance(() => theEngine.sweep());
 
+  const throttle = new Throttle();
   const ctx: EmulatorContext = {
     merchantId,
     clock,
     engine: theEngine,
     keys,
     idempotency: new IdempotencyStore(),
-    throttle: new Throttle(),
+    throttle,
     notifier,
     faults: () => faults,
     setFaults: (next) => {
@@ -158,6 +161,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       ctx.throttle.reset();
       return faults;
     },
+    throttled: () => Object.fromEntries(throttle.refused),
     setNotificationUrl: (url) => {
       notificationUrl = url;
     },

@@ -84,6 +84,8 @@ export const DEFAULT_FAULTS: FaultSettings = faultSettingsSchema.parse({});
 
 export class Throttle {
   private readonly buckets = new Map<string, { level: number; at: number }>();
+  /** 429s answered since the last reset, by call type (what a test of a client's pacing reads). */
+  readonly refused = new Map<CallType, number>();
 
   constructor(private readonly realNow: () => number = Date.now) {}
 
@@ -96,6 +98,7 @@ export class Throttle {
     const drained = Math.max(0, bucket.level - ((now - bucket.at) / 1000) * quota.restorePerSecond);
     if (drained + 1 > quota.burst) {
       this.buckets.set(key, { level: drained, at: now });
+      this.refused.set(call, (this.refused.get(call) ?? 0) + 1);
       return false;
     }
     this.buckets.set(key, { level: drained + 1, at: now });
@@ -104,6 +107,7 @@ export class Throttle {
 
   reset(): void {
     this.buckets.clear();
+    this.refused.clear();
   }
 }
 

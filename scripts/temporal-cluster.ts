@@ -32,6 +32,14 @@ async function postgresBinary(name: string, searchPath: string | undefined): Pro
   return undefined;
 }
 
+/** Whether `initdb` and `postgres` are there (on PATH or in Debian's folder). */
+export async function hasPostgres(searchPath = process.env['PATH']): Promise<boolean> {
+  return (
+    (await postgresBinary('initdb', searchPath)) !== undefined &&
+    (await postgresBinary('postgres', searchPath)) !== undefined
+  );
+}
+
 export interface Postgres extends RunningService {
   port: number;
 }
@@ -250,4 +258,67 @@ dcRedirectionPolicy:
     configFile,
     stop: () => proc.stop(),
   };
+}
+
+/**
+ * What Temporal Cloud's API-key endpoint does, in front of the cluster: Debian's `nginx` terminates TLS
+ * (the cluster's server certificate), refuses a request without `authorization: Bearer <apiKey>`
+ * (HTTP 401, which gRPC clients read as UNAUTHENTICATED), and passes gRPC on to the frontend over
+ * mTLS with the shop's client certificate.
+ */
+export async function startApiKeyProxy(options: {
+  cluster: TemporalCluster;
+  certificates: ClusterCertificates;
+  apiKey: string;
+  dir: string;
+  searchPath?: string;
+}): Promise<RunningService & { port: number }> {
+  const nginx =
+    (await which('nginx', options.searchPath ?? process.env['PATH'])) ?? (await which('nginx', '/usr/sbin'));
+  if (nginx === undefined) throw new Error('nginx not found: install Debian\'s "nginx-light"');
+  if (!/^[A-Za-z0-9._-]+$/.test(options.apiKey)) throw new Error('the test API key must be a plain token');
+  const tls = options.certificates;
+  const dir = path.join(options.dir, 'api-key-proxy');
+  await mkdir(dir, { recursive: true });
+  const port = await freePort();
+  // As root, nginx's workers would run as nobody, who cannot read the test's keys.
+  const user = process.getuid?.() === 0 ? 'user root;\n' : '';
+  const config = `# Written by scripts/temporal-cluster.ts.
+${user}daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events {}
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port} ssl http2;
+    ssl_certificate ${tls.serverCert};
+    ssl_certificate_key ${tls.serverKey};
+    location / {
+      if ($http_authorization != "Bearer ${options.apiKey}") {
+        return 401;
+      }
+      grpc_pass grpcs://${options.cluster.address};
+      grpc_ssl_certificate ${tls.clientCert};
+      grpc_ssl_certificate_key ${tls.clientKey};
+      grpc_ssl_trusted_certificate ${tls.caCert};
+      grpc_ssl_verify on;
+      grpc_ssl_name ${tls.serverName};
+      grpc_read_timeout 120s;
+    }
+  }
+}
+`;
+  const configFile = path.join(dir, 'nginx.conf');
+  await writeFile(configFile, config);
+  const proc = spawnGroup(nginx, ['-c', configFile, '-e', path.join(dir, 'error.log')], {
+    logFile: path.join(dir, 'nginx.log'),
+  });
+  await waitFor('API-key proxy (nginx)', () => isPortOpen(port), 30_000, proc.child);
+  return { name: 'api-key-proxy', address: `127.0.0.1:${port}`, port, stop: () => proc.stop() };
 }

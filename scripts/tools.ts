@@ -378,3 +378,124 @@ export async function resolveTemporalServer(options: {
   );
   return { server, sqlTool, postgresSchemaDir: path.join(moduleDir, 'schema', 'postgresql', 'v12') };
 }
+
+/** The output folder of `go mod download -json` for one module (from the Go module proxy, cached after). */
+async function goModuleDir(go: string, module: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await execFile(go, ['mod', 'download', '-json', module], {
+    timeout: 900_000,
+    maxBuffer: 1 << 24,
+    env,
+  });
+  const download = JSON.parse(stdout) as { Dir?: string; Error?: string };
+  if (download.Dir === undefined) {
+    throw new ProvisioningError(`go mod download gave no directory for ${module}: ${download.Error ?? 'no error'}`);
+  }
+  return download.Dir;
+}
+
+/** Helm for the deploy tests (test/deploy/): `helm lint` and `helm template` of deploy/helm/. */
+export const HELM_VERSION = 'v3.22.0';
+/** PyPI `kubernetes-validate`: Kubernetes' own OpenAPI schemas, bundled (no network at run time). */
+export const KUBERNETES_VALIDATE_VERSION = '1.37.0';
+/**
+ * The Go module holding the Compose Specification's JSON schema (`schema/compose-spec.json`): the newest
+ * this machine kind's Go (1.26.8) downloads — v2.17.0 requires Go 1.26.11.
+ */
+export const COMPOSE_GO_VERSION = 'v2.16.2';
+/** The Go module holding the ServiceMonitor CRD (`example/prometheus-operator-crd/`). */
+export const PROMETHEUS_OPERATOR_VERSION = 'v0.85.0';
+
+/**
+ * Helm, built with `go install helm.sh/helm/v3/cmd/helm@v3.22.0` from the Go module proxy into
+ * `.tools/bin/helm-v3.22.0` (≈ 5 CPU-minutes the first time), with the link flags of Helm's own
+ * Makefile: its version, and the Kubernetes version of its client-go as the default for
+ * `.Capabilities.KubeVersion` and lint's deprecation checks (a plain `go install` says 1.20).
+ * Undefined without Go.
+ */
+export async function resolveHelm(options: {
+  config: AppConfig;
+  childEnv: NodeJS.ProcessEnv;
+  say?: Say;
+}): Promise<string | undefined> {
+  const say = options.say ?? (() => undefined);
+  const helm = path.join(toolsDir(options.config), 'bin', `helm-${HELM_VERSION}`);
+  if (await isExecutable(helm)) {
+    say(`provision: helm ${HELM_VERSION} (deploy tests) ← .tools (${helm})`);
+    return helm;
+  }
+  const go = await which('go', options.childEnv['PATH']);
+  if (go === undefined) {
+    say('provision: helm (deploy tests) ← none: Go is needed to build it');
+    return undefined;
+  }
+  say(`provision: building helm ${HELM_VERSION} from the Go module proxy (≈ 5 CPU-minutes the first time) …`);
+  const env = { ...options.childEnv, CGO_ENABLED: '0' };
+  const moduleDir = await goModuleDir(go, `helm.sh/helm/v3@${HELM_VERSION}`, env);
+  const clientGo = /^\s*k8s\.io\/client-go v0\.(\d+)\./m.exec(await readFile(path.join(moduleDir, 'go.mod'), 'utf8'));
+  if (clientGo === null) throw new ProvisioningError(`helm ${HELM_VERSION}: no k8s.io/client-go in its go.mod`);
+  const kubeMinor = clientGo[1]!;
+  const ldflags = [
+    '-s',
+    '-w',
+    `-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`,
+    '-X helm.sh/helm/v3/internal/version.gitTreeState=clean',
+    ...['pkg/lint/rules', 'pkg/chartutil'].flatMap((pkg) => [
+      `-X helm.sh/helm/v3/${pkg}.k8sVersionMajor=1`,
+      `-X helm.sh/helm/v3/${pkg}.k8sVersionMinor=${kubeMinor}`,
+    ]),
+  ].join(' ');
+  const gobin = path.join(toolsDir(options.config), 'src', 'helm-bin');
+  await rm(gobin, { recursive: true, force: true });
+  await execFile(go, ['install', `-ldflags=${ldflags}`, `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`], {
+    timeout: 1_800_000,
+    env: { ...env, GOBIN: gobin },
+    maxBuffer: 1 << 24,
+  });
+  await mkdir(path.dirname(helm), { recursive: true });
+  await cp(path.join(gobin, 'helm'), helm);
+  await rm(gobin, { recursive: true, force: true });
+  say(`provision: helm ${HELM_VERSION} (deploy tests) ← built with go into .tools (${helm})`);
+  return helm;
+}
+
+/**
+ * The Temporal UI image (temporalio/ui) of docker-compose.prod.yml, and its Go module (the settings it
+ * reads): the newest this machine kind's Go (1.26.8) downloads — v2.56.0 and later require Go 1.26.9+.
+ */
+export const TEMPORAL_UI_VERSION = 'v2.55.0';
+
+/**
+ * Go modules the deploy tests read: the Compose Specification's JSON schema, the ServiceMonitor CRD,
+ * and the settings the official Temporal images read (the server's embedded config template, its
+ * schema tool's flags and schemas, the UI's config template) at the versions the compose file runs.
+ */
+export const DEPLOY_GO_MODULES = {
+  composeGo: `github.com/compose-spec/compose-go/v2@${COMPOSE_GO_VERSION}`,
+  prometheusOperator: `github.com/prometheus-operator/prometheus-operator@${PROMETHEUS_OPERATOR_VERSION}`,
+  temporalServer: `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`,
+  temporalUi: `github.com/temporalio/ui-server/v2@${TEMPORAL_UI_VERSION}`,
+} as const;
+
+/**
+ * A Go module's folder, from the Go module proxy (the module cache after the first time). Undefined,
+ * saying why, without Go or when the module cannot be had.
+ */
+export async function resolveGoModule(
+  options: { childEnv: NodeJS.ProcessEnv; say?: Say },
+  module: string,
+): Promise<string | undefined> {
+  const say = options.say ?? (() => undefined);
+  const go = await which('go', options.childEnv['PATH']);
+  if (go === undefined) {
+    say(`provision: ${module} ← none: Go is needed to fetch it`);
+    return undefined;
+  }
+  try {
+    const dir = await goModuleDir(go, module, options.childEnv);
+    say(`provision: ${module} ← Go module cache (${dir})`);
+    return dir;
+  } catch (error) {
+    say(`provision: ${module} ← none: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}

@@ -14,6 +14,8 @@ import { HttpError } from '../errors.js';
 export interface OpsUser {
   name: string;
   role: OpsRole;
+  /** A staff sign-in (people, api/ops/staff.ts); absent: a bearer token (machines). */
+  via?: 'staff';
 }
 
 /** What a handler records about a change, for the audit row. */
@@ -106,6 +108,7 @@ export function auditTrail(models: Pick<Models, 'Audit'>, log: Logger): RequestH
         target: details?.target ?? null,
         before: details?.before ?? null,
         after: details?.after ?? null,
+        via: user.via ?? 'token',
       };
       void writeAuditRow(models, row, log).finally(() => end(...args));
       return res;
@@ -114,7 +117,12 @@ export function auditTrail(models: Pick<Models, 'Audit'>, log: Logger): RequestH
   };
 }
 
-async function writeAuditRow(models: Pick<Models, 'Audit'>, row: Record<string, unknown>, log: Logger): Promise<void> {
+/** Writes one audit row (three tries, then the error log): for rows no ops request carries, like sign-ins. */
+export async function writeAuditRow(
+  models: Pick<Models, 'Audit'>,
+  row: Record<string, unknown>,
+  log: Logger,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await models.Audit.create(row);

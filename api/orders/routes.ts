@@ -230,6 +230,7 @@ export function orderRoutes(deps: OrderRouteDeps): Router {
         shopName: config.orders.shopName,
         checkoutResultReturnUrl: `${base}/checkout/complete?orderId=${orderId}&token=${token}`,
       },
+      amazonTaskQueue: config.temporal.amazonTaskQueue,
     };
     let handle;
     try {

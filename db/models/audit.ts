@@ -12,6 +12,8 @@ export interface AuditDoc {
   target: string | null;
   before: unknown;
   after: unknown;
+  /** How the actor proved who they are: a bearer token (machines) or a staff sign-in (people). */
+  via?: 'token' | 'staff';
 }
 
 const auditSchema = new Schema<AuditDoc>(
@@ -26,6 +28,7 @@ const auditSchema = new Schema<AuditDoc>(
     target: { type: String, default: null, index: true },
     before: { type: Schema.Types.Mixed, default: null },
     after: { type: Schema.Types.Mixed, default: null },
+    via: { type: String, enum: ['token', 'staff'] },
   },
   { collection: 'ops_audit', versionKey: false, minimize: false },
 );

@@ -5,6 +5,7 @@ import { sentMailModel } from './mail.js';
 import { amazonLinkModel, memberModel, passwordResetTokenModel } from './member.js';
 import { checkoutRequestModel, orderModel } from './order.js';
 import { reconciliationReportModel } from './reconciliation.js';
+import { staffModel } from './staff.js';
 import { systemCheckModel } from './system-check.js';
 
 /** Every model bound to one connection. */
@@ -21,6 +22,7 @@ export function createModels(connection: Connection) {
     CheckoutRequest: checkoutRequestModel(connection),
     Audit: auditModel(connection),
     ReconciliationReport: reconciliationReportModel(connection),
+    Staff: staffModel(connection),
     SentMail: sentMailModel(connection),
   };
 }

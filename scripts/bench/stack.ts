@@ -84,6 +84,9 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     WORKER_HEALTH_ADDRESS: 'off',
     // The bench is one client IP doing many orders: the storefront's per-IP limit would refuse it.
     API_RATE_LIMIT_PER_MINUTE: '1000000',
+    // The emulator does not throttle here: the stack's own cost is measured, not Amazon's quota pacing
+    // (WORKER_AMAZON_CALLS_PER_SECOND, about one checkout a second at its default).
+    WORKER_AMAZON_CALLS_PER_SECOND: '1000',
     LOG_LEVEL: 'warn',
     ...options.env,
   };

@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { getOrder } from '../../workflows/order/definitions.js';
-import { opsAuthorization, opsToken, Shopper, startTestApi, type TestApi } from '../support/api.js';
+import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../support/api.js';
 import { finishCheckout, startCheckout } from '../support/checkout.js';
 
 const run = promisify(execFile);
@@ -263,8 +263,8 @@ describe('ops visibility: the codec server', () => {
     }
   });
 
-  it('a codec session cookie that is not even percent-encoding is a 401, never a 500', async () => {
-    for (const cookie of ['codec_session=%E0%A4%A', 'codec_session=%', 'codec_session=a.1.%zz']) {
+  it('a staff session cookie that is not even percent-encoding is a 401, never a 500', async () => {
+    for (const cookie of ['ops.sid=%E0%A4%A', 'ops.sid=%', 'ops.sid=s%3Aa.1.%zz']) {
       const answer = await decode({ payloads: [] }, { cookie });
       expect(answer.status, cookie).toBe(401);
       expect(await answer.json()).toMatchObject({ error: { code: 'unauthorized' } });
@@ -294,29 +294,7 @@ describe('ops visibility: the codec server', () => {
     // A real request from another origin is refused too, even with a token.
     expect((await decode({ payloads: [] }, { ...ops('viewer'), origin: 'https://evil.example' })).status).toBe(403);
   });
-
-  it('signs staff in with an ops token for the UI (a cookie for the codec path); a wrong token gets none', async () => {
-    const login = (token: string) =>
-      fetch(`${api.url}/codec/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ token }),
-        redirect: 'manual',
-      });
-    const refused = await login('not-a-real-token-at-all');
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get('set-cookie')).toBeNull();
-    const ok = await login(opsToken(api.config, 'viewer'));
-    expect(ok.status).toBe(200);
-    const cookie = ok.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/codec_session=.+; Max-Age=\d+; Path=\/codec; Expires=.+; HttpOnly; SameSite=Strict/);
-    const session = cookie.split(';')[0] as string;
-    expect(
-      (await decode({ payloads: await rawPayloadsJson() }, { cookie: session, origin: 'http://127.0.0.1:8233' }))
-        .status,
-    ).toBe(200);
-    expect((await decode({ payloads: [] }, { cookie: `${session.slice(0, -3)}xyz` })).status).toBe(401);
-  });
+  // Staff sign-in for the UI (login and password at /codec/login): test/integration/staff-sign-in.test.ts.
 });
 
 describe('ops API: roles and audit', () => {

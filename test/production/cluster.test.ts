@@ -7,6 +7,9 @@
  * - Orders complete through either API replica, and each replica reads the other's orders.
  * - A worker killed in the middle of an order: the other worker finishes it.
  * - A client without a certificate of the shop's CA is refused.
+ * - Temporal Cloud's way in, an API key over TLS: a worker and an API configured with TEMPORAL_API_KEY
+ *   alone run orders through a proxy that checks the key (nginx, as Cloud's endpoint would); a wrong
+ *   key is refused. These two also trace to an OTLP receiver: the build traces as the sources do.
  */
 import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +24,7 @@ import { createEmulator, type RunningEmulator } from '../../emulator/app.js';
 import { freePort, spawnGroup, waitFor, type SpawnedProcess } from '../../scripts/services.js';
 import {
   setUpTemporalSchemas,
+  startApiKeyProxy,
   startPostgres,
   startTemporalCluster,
   type Postgres,
@@ -29,7 +33,8 @@ import {
 import { resolveTemporalServer } from '../../scripts/tools.js';
 import { Shopper } from '../support/api.js';
 import { makeTestCertificates, type TestCertificates } from '../support/certificates.js';
-import { confirmAtAmazon, finishCheckout, procedureForm, startCheckout } from '../support/checkout.js';
+import { startOtlpReceiver } from '../support/otlp-receiver.js';
+import { confirmAtAmazon, enterProcedure, finishCheckout, startCheckout } from '../support/checkout.js';
 
 const execFile = promisify(execFileCallback);
 const NAMESPACE = 'shop-production';
@@ -53,10 +58,15 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
   let workerA: AppProcess;
 
   /** One app process (`worker` or `api`) with the shared production environment and its own ports. */
-  async function startApp(kind: 'worker' | 'api', name: string): Promise<AppProcess> {
+  async function startApp(
+    kind: 'worker' | 'api',
+    name: string,
+    overrides: NodeJS.ProcessEnv = {},
+  ): Promise<AppProcess> {
     const port = await freePort();
     const env = {
       ...sharedEnv,
+      ...overrides,
       ...(kind === 'api'
         ? { API_PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }
         : { WORKER_HEALTH_ADDRESS: `127.0.0.1:${port}` }),
@@ -160,20 +170,7 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
   it('a worker killed in the middle of an order: the other worker finishes it', async () => {
     const shopper = new Shopper(apiA.url);
     const run = await startCheckout(shopper, emulator!.url, ITEMS);
-    const back = await shopper.request(
-      'POST',
-      `/api/orders/${run.orderId}/amazon-return`,
-      { amazonCheckoutSessionId: run.sessionId },
-      run.headers,
-    );
-    expect(back.status, JSON.stringify(back.body)).toBe(200);
-    const procedure = await shopper.request(
-      'PUT',
-      `/api/orders/${run.orderId}/procedure`,
-      procedureForm(back.body.order.ordererDefaults),
-      run.headers,
-    );
-    expect(procedure.status, JSON.stringify(procedure.body)).toBe(200);
+    await enterProcedure(shopper, run);
 
     // Up to here only worker A has run this order (it holds it in its cache). A second worker joins,
     // then A dies without a chance to hand anything over.
@@ -219,5 +216,66 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
         clientCertPair: await pair(certificates.clientCert, certificates.clientKey),
       }),
     ).resolves.toBeUndefined();
+  });
+
+  it('Temporal Cloud’s way in: worker and API with an API key over TLS run orders (and trace them); a wrong key is refused', async () => {
+    const apiKey = `key-${randomBytes(16).toString('hex')}`;
+    const proxy = await startApiKeyProxy({ cluster: cluster!, certificates, apiKey, dir });
+    // These two also trace (the build, as the image runs it, with the ESM loader hook): to this receiver.
+    const receiver = await startOtlpReceiver();
+    try {
+      const byKey = {
+        TEMPORAL_ADDRESS: proxy.address,
+        TEMPORAL_API_KEY: apiKey,
+        TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.caCert,
+        TEMPORAL_TLS_SERVER_NAME: certificates.serverName,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: '',
+        TEMPORAL_TLS_CLIENT_KEY_PATH: '',
+        // A queue of their own: only the API-key worker can run these orders.
+        TEMPORAL_TASK_QUEUE: 'orders-api-key',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      };
+      const [api] = await Promise.all([
+        startApp('api', 'api-key-api', byKey),
+        startApp('worker', 'api-key-worker', byKey),
+      ]);
+      const shopper = new Shopper(api!.url);
+      const run = await startCheckout(shopper, emulator!.url, ITEMS);
+      const completed = await finishCheckout(shopper, emulator!.url, run);
+      expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+      expect(completed.body.order.status).toBe('Placed');
+
+      const tls = {
+        serverNameOverride: certificates.serverName,
+        serverRootCACertificate: await readFile(certificates.caCert),
+      };
+      const check = async (key: string) => {
+        const connection = await Connection.connect({ address: proxy.address, tls, apiKey: key, connectTimeout: 5000 });
+        try {
+          await connection.withDeadline(Date.now() + 5000, () => connection.healthService.check({}));
+        } finally {
+          await connection.close();
+        }
+      };
+      await expect(check(`${apiKey}-wrong`)).rejects.toThrow();
+      await expect(check(apiKey)).resolves.toBeUndefined();
+
+      // The production build traced the order: the API's route, the workflow's activities, Amazon's call.
+      const trace = (name: string) => receiver.spans.find((span) => span.name === name)?.traceId;
+      await waitFor(
+        'the built services’ spans',
+        async () =>
+          trace('StartActivity:completeCheckout') !== undefined && trace('RunActivity:completeCheckout') !== undefined,
+        30_000,
+      );
+      expect(new Set(receiver.spans.map((span) => span.service))).toEqual(
+        new Set(['amazon-pay-orders-api', 'amazon-pay-orders-worker']),
+      );
+      expect(trace('RunActivity:completeCheckout')).toBe(trace('StartActivity:completeCheckout'));
+      expect(receiver.spans.some((span) => span.name === 'POST /api/orders/:orderId/complete')).toBe(true);
+    } finally {
+      await proxy.stop();
+      await receiver.close();
+    }
   });
 });

@@ -61,6 +61,8 @@ export async function startTestApi(
     timeSkipping?: TestWorkflowEnvironment;
     /** Where the API's and the worker's mail goes (default: the run's SMTP catcher). */
     smtpUrl?: string;
+    /** The worker's Amazon queue rate (default: high enough never to slow a test). */
+    amazonCallsPerSecond?: number;
   } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase(label);
@@ -98,6 +100,7 @@ export async function startTestApi(
         database,
         amazonPay,
         mailer,
+        ...(options.amazonCallsPerSecond === undefined ? {} : { amazonCallsPerSecond: options.amazonCallsPerSecond }),
       }),
     );
     stopWorker = async () => {

@@ -110,10 +110,9 @@ export async function startCheckout(
   };
 }
 
-/** Steps 2–5 for a run, the buyer confirming at Amazon in between; answers the complete response. */
-export async function finishCheckout(
+/** Steps 2–3 for a run: back from Amazon, then the procedure form; answers the procedure response. */
+export async function enterProcedure(
   shopper: Shopper,
-  emulatorUrl: string,
   run: CheckoutRun,
   form: (defaults: Record<string, unknown>) => Record<string, unknown> = procedureForm,
 ) {
@@ -131,6 +130,17 @@ export async function finishCheckout(
     run.headers,
   );
   expect(procedure.status, JSON.stringify(procedure.body)).toBe(200);
+  return procedure;
+}
+
+/** Steps 2–5 for a run, the buyer confirming at Amazon in between; answers the complete response. */
+export async function finishCheckout(
+  shopper: Shopper,
+  emulatorUrl: string,
+  run: CheckoutRun,
+  form: (defaults: Record<string, unknown>) => Record<string, unknown> = procedureForm,
+) {
+  await enterProcedure(shopper, run, form);
   const confirmed = await shopper.request('POST', `/api/orders/${run.orderId}/confirm`, {}, run.headers);
   expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
   expect(confirmed.body.amazonPayRedirectUrl).toMatch(/\/checkout\/.+\/confirm$/);

@@ -36,6 +36,7 @@ import {
 } from './checkout.js';
 import { itemTotalling, orderIdOf, orderInput, type OrderHandle, type OrderStart } from './orders.js';
 import { createTimeSkippingEnv, dropTestDatabase, openTestDatabase, uniqueTaskQueue } from './servers.js';
+import { amazonTaskQueueOf } from '../../config/index.js';
 import { createTestWorker, runInBackground } from './worker.js';
 
 export interface OrderHarness {
@@ -104,7 +105,7 @@ export { KYUSU, TEA, itemTotalling } from './orders.js';
 
 /** Starts an order's workflow the way the API does (a duplicate start finds the running order). */
 export async function startOrder(h: OrderHarness, o: OrderStart = {}): Promise<OrderHandle> {
-  const input = orderInput(o);
+  const input = { ...orderInput(o), amazonTaskQueue: amazonTaskQueueOf(h.taskQueue) };
   return h.env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
     workflowId: orderWorkflowId(input.orderId),
     taskQueue: h.taskQueue,

@@ -16,6 +16,14 @@ describe('config', () => {
     expect(config.api.port).toBe(3000);
   });
 
+  it('puts Amazon Pay calls on a queue of their own, named after the orders queue unless set, at 4 a second', () => {
+    expect(loadConfig({ TEMPORAL_TASK_QUEUE: 'shop' }).temporal.amazonTaskQueue).toBe('shop-amazon-pay');
+    expect(loadConfig({ TEMPORAL_AMAZON_TASK_QUEUE: 'amazon' }).temporal.amazonTaskQueue).toBe('amazon');
+    expect(loadConfig({}).worker.amazonCallsPerSecond).toBe(4);
+    expect(loadConfig({ WORKER_AMAZON_CALLS_PER_SECOND: '0.5' }).worker.amazonCallsPerSecond).toBe(0.5);
+    expect(() => loadConfig({ WORKER_AMAZON_CALLS_PER_SECOND: '0' })).toThrow(/WORKER_AMAZON_CALLS_PER_SECOND/);
+  });
+
   it('uses external servers when their addresses are set, and treats empty values as unset', () => {
     const config = loadConfig({
       TEMPORAL_ADDRESS: 'temporal:7233',

@@ -4,25 +4,47 @@
  * from here. A proxy's options are part of what a recorded history scheduled: change them behind
  * `patched()` (docs/architecture.md).
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { PointsFailureType } from '../points/definitions.js';
+
+// ---- Where Amazon Pay calls run --------------------------------------------------------------
+
+/** This order's Amazon task queue (module state is per workflow run); unset: the order's own queue. */
+let amazonTaskQueue: string | undefined;
+
+/** Called first thing by the order workflow with `input.amazonTaskQueue`. */
+export function sendAmazonCallsTo(taskQueue: string | undefined): void {
+  amazonTaskQueue = taskQueue;
+}
+
+/** The proxy options of an Amazon call: read at each call, so the order's queue applies. */
+function onAmazonQueue(options: ActivityOptions): ActivityOptions {
+  return {
+    ...options,
+    get taskQueue() {
+      return amazonTaskQueue;
+    },
+  };
+}
 
 // ---- The buyer is waiting (an open page) ----------------------------------------------------
 
 /** Amazon answers in well under a second: a few quick retries, then an honest "try again later". */
 export const amazonForBuyer = proxyActivities<
   Pick<Activities, 'readCheckoutSession' | 'setCheckoutAmount' | 'completeCheckout' | 'readCharge'>
->({
-  // A call lost with a crashed worker is retried after this.
-  startToCloseTimeout: '10 seconds',
-  retry: {
-    initialInterval: '500 milliseconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 seconds',
-    maximumAttempts: 6,
-  },
-});
+>(
+  onAmazonQueue({
+    // A call lost with a crashed worker is retried after this.
+    startToCloseTimeout: '10 seconds',
+    retry: {
+      initialInterval: '500 milliseconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 seconds',
+      maximumAttempts: 6,
+    },
+  }),
+);
 
 /** The shop's database (member, coupons): a short outage is waited out, a long one refuses the step. */
 export const shopForBuyer = proxyActivities<
@@ -64,15 +86,17 @@ export const amazonForOps = proxyActivities<
     | 'refundCharge'
     | 'readRefund'
   >
->({
-  startToCloseTimeout: '10 seconds',
-  retry: {
-    initialInterval: '500 milliseconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 seconds',
-    maximumAttempts: 8,
-  },
-});
+>(
+  onAmazonQueue({
+    startToCloseTimeout: '10 seconds',
+    retry: {
+      initialInterval: '500 milliseconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 seconds',
+      maximumAttempts: 8,
+    },
+  }),
+);
 
 // ---- Following what Amazon already did: never given up ---------------------------------------
 
@@ -129,10 +153,12 @@ export const amazonInBackground = proxyActivities<
     | 'refundCharge'
     | 'readRefund'
   >
->({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+>(
+  onAmazonQueue({
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  }),
+);
 
 /**
  * The order e-mails (workflows/order/mails.ts): the workflow never waits for one. An SMTP outage is

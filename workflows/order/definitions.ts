@@ -50,6 +50,11 @@ export interface OrderInput {
   memberId: string | null;
   items: CartItem[];
   settings: OrderSettings;
+  /**
+   * The task queue of this order's Amazon Pay calls: their own, rate-limited for Amazon's quotas
+   * across all workers. Absent in orders started before it existed: the order's own queue.
+   */
+  amazonTaskQueue?: string;
 }
 
 export interface PaymentMethodView {

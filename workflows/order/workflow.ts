@@ -4,10 +4,11 @@
  * - checkout.ts: the buyer's steps up to placement, the 24-hour checkout and the pending authorization;
  * - payment.ts: the ops operations on a placed order, notifications and the 30/180-day timers;
  * - state.ts: the order's view, its status check, its lock and `commit`;
- * - activities.ts: every activity, with its retry policy.
+ * - activities.ts: every activity, with its retry policy (Amazon's on the order's Amazon task queue).
  * Updates run one at a time (the order's lock), so concurrent or repeated requests see one order.
  */
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { sendAmazonCallsTo } from './activities.js';
 import { Checkout, requireCheckoutSessionId } from './checkout.js';
 import {
   amazonNotification,
@@ -27,6 +28,7 @@ import { Payment, requireReason, requireWholeYen } from './payment.js';
 import { Order } from './state.js';
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
+  sendAmazonCallsTo(input.amazonTaskQueue);
   const order = new Order(input);
   const checkout = new Checkout(order);
   const payment = new Payment(order);

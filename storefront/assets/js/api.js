@@ -78,6 +78,8 @@ export const api = {
   post: (path, body, headers) => request('POST', path, { body: body ?? {}, headers }),
   /** @param {string} path @param {unknown} body @param {Record<string, string>} [headers] */
   put: (path, body, headers) => request('PUT', path, { body, headers }),
+  /** @param {string} path @param {Record<string, string>} [headers] */
+  delete: (path, headers) => request('DELETE', path, { headers }),
 };
 
 /** A message for anything thrown: the API's own text, or a generic one. */
