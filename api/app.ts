@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { Client, type Connection } from '@temporalio/client';
 import type { AmazonPayClient } from '../amazon-pay/index.js';
 import type { Logger } from 'pino';
@@ -65,6 +65,19 @@ export function createApp(deps: AppDeps): Express {
   const { config } = deps;
   const members = createMemberRepository(deps.database.models, deps.now);
   const app = express();
+  /** A known path asked with a method no route of it takes: 405 with `Allow`, not a 404 or a 401. */
+  const rejectUnknownMethods: RequestHandler = (req, res, next) => {
+    const path = req.baseUrl + req.path;
+    const allow = allowedMethods(app, path);
+    if (allow.length === 0 || allow.includes(req.method)) {
+      next();
+      return;
+    }
+    res
+      .set('allow', allow.join(', '))
+      .status(405)
+      .json(errorBody('method_not_allowed', methodNotAllowedMessage(path, req.method, allow)));
+  };
   app.disable('x-powered-by');
   // Behind a load balancer: the client's address and https come from its X-Forwarded-* headers.
   app.set('trust proxy', config.api.trustProxy);
@@ -128,7 +141,13 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(staff.routes());
-  app.use('/ops', auditTrail(deps.database.models, deps.log), staff.authenticate(opsAuth(config.ops.credentials)));
+  // A method no /ops route takes is a 405 before sign-in is asked for (as everywhere else).
+  app.use(
+    '/ops',
+    rejectUnknownMethods,
+    auditTrail(deps.database.models, deps.log),
+    staff.authenticate(opsAuth(config.ops.credentials)),
+  );
   app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
 
   app.use(
@@ -180,17 +199,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(storefrontRoutes());
 
-  app.use((req, res, next) => {
-    const allow = allowedMethods(app, req.path);
-    if (allow.length === 0 || allow.includes(req.method)) {
-      next();
-      return;
-    }
-    res
-      .set('allow', allow.join(', '))
-      .status(405)
-      .json(errorBody('method_not_allowed', methodNotAllowedMessage(req.path, req.method, allow)));
-  });
+  app.use(rejectUnknownMethods);
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -480,8 +480,8 @@ function operations(options: OpenApiOptions): Operation[] {
       tag: 'ops',
       summary: 'Sign out (both cookies; needs `X-CSRF-Token` while signed in)',
       security: 'staff',
-      ok: { status: 200, description: 'Signed out (also when no one was)', schema: answers.staffSignedOutResponse },
-      errors: [403],
+      ok: { status: 200, description: 'Signed out', schema: answers.staffSignedOutResponse },
+      errors: [401, 403],
     },
     {
       method: 'get',

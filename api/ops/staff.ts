@@ -251,12 +251,15 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
     });
     router.delete('/ops/session', async (req, res) => {
       const login = req.session.staffLogin;
-      if (login !== undefined) {
-        if (!csrfTokenMatches(req)) throw new HttpError(403, 'csrf_token_invalid', STAFF_MESSAGES.csrfTokenInvalid);
-        const user = await sessionUser(req);
-        await promisified((done) => req.session.destroy(done));
-        await audit(req, 'staff.sign_out', 200, login, user?.role ?? 'none', null);
+      if (login === undefined) {
+        // Nobody to sign out (never signed in, or the session has ended): a stale cookie goes, and GET's answer.
+        for (const cookiePath of STAFF_COOKIE_PATHS) res.clearCookie(STAFF_COOKIE, { ...cookie, path: cookiePath });
+        throw new HttpError(401, 'not_signed_in', STAFF_MESSAGES.notSignedIn);
       }
+      if (!csrfTokenMatches(req)) throw new HttpError(403, 'csrf_token_invalid', STAFF_MESSAGES.csrfTokenInvalid);
+      const user = await sessionUser(req);
+      await promisified((done) => req.session.destroy(done));
+      await audit(req, 'staff.sign_out', 200, login, user?.role ?? 'none', null);
       for (const cookiePath of STAFF_COOKIE_PATHS) res.clearCookie(STAFF_COOKIE, { ...cookie, path: cookiePath });
       res.json({ signedOut: true });
     });

@@ -260,6 +260,13 @@ describe('staff sign-in', () => {
     expect(cleared.map((line) => /Path=([^;]+)/.exec(line)?.[1]).sort()).toEqual(['/codec', '/ops']);
     for (const line of cleared) expect(line).toMatch(/^ops\.sid=;.*Expires=Thu, 01 Jan 1970/);
     expect((await call('GET', '/ops/orders', { cookie })).status).toBe(401);
+    // Signing out again, or without ever signing in: nobody to sign out (found by the outside fuzzer).
+    expect((await call('DELETE', '/ops/session', { cookie, headers: { 'x-csrf-token': csrfToken } })).status).toBe(401);
+    expect((await call('DELETE', '/ops/session', {})).status).toBe(401);
+    // A method the sign-in page does not take is a 405, not a request to sign in.
+    const put = await call('PUT', '/ops/login', {});
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD');
     expect(await api.database.models.Audit.findOne({ action: 'staff.sign_out', actor: 'hanako' }).lean()).toMatchObject(
       {
         status: 200,
