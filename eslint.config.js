@@ -81,10 +81,10 @@ export default tseslint.config(
           patterns: [
             {
               // Any relative depth: `../activities/x` from workflows/, `../../activities/x` from workflows/order/.
-              regex: '^(\\.\\./)+(activities|db|api|worker)(/|$)',
+              regex: '^(\\.\\./)+(activities|db|api|worker|mail)(/|$)',
               allowTypeImports: true,
               message:
-                'Workflows import activity types only (import type); activities, db, api and worker run outside the sandbox.',
+                'Workflows import activity types only (import type); activities, db, api, worker and mail run outside the sandbox.',
             },
           ],
         },

@@ -3,6 +3,7 @@ import type { AmazonPayClient } from '../amazon-pay/index.js';
 import type { ExtraFieldDefinition } from '../domain/member.js';
 import type { Models } from '../db/models/index.js';
 import { createCheckoutActivities } from './checkout.js';
+import { createMailActivities, type MailDeps } from './mail.js';
 import { createOrderActivities } from './orders.js';
 import { createPaymentActivities } from './payments.js';
 import { createPointsActivities } from './points.js';
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   /** For the point-account updates (the accounts are workflows). */
   temporal: { client: Client; taskQueue: string };
   extraFields: readonly ExtraFieldDefinition[];
+  /** The order e-mails: the SMTP mailer and the shop's name. */
+  mail: MailDeps;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createReconciliationActivities(deps),
     ...createPointsActivities(deps.temporal),
+    ...createMailActivities(deps),
   };
 }
 

@@ -5,13 +5,13 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import type { Tracing } from '../config/tracing.js';
 import type { Database } from '../db/connection.js';
+import type { Mailer } from '../mail/mailer.js';
 import { createMemberRepository } from '../db/members.js';
 import { methodNotAllowedMessage } from '../domain/messages.js';
 import { createDataConverter, createPayloadCodec } from '../worker/data-converter.js';
 import { codecServerRoutes } from './codec-server.js';
 import { errorBody, errorHandler, notFound } from './errors.js';
 import { allowedMethods, httpMetrics, requestLogger, securityHeaders, storefrontRateLimit } from './http.js';
-import type { Mailer } from './members/mailer.js';
 import { memberRoutes, type AmazonSignInGateway } from './members/routes.js';
 import { sessionMiddleware } from './members/session.js';
 import { auditTrail, opsAuth } from './ops/auth.js';
@@ -174,6 +174,7 @@ export function createApp(deps: AppDeps): Express {
       extraFields: config.members.extraFields,
       amazon: deps.amazonSignIn,
       mailer: deps.mailer,
+      log: deps.log,
       publicBaseUrl: config.api.publicBaseUrl,
       passwordResetTtlMinutes: config.members.passwordResetTtlMinutes,
       ...(deps.now === undefined ? {} : { now: deps.now }),

@@ -8,9 +8,9 @@ import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import type { Tracing } from '../config/tracing.js';
 import { openDatabase } from '../db/connection.js';
+import { createSmtpMailer } from '../mail/mailer.js';
 import { createApp } from './app.js';
 import { createAmazonSignInGateway } from './members/amazon-sign-in.js';
-import { createLogMailer } from './members/mailer.js';
 import { expireSessions } from './members/session.js';
 import { expireStaffSessions } from './ops/staff.js';
 
@@ -31,7 +31,7 @@ export function serveApi(config: AppConfig, log: Logger, tracing: Tracing | unde
     config,
     amazonPay,
     amazonSignIn: createAmazonSignInGateway(amazonPay, config.amazonPay),
-    mailer: createLogMailer(log),
+    mailer: createSmtpMailer(config),
     ...(tracing === undefined ? {} : { tracing }),
   });
   const server = app.listen(config.api.port, config.api.host, () => {

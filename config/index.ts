@@ -260,6 +260,18 @@ const envSchema = z.object({
     .default(1),
   /** Shown to buyers on Amazon's pages (merchantStoreName) and in mails. */
   SHOP_NAME: z.string().min(1).max(50).default('Amazon Pay デモショップ'),
+
+  /**
+   * The shop's mail server, as nodemailer takes it: `smtp://user:pass@host:587` (STARTTLS when the
+   * server offers it) or `smtps://user:pass@host:465` (TLS from the start). Unset: the dev stack's
+   * SMTP catcher on MAIL_CATCHER_SMTP_PORT. Required in production.
+   */
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'expected smtp://… or smtps://…' }).optional()),
+  /** The sender of the order and member e-mails (the shop's name is its display name). Required in production. */
+  MAIL_FROM: optionalString.pipe(z.email().optional()),
+  /** The SMTP catcher `npm start` runs when SMTP_URL is unset: its SMTP port and its web inbox. */
+  MAIL_CATCHER_SMTP_PORT: port.default(1025),
+  MAIL_CATCHER_UI_PORT: port.default(1080),
   /** Signs the per-order access tokens handed to guest buyers; comma-separated like SESSION_SECRET. Required in production. */
   ORDER_TOKEN_SECRET: z
     .string()
@@ -377,6 +389,15 @@ export interface AppConfig {
     /** Only what is set; the SDK's defaults otherwise. */
     tuning: WorkerTuning;
   };
+  mail: {
+    /** Where mail is sent (nodemailer's connection URL). */
+    smtpUrl: string;
+    /** Set when SMTP_URL names the mail server; undefined: the dev stack's catcher. */
+    externalSmtpUrl: string | undefined;
+    from: string;
+    /** The dev stack's SMTP catcher (started only when SMTP_URL is unset). */
+    catcher: { smtpPort: number; uiPort: number };
+  };
   orders: {
     pointsMode: 'standard' | 'commerce_creator';
     pointsRatePercent: number;
@@ -403,6 +424,9 @@ const extraFieldsJson = z
   .pipe(z.array(extraFieldDefinitionSchema).max(20));
 
 const DEV_ONLY_SECRETS = ['SESSION_SECRET', 'OPS_TOKENS', 'ORDER_TOKEN_SECRET', 'PAYLOAD_CODEC_KEYS'] as const;
+/** A live shop mails its buyers through its own server, never the dev stack's catcher. */
+const MAIL_SETTINGS_FOR_PRODUCTION = ['SMTP_URL', 'MAIL_FROM'] as const;
+const DEFAULT_MAIL_FROM = 'order@example.jp';
 
 export interface PayloadCodecKey {
   id: string;
@@ -495,6 +519,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     const defaults = DEV_ONLY_SECRETS.filter((key) => source[key] === undefined || source[key] === '');
     if (defaults.length > 0)
       throw new ConfigError(`invalid configuration: ${defaults.join(', ')} must be set in production`);
+    const mailUnset = MAIL_SETTINGS_FOR_PRODUCTION.filter((key) => e[key] === undefined);
+    if (mailUnset.length > 0)
+      throw new ConfigError(
+        `invalid configuration: ${mailUnset.join(', ')} must be set in production (the shop's mail server)`,
+      );
   }
   const opsCredentials = opsTokensSchema.safeParse(e.OPS_TOKENS);
   if (!opsCredentials.success) {
@@ -599,6 +628,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           maxConcurrentActivityTaskPolls: e.WORKER_ACTIVITY_TASK_POLLERS,
         }).filter((entry) => entry[1] !== undefined),
       ),
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${e.MAIL_CATCHER_SMTP_PORT}`,
+      externalSmtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? DEFAULT_MAIL_FROM,
+      catcher: { smtpPort: e.MAIL_CATCHER_SMTP_PORT, uiPort: e.MAIL_CATCHER_UI_PORT },
     },
     orders: {
       pointsMode: e.POINTS_MODE,

@@ -37,8 +37,6 @@ const REDACT_PATHS: string[] = [
   'req.headers["x-order-token"]',
   'req.headers["set-cookie"]',
   'res.headers["set-cookie"]',
-  // The development mailer logs outgoing mail; the recipient is a buyer's address.
-  'mail.to',
 ];
 
 /**

@@ -257,6 +257,14 @@ export const MEMBER_CSV_COLUMNS = {
 /** C8: a member's preference in the export (empty when never asked). */
 export const PREFERENCE_WANTED = '希望する';
 export const PREFERENCE_NOT_WANTED = '希望しない';
+/**
+ * C8: the two preferences as the manual names them in the order e-mails (注文確認メール／サンクスメール
+ * ／任意受注メール): left blank for a guest's Amazon Pay order.
+ */
+export const ORDER_MAIL_PREFERENCE_LABELS = {
+  newsletter: 'メールマガジンの購読',
+  mobileMail: 'モバイルメール受信可否',
+} as const;
 
 // ---- Checkout outcomes (the order workflow) ---------------------------------------------------
 

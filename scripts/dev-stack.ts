@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole local stack in the foreground — Temporal dev server with its Web UI and the
- * order search attributes, the database, the worker and the API — then a self-check workflow that
- * proves worker → activity → database. Ctrl-C stops everything it started. Data lives in DATA_DIR.
+ * order search attributes, the database, the SMTP catcher with its web inbox, the worker and the API —
+ * then a self-check workflow that proves worker → activity → database. Ctrl-C stops everything it
+ * started. Data lives in DATA_DIR.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,8 +19,10 @@ import {
   isPortOpen,
   spawnGroup,
   startDatabase,
+  startMailCatcher,
   startTemporalDevServer,
   waitFor,
+  type RunningMailCatcher,
   type RunningService,
   type SpawnedProcess,
 } from './services.js';
@@ -103,6 +106,30 @@ try {
   // The API serves the codec server; the UI decrypts payloads through it for signed-in staff.
   const codecUrl = `${apiUrl}${CODEC_PATH}`;
 
+  // The SMTP catcher takes a few seconds to start: it comes up while Temporal and the database do.
+  let mailStart: Promise<RunningMailCatcher> | undefined;
+  checkpoint();
+  if (config.mail.externalSmtpUrl === undefined) {
+    const { smtpPort, uiPort } = config.mail.catcher;
+    await refuseBusyPort(smtpPort, 'mail catcher SMTP', 'set MAIL_CATCHER_SMTP_PORT, or SMTP_URL to send elsewhere');
+    await refuseBusyPort(uiPort, 'mail catcher inbox', 'set MAIL_CATCHER_UI_PORT');
+    const starting = startMailCatcher({
+      smtpPort,
+      uiPort,
+      dataDir: path.join(dataDir, 'mail'),
+      logFile: path.join(logDir, 'mail.log'),
+    });
+    // A failure is reported where it is awaited (after the database), not as an unhandled rejection.
+    starting.catch(() => undefined);
+    mailStart = starting;
+    started.push({
+      name: 'mail',
+      stop: async () => {
+        await (await starting.catch(() => undefined))?.stop();
+      },
+    });
+  }
+
   let temporal: RunningService | undefined;
   checkpoint();
   if (config.temporal.externalAddress === undefined) {
@@ -138,6 +165,9 @@ try {
   started.push(database);
   checkpoint();
   say(`database up (${tools.database.kind})`);
+  const mail = await mailStart;
+  checkpoint();
+  if (mail !== undefined) say(`mail catcher up (maildev), SMTP at ${mail.address}`);
 
   const seeded = await seedDemoData(database.address);
   checkpoint();
@@ -159,6 +189,7 @@ try {
     ...process.env,
     TEMPORAL_ADDRESS: config.temporal.address,
     MONGODB_URI: database.address,
+    ...(mail === undefined ? {} : { SMTP_URL: mail.address }),
     // The emulator notifies the API, as Amazon would.
     EMULATOR_NOTIFICATION_URL: config.emulator.notificationUrl ?? `${apiUrl}${NOTIFICATION_PATH}`,
   };
@@ -222,6 +253,9 @@ try {
   if (config.worker.healthAddress !== undefined)
     say(`  worker health     http://${config.worker.healthAddress}/readyz`);
   say(`  Amazon Pay emulator ${config.amazonPay.emulatorUrl}`);
+  if (mail !== undefined)
+    say(`  mail inbox        ${mail.inboxUrl}  (every mail the shop sends; SMTP ${mail.address})`);
+  else say(`  mail              ${redactUri(config.mail.smtpUrl)}`);
   say(`  database          ${redactUri(database.address)}`);
   say(`  logs              ${path.relative(process.cwd(), logDir)}/`);
 } catch (error) {

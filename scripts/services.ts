@@ -1,13 +1,14 @@
 /**
- * Starts the real servers (Temporal dev server, database) as child processes in their own process
- * groups, waits until they answer, and stops them with their whole group — shared by the dev stack
- * (`npm start`) and the test harness (vitest global setup).
+ * Starts the real servers (Temporal dev server, database, SMTP catcher) as child processes in their
+ * own process groups, waits until they answer, and stops them with their whole group — shared by the
+ * dev stack (`npm start`) and the test harness (vitest global setup).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseTool } from './tools.js';
 
@@ -293,4 +294,57 @@ export async function startDatabase(options: DatabaseOptions): Promise<RunningSe
       };
     }
   }
+}
+
+export interface MailCatcherOptions {
+  smtpPort: number;
+  uiPort: number;
+  /** Where the caught mails are kept (they survive a restart). */
+  dataDir: string;
+  logFile?: string;
+}
+
+export interface RunningMailCatcher extends RunningService {
+  /** The web inbox; its REST API is under `/api` (`GET /api/email` lists the mails). */
+  inboxUrl: string;
+}
+
+/**
+ * Starts maildev (npm, a devDependency): an SMTP server that keeps every mail it is given and shows
+ * them in a web inbox, so nothing the dev stack or a test sends leaves the machine.
+ */
+export async function startMailCatcher(options: MailCatcherOptions): Promise<RunningMailCatcher> {
+  const dir = path.resolve(options.dataDir);
+  await mkdir(dir, { recursive: true });
+  // The package's command (its exports offer no path to resolve it by).
+  const bin = fileURLToPath(new URL('../node_modules/maildev/dist/bin/maildev.js', import.meta.url));
+  const inboxUrl = `http://127.0.0.1:${options.uiPort}`;
+  const proc = spawnGroup(
+    process.execPath,
+    [
+      bin,
+      ...['--ip', '127.0.0.1', '--smtp', String(options.smtpPort)],
+      ...['--web-ip', '127.0.0.1', '--web', String(options.uiPort)],
+      ...['--mail-directory', dir],
+    ],
+    { logFile: options.logFile },
+  );
+  try {
+    await waitFor(
+      'maildev',
+      async () => {
+        try {
+          return (await fetch(`${inboxUrl}/api/healthz`)).ok;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      proc.child,
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return { name: 'mail', address: `smtp://127.0.0.1:${options.smtpPort}`, inboxUrl, stop: () => proc.stop() };
 }

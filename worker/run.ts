@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../config/logger.js';
 import type { Tracing } from '../config/tracing.js';
 import { openDatabase, prepareDatabase } from '../db/connection.js';
+import { createSmtpMailer } from '../mail/mailer.js';
 import { serveWorkerHealth } from './health.js';
 import { createDataConverter } from './data-converter.js';
 import { RECONCILIATION_SCHEDULE_ID } from '../workflows/reconciliation.js';
@@ -53,6 +54,7 @@ export async function runWorker(config: AppConfig, log: Logger, tracing: Tracing
       amazonPay: createAmazonPayClient(config),
       temporal: { client, taskQueue: config.temporal.taskQueue },
       extraFields: config.members.extraFields,
+      mail: { mailer: createSmtpMailer(config), shopName: config.orders.shopName },
     };
     worker = await createOrderWorkers({
       connection,

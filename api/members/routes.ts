@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { normalizeJapanesePhoneNumber, normalizePostalCode } from '../../domain/address.js';
 import {
@@ -24,9 +25,9 @@ import { missingExtraFields } from '../../domain/order-procedure.js';
 import { normalizePrefecture } from '../../domain/prefectures.js';
 import type { Models } from '../../db/models/index.js';
 import { MemberRuleError, type Member, type MemberRepository } from '../../db/members.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { HttpError } from '../errors.js';
 import { parse } from '../validation.js';
-import type { Mailer } from './mailer.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { logIn, saveSession, type PendingAmazonBuyer } from './session.js';
 
@@ -64,6 +65,7 @@ export interface MemberRouteDeps {
   extraFields: readonly ExtraFieldDefinition[];
   amazon: AmazonSignInGateway;
   mailer: Mailer;
+  log: Logger;
   publicBaseUrl: string;
   passwordResetTtlMinutes: number;
   now?: () => Date;
@@ -351,14 +353,19 @@ export function memberRoutes(deps: MemberRouteDeps): Router {
         memberId: member.memberId,
         expiresAt,
       });
-      await deps.mailer.send({
-        to: member.email,
-        subject: PASSWORD_RESET_MAIL_SUBJECT,
-        text: passwordResetMailText(
-          deps.passwordResetTtlMinutes,
-          `${deps.publicBaseUrl}/reset-password?token=${token}`,
-        ),
-      });
+      // Not awaited: the answer must not wait for (or tell, by its time or status) whether a mail went out.
+      deps.mailer
+        .send({
+          to: member.email,
+          subject: PASSWORD_RESET_MAIL_SUBJECT,
+          text: passwordResetMailText(
+            deps.passwordResetTtlMinutes,
+            `${deps.publicBaseUrl}/reset-password?token=${token}`,
+          ),
+        })
+        .catch((error: unknown) =>
+          deps.log.error({ memberId: member.memberId, err: error }, 'password-reset mail not sent'),
+        );
     }
     // The same answer whether or not the address is registered: no account enumeration.
     res.status(202).json({ accepted: true });

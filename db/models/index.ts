@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { auditModel } from './audit.js';
 import { couponModel, couponUseModel, productModel } from './catalog.js';
+import { sentMailModel } from './mail.js';
 import { amazonLinkModel, memberModel, passwordResetTokenModel } from './member.js';
 import { checkoutRequestModel, orderModel } from './order.js';
 import { reconciliationReportModel } from './reconciliation.js';
@@ -22,6 +23,7 @@ export function createModels(connection: Connection) {
     Audit: auditModel(connection),
     ReconciliationReport: reconciliationReportModel(connection),
     Staff: staffModel(connection),
+    SentMail: sentMailModel(connection),
   };
 }
 

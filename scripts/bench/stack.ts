@@ -55,6 +55,8 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     api: await freePort(),
     emulator: await freePort(),
     metrics: await freePort(),
+    mailSmtp: await freePort(),
+    mailUi: await freePort(),
   };
   const apiUrl = `http://127.0.0.1:${port.api}`;
   const emulatorUrl = `http://127.0.0.1:${port.emulator}`;
@@ -74,6 +76,10 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     PUBLIC_BASE_URL: apiUrl,
     EMULATOR_NOTIFICATION_URL: '',
     EMULATOR_PENDING_AUTH_DELAY_MS: '1000',
+    // The orders' mails go to the stack's own SMTP catcher.
+    SMTP_URL: '',
+    MAIL_CATCHER_SMTP_PORT: String(port.mailSmtp),
+    MAIL_CATCHER_UI_PORT: String(port.mailUi),
     WORKER_METRICS_ADDRESS: `127.0.0.1:${port.metrics}`,
     WORKER_HEALTH_ADDRESS: 'off',
     // The bench is one client IP doing many orders: the storefront's per-IP limit would refuse it.

@@ -1,7 +1,7 @@
 /**
  * The stack as separate processes the chaos run can kill and restart one by one (the dev stack stops
- * everything when a child dies): Temporal dev server (SQLite file), FerretDB (data dir), emulator,
- * worker, API — on free ports with a scratch data folder. The worker and the API are supervised like
+ * everything when a child dies): Temporal dev server (SQLite file), FerretDB (data dir), SMTP catcher,
+ * emulator, worker, API — on free ports with a scratch data folder. The worker and the API are supervised like
  * a process manager would: an unexpected exit restarts them (counted).
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -21,6 +21,7 @@ import {
   isPortOpen,
   spawnGroup,
   startDatabase,
+  startMailCatcher,
   startTemporalDevServer,
   waitFor,
   type RunningService,
@@ -51,9 +52,11 @@ export class Cluster {
   private connection: Connection | undefined;
   private tools!: Tools;
   private dataDir = '';
-  private ports = { temporal: 0, mongo: 0, api: 0, emulator: 0 };
+  private ports = { temporal: 0, mongo: 0, api: 0, emulator: 0, mailSmtp: 0, mailUi: 0 };
   private temporal: RunningService | undefined;
   private db: RunningService | undefined;
+  /** Where the orders' mails go (the chaos run does not kill it). */
+  private mail: RunningService | undefined;
   private readonly apps = new Map<AppProcess, SpawnedProcess>();
   /** Processes we stopped on purpose (no supervisor restart). */
   private readonly intended = new Set<AppProcess>();
@@ -78,6 +81,8 @@ export class Cluster {
       mongo: await freePort(),
       api: await freePort(),
       emulator: await freePort(),
+      mailSmtp: await freePort(),
+      mailUi: await freePort(),
     };
     this.apiUrl = `http://127.0.0.1:${this.ports.api}`;
     this.emulatorUrl = `http://127.0.0.1:${this.ports.emulator}`;
@@ -98,12 +103,19 @@ export class Cluster {
       WORKER_METRICS_ADDRESS: 'off',
       WORKER_HEALTH_ADDRESS: 'off',
       API_RATE_LIMIT_PER_MINUTE: '1000000',
+      SMTP_URL: `smtp://127.0.0.1:${this.ports.mailSmtp}`,
     };
     this.config = loadConfig(this.env);
     this.tools = await resolveTools({
       config: loadConfig({ ...this.env, TEMPORAL_ADDRESS: '', MONGODB_URI: '' }),
       childEnv: process.env,
       install: false,
+    });
+    this.mail = await startMailCatcher({
+      smtpPort: this.ports.mailSmtp,
+      uiPort: this.ports.mailUi,
+      dataDir: path.join(this.dataDir, 'mail'),
+      logFile: path.join(this.logDir, 'mail.log'),
     });
     await this.startTemporal();
     await this.startDatabase();
@@ -293,6 +305,7 @@ export class Cluster {
     for (const name of ['api', 'worker', 'emulator'] as const) await this.apps.get(name)?.stop();
     await this.db?.stop();
     await this.temporal?.stop();
+    await this.mail?.stop();
     await sleep(100);
     if (!keep) await rm(this.dataDir, { recursive: true, force: true });
     else this.say(`data and logs kept in ${this.dataDir}`);

@@ -30,6 +30,8 @@ const PROD_ENV_VALUES = {
   ORDER_TOKEN_SECRET: 'order-token-secret-of-the-test-0123456789',
   OPS_TOKENS: 'ops:operator:operator-token-of-the-test-0123',
   PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
+  SMTP_URL: 'smtps://shop:mail-password-of-the-test@mail.example.jp:465',
+  MAIL_FROM: 'order@shop.example.jp',
 };
 
 /** Where the server's embedded config template looks for the dynamic config (DYNAMIC_CONFIG_FILE_PATH's default). */

@@ -39,6 +39,8 @@ const PROD_ENV_VALUES: Record<string, string> = {
   ORDER_TOKEN_SECRET: 'order-token-secret-of-the-test-0123456789',
   OPS_TOKENS: 'ops:operator:operator-token-of-the-test-0123',
   PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
+  SMTP_URL: 'smtps://shop:mail-password-of-the-test@mail.example.jp:465',
+  MAIL_FROM: 'order@shop.example.jp',
   AMAZON_PAY_PUBLIC_KEY_ID: 'LIVE-EXAMPLEPUBLICKEYID0000001',
   AMAZON_PAY_STORE_ID: 'amzn1.application-oa2-client.0123456789abcdef',
   AMAZON_PAY_MERCHANT_ID: 'A0EXAMPLEMERCHANT',

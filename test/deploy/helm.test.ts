@@ -102,6 +102,8 @@ const SECRET_VALUES: Record<string, string> = {
   ORDER_TOKEN_SECRET: 'order-token-secret-of-the-test-0123456789',
   OPS_TOKENS: 'ops:operator:operator-token-of-the-test-0123,prometheus:viewer:viewer-token-of-the-test-0123',
   PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
+  SMTP_URL: 'smtps://shop:mail-password-of-the-test@mail.example.jp:465',
+  MAIL_FROM: 'order@shop.example.jp',
 };
 
 describe.skipIf(!canRender)(`Helm chart (helm ${HELM_VERSION})`, () => {
@@ -261,7 +263,14 @@ describe.skipIf(!canRender)(`Helm chart (helm ${HELM_VERSION})`, () => {
         const data = secrets[0]!.stringData ?? {};
         for (const key of Object.keys(data)) expect(envKeys, `Secret key ${key}`).toContain(key);
         expect(Object.keys(data).sort()).toEqual(Object.keys(SECRET_VALUES).sort());
-        for (const key of ['SESSION_SECRET', 'ORDER_TOKEN_SECRET', 'OPS_TOKENS', 'PAYLOAD_CODEC_KEYS']) {
+        for (const key of [
+          'SESSION_SECRET',
+          'ORDER_TOKEN_SECRET',
+          'OPS_TOKENS',
+          'PAYLOAD_CODEC_KEYS',
+          'SMTP_URL',
+          'MAIL_FROM',
+        ]) {
           expect(data[key], `${key} ships empty`).toBe('');
         }
       } else {

@@ -14,7 +14,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { connectDatabase } from '../../db/connection.js';
+import { PASSWORD_RESET_MAIL_SUBJECT } from '../../domain/messages.js';
 import { freePort, isPortOpen } from '../../scripts/services.js';
+import { eventually } from '../support/servers.js';
 
 const run = promisify(execFile);
 const STARTUP_MS = 120_000;
@@ -161,6 +163,8 @@ describe('the dev stack (npm start)', () => {
     emulator: number;
     workerMetrics: number;
     workerHealth: number;
+    mailSmtp: number;
+    mailUi: number;
   };
   const cli = inject('temporalCliPath');
 
@@ -174,6 +178,8 @@ describe('the dev stack (npm start)', () => {
       emulator: await freePort(),
       workerMetrics: await freePort(),
       workerHealth: await freePort(),
+      mailSmtp: await freePort(),
+      mailUi: await freePort(),
     };
     env = {
       ...process.env,
@@ -188,6 +194,9 @@ describe('the dev stack (npm start)', () => {
       WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
       WORKER_HEALTH_ADDRESS: `127.0.0.1:${ports.workerHealth}`,
       AMAZON_PAY_EMULATOR_URL: `http://127.0.0.1:${ports.emulator}`,
+      SMTP_URL: '',
+      MAIL_CATCHER_SMTP_PORT: String(ports.mailSmtp),
+      MAIL_CATCHER_UI_PORT: String(ports.mailUi),
       LOG_LEVEL: 'warn',
     };
   });
@@ -231,6 +240,24 @@ describe('the dev stack (npm start)', () => {
       const workerReady = await fetch(`http://127.0.0.1:${ports.workerHealth}/readyz`);
       expect(await workerReady.json()).toEqual({ status: 'ok', worker: 'RUNNING', database: 'up' });
       expect(first.output()).toContain(`codec server      http://127.0.0.1:${ports.api}/codec`);
+      // The SMTP catcher's web inbox, printed with the other URLs.
+      expect(first.output()).toContain(`mail inbox        http://127.0.0.1:${ports.mailUi}`);
+      // The API's mail goes to it: a password-reset mail for the demo member arrives in the inbox.
+      const reset = await fetch(`http://127.0.0.1:${ports.api}/api/auth/password-reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@example.jp' }),
+      });
+      expect(reset.status).toBe(202);
+      const inbox = await eventually(
+        async () =>
+          (await (await fetch(`http://127.0.0.1:${ports.mailUi}/api/email?to.address=demo@example.jp`)).json()) as {
+            subject: string;
+          }[],
+        (mails) => mails.length > 0,
+        10_000,
+      );
+      expect(inbox[0]?.subject).toBe(PASSWORD_RESET_MAIL_SUBJECT);
 
       expect(await interrupt(first)).toBe(0);
       for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
@@ -275,7 +302,7 @@ describe('the dev stack (npm start)', () => {
         for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
         // Stopped by the launcher, in reverse start order, to the end.
         expect(stack.output().match(/^\[stack\] \S+ stopped$/gm), stack.output()).toEqual(
-          ['api', 'worker', 'emulator', 'database', 'temporal'].map((name) => `[stack] ${name} stopped`),
+          ['api', 'worker', 'emulator', 'database', 'temporal', 'mail'].map((name) => `[stack] ${name} stopped`),
         );
       } finally {
         await killLeftovers(stack.mark);

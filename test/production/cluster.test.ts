@@ -121,6 +121,9 @@ describe('production-shaped: Temporal on PostgreSQL with mTLS, two workers, two 
       ORDER_TOKEN_SECRET: randomBytes(24).toString('hex'),
       OPS_TOKENS: `ops:operator:${randomBytes(16).toString('hex')}`,
       PAYLOAD_CODEC_KEYS: `prod-1:${randomBytes(32).toString('base64')}`,
+      // The shop's mail server: here the run's SMTP catcher.
+      SMTP_URL: inject('smtpUrl'),
+      MAIL_FROM: 'order@shop.example.jp',
       API_RATE_LIMIT_PER_MINUTE: '100000',
       WORKER_METRICS_ADDRESS: 'off',
       WORKER_SHUTDOWN_GRACE_SECONDS: '5',

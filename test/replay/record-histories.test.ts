@@ -25,6 +25,7 @@ import {
   TEA,
   type OrderHarness,
 } from '../support/order-harness.js';
+import { untilQuiet } from '../support/waiting.js';
 
 const HISTORIES = new URL('./histories/', import.meta.url);
 const recording = process.env['RECORD_HISTORIES'] === '1';
@@ -40,8 +41,8 @@ describe.skipIf(!recording)('record order workflow histories', () => {
   });
 
   async function save(name: string, handle: WorkflowHandle): Promise<void> {
-    // Let the workflow reach a quiet point, then keep its history as JSON.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Let the workflow reach a quiet point (its mails sent too), then keep its history as JSON.
+    await untilQuiet(handle);
     // Temporal's JSON history format (what `temporal workflow show --output json` prints).
     await writeFile(new URL(`${name}.json`, HISTORIES), historyToJSON(await handle.fetchHistory()));
   }

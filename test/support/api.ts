@@ -1,6 +1,6 @@
 /**
  * The API for integration tests, wired like production: real database, real Temporal dev server,
- * the real Amazon Pay SDK talking HTTP to an in-process emulator, and a recording mailer.
+ * the real Amazon Pay SDK talking HTTP to an in-process emulator, and SMTP to the run's mail catcher.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +12,12 @@ import { inject } from 'vitest';
 import { createAmazonPayClient, type AmazonPayClient } from '../../amazon-pay/index.js';
 import { createApp, type AppDeps } from '../../api/app.js';
 import { createAmazonSignInGateway } from '../../api/members/amazon-sign-in.js';
-import { RecordingMailer } from '../../api/members/mailer.js';
 import { loadConfig, type AppConfig } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../../emulator/app.js';
 import { seedCatalog } from '../../db/seed.js';
+import type { Mailer } from '../../mail/mailer.js';
+import { testMailer } from './mail.js';
 import { dropTestDatabase, openTestDatabase, testDataConverter, uniqueTaskQueue } from './servers.js';
 import { createTestWorker, runInBackground } from './worker.js';
 
@@ -28,7 +29,8 @@ export interface TestApi {
   emulator: Emulator;
   emulatorUrl: string;
   amazonPay: AmazonPayClient;
-  mailer: RecordingMailer;
+  /** SMTP to the run's catcher: read what it sent with test/support/mail.ts. */
+  mailer: Mailer;
   /** A client on the dev server (the API's own). */
   client: Client;
   close(): Promise<void>;
@@ -57,6 +59,8 @@ export async function startTestApi(
     port?: number;
     /** Run against a time-skipping environment instead of the dev server (timers in HTTP tests). */
     timeSkipping?: TestWorkflowEnvironment;
+    /** Where the API's and the worker's mail goes (default: the run's SMTP catcher). */
+    smtpUrl?: string;
     /** The worker's Amazon queue rate (default: high enough never to slow a test). */
     amazonCallsPerSecond?: number;
   } = {},
@@ -82,7 +86,7 @@ export async function startTestApi(
     namespace: skipping?.namespace ?? config.temporal.namespace,
     dataConverter: testDataConverter,
   });
-  const mailer = new RecordingMailer();
+  const mailer = testMailer(options.smtpUrl);
   let stopWorker = async () => undefined;
   if (options.worker === true) {
     const nativeConnection =
@@ -95,6 +99,7 @@ export async function startTestApi(
         taskQueue,
         database,
         amazonPay,
+        mailer,
         ...(options.amazonCallsPerSecond === undefined ? {} : { amazonCallsPerSecond: options.amazonCallsPerSecond }),
       }),
     );

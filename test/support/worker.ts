@@ -5,7 +5,9 @@ import { createActivities, createAmazonPayActivities, type ActivityDeps } from '
 import type { AmazonPayClient } from '../../amazon-pay/index.js';
 import { amazonTaskQueueOf, loadConfig } from '../../config/index.js';
 import type { Database } from '../../db/connection.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { createOrderWorkers, type OrderWorkers } from '../../worker/worker.js';
+import { testMailer } from './mail.js';
 import { testDataConverter } from './servers.js';
 
 export interface TestWorkerOptions {
@@ -18,6 +20,8 @@ export interface TestWorkerOptions {
   amazonPay: AmazonPayClient;
   workflowBundle?: WorkflowBundle;
   maxCachedWorkflows?: number;
+  /** The order e-mails' mailer; default: SMTP to the run's catcher. */
+  mailer?: Mailer;
   /** The Amazon queue's rate (default: high enough never to slow a test). */
   amazonCallsPerSecond?: number;
 }
@@ -29,6 +33,7 @@ export async function createTestWorker(options: TestWorkerOptions): Promise<Orde
     amazonPay: options.amazonPay,
     temporal: { client: options.client, taskQueue: options.taskQueue },
     extraFields: loadConfig({}).members.extraFields,
+    mail: { mailer: options.mailer ?? testMailer(), shopName: loadConfig({}).orders.shopName },
   };
   return createOrderWorkers({
     connection: options.connection,

@@ -199,4 +199,39 @@ describe('config: ops credentials', () => {
     );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/must be set in production/);
   });
+
+  it("mails go to the dev stack's catcher unless SMTP_URL names a server; production must name one and a sender", () => {
+    expect(loadConfig({}).mail).toEqual({
+      smtpUrl: 'smtp://127.0.0.1:1025',
+      externalSmtpUrl: undefined,
+      from: 'order@example.jp',
+      catcher: { smtpPort: 1025, uiPort: 1080 },
+    });
+    const shop = loadConfig({
+      SMTP_URL: 'smtps://shop:secret@mail.example.jp:465',
+      MAIL_FROM: 'order@shop.example.jp',
+    });
+    expect(shop.mail).toMatchObject({
+      smtpUrl: 'smtps://shop:secret@mail.example.jp:465',
+      externalSmtpUrl: 'smtps://shop:secret@mail.example.jp:465',
+      from: 'order@shop.example.jp',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.jp' })).toThrow(/SMTP_URL: expected smtp/);
+    expect(() => loadConfig({ MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM/);
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
+      ORDER_TOKEN_SECRET: 'y'.repeat(32),
+      OPS_TOKENS: `a:operator:${'z'.repeat(20)}`,
+      PAYLOAD_CODEC_KEYS: 'prod-1:IkfPL4syRKCzVRqVncAlaFkVwlxOvKrQQECr2LRUnnY=',
+    };
+    expect(() => loadConfig(production)).toThrow(/SMTP_URL, MAIL_FROM must be set in production/);
+    expect(() => loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.jp:587' })).toThrow(
+      /MAIL_FROM must be set in production/,
+    );
+    expect(
+      loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.jp:587', MAIL_FROM: 'order@shop.example.jp' }).mail
+        .smtpUrl,
+    ).toBe('smtp://mail.example.jp:587');
+  });
 });

@@ -6,7 +6,9 @@
  * activities, db, domain, workflows, worker. Not scanned: storefront/ (the browser pages and their
  * modules are a separate UI layer served as static files; they cannot import TypeScript, and what
  * they show is their own markup), emulator/ (it plays Amazon: its pages are Amazon's words, not the
- * shop's), config/ (defaults and examples an operator replaces), scripts/ and test/ (tools and data).
+ * shop's), config/ (defaults and examples an operator replaces), mail/ (the order e-mails: whole
+ * Japanese mails as template functions, a presentation layer like the storefront's pages; the labels
+ * a rule names, C8's, come from here), scripts/ and test/ (tools and data).
  * Comments and regular expressions are not string literals and are not looked at.
  */
 import { readdirSync, readFileSync } from 'node:fs';

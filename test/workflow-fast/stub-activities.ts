@@ -13,6 +13,7 @@ import type { CouponData, MemberSnapshot } from '../../activities/orders.js';
 import type { PermissionSnapshot, RefundSnapshot } from '../../activities/payments.js';
 import type { ChargeState } from '../../amazon-pay/index.js';
 import type { AmazonAddress } from '../../domain/address.js';
+import { orderMailKey, type OrderMailInput } from '../../mail/order-mails.js';
 import type { OrderView } from '../../workflows/order/definitions.js';
 
 /** Every activity the order workflow (checkout and payment halves) calls. */
@@ -41,7 +42,8 @@ export type OrderActivityName =
   | 'grantPendingPoints'
   | 'activatePendingPoints'
   | 'revokePendingPoints'
-  | 'adjustPoints';
+  | 'adjustPoints'
+  | 'sendOrderMail';
 
 export type OrderActivities = Pick<Activities, OrderActivityName>;
 
@@ -133,6 +135,8 @@ export interface StubWorld {
   calls: { name: OrderActivityName; arg: unknown }[];
   /** The read model: the last view saved per order. */
   views: Map<string, OrderView>;
+  /** The order e-mails: the ones the SMTP server took, and how many attempts fail first (an outage). */
+  mail: { sent: OrderMailInput[]; failingAttempts: number };
   /** How often `name` was called. */
   count(name: OrderActivityName): number;
   /** Amazon decides a charge (a pending authorization or capture). */
@@ -194,6 +198,7 @@ export function createStubWorld(orderId: string): StubWorld {
   const points = new Map<string, PointAccount>();
   const calls: StubWorld['calls'] = [];
   const views = new Map<string, OrderView>();
+  const mail: StubWorld['mail'] = { sent: [], failingAttempts: 0 };
 
   const record = (name: OrderActivityName, arg: unknown) => {
     calls.push({ name, arg });
@@ -484,6 +489,21 @@ export function createStubWorld(orderId: string): StubWorld {
       a.balance = Math.max(0, next);
       return { ...stubAccountView(input.memberId, a), shortfall: next < 0 ? -next : 0 };
     },
+
+    async sendOrderMail(input) {
+      calls.push({ name: 'sendOrderMail', arg: input });
+      if (mail.failingAttempts > 0) {
+        mail.failingAttempts -= 1;
+        // What nodemailer throws with the SMTP server down: retryable.
+        throw new Error('connect ECONNREFUSED 127.0.0.1:1025 (stub outage)');
+      }
+      const key = orderMailKey(input.order.orderId, input.event);
+      const messageId = `<${key}@stub.example>`;
+      if (mail.sent.some((sent) => orderMailKey(sent.order.orderId, sent.event) === key))
+        return { outcome: 'already_sent', messageId };
+      mail.sent.push(structuredClone(input));
+      return { outcome: 'sent', messageId };
+    },
   };
 
   return {
@@ -495,6 +515,7 @@ export function createStubWorld(orderId: string): StubWorld {
     points,
     calls,
     views,
+    mail,
     count: (name) => calls.filter((c) => c.name === name).length,
     decide(chargeId, state, reasonCode) {
       const charge = amazon.charges.get(chargeId);

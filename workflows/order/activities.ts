@@ -159,3 +159,15 @@ export const amazonInBackground = proxyActivities<
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   }),
 );
+
+/**
+ * The order e-mails (workflows/order/mails.ts): the workflow never waits for one. An SMTP outage is
+ * retried patiently; after 3 days the mail is given up (and logged): a confirmation that late would
+ * confuse more than help, and the finished order's workflow waits for its mails before it closes.
+ */
+export const mailInBackground = proxyActivities<Pick<Activities, 'sendOrderMail'>>({
+  // One SMTP attempt is bounded well inside this (mail/mailer.ts), so attempts never overlap.
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '3 days',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});

@@ -370,6 +370,7 @@ export class Checkout {
     this.pointsReserved = false;
     this.couponReserved = false;
     await this.order.commit('Placed');
+    this.order.mails.send({ kind: 'placed' });
   }
 
   /** C4, L7: a guest who asked to register becomes a member; a refusal is told, the order stands. */

@@ -188,6 +188,7 @@ export class Payment {
       this.view.purchasePoints = { ...this.view.purchasePoints, state: 'usable' };
     }
     await this.order.commit('Captured');
+    this.order.mails.send({ kind: 'captured', amount });
     return this.view;
   }
 
@@ -215,6 +216,7 @@ export class Payment {
         orderId: this.orderId,
       });
     await this.order.commit('Canceled');
+    this.order.mails.send({ kind: 'canceled' });
     return this.view;
   }
 
@@ -231,6 +233,7 @@ export class Payment {
       refuse(OrderFailureType.RefundRefused, refundExceedsMessage(amount, refundable, p.capturedAmount), {
         refundable,
       });
+    const refundsBefore = p.refunds.length;
     let remaining = amount;
     for (const charge of p.charges) {
       if (remaining === 0) break;
@@ -241,6 +244,8 @@ export class Payment {
     this.totals();
     await this.afterRefundChange();
     await this.order.commit();
+    const first = p.refunds[refundsBefore];
+    if (first !== undefined) this.order.mails.send({ kind: 'refunded', amount, refundId: first.refundId });
     return this.view;
   }
 

@@ -18,6 +18,7 @@ import {
 } from '../search-attributes.js';
 import { readModel } from './activities.js';
 import { refuse } from './failures.js';
+import { OrderMails } from './mails.js';
 import {
   OrderFailureType,
   type OrderInput,
@@ -31,10 +32,13 @@ const WAITING_FOR: Record<OrderStatus, string> = ORDER_WAITING_FOR;
 
 export class Order {
   readonly view: OrderView;
+  /** The order e-mails, sent in the background. */
+  readonly mails: OrderMails;
   private readonly lock = new Lock();
 
   constructor(readonly input: OrderInput) {
     this.view = initialView(input, new Date());
+    this.mails = new OrderMails(this.view);
   }
 
   get orderId(): string {

@@ -85,5 +85,6 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderView> {
   await checkout.run(); // placed, failed or abandoned
   await payment.run(); // until the money is settled or the charge permission closes
   await condition(allHandlersFinished);
+  await order.mails.settled();
   return order.view;
 }
