@@ -37,6 +37,8 @@ const REDACT_PATHS: string[] = [
   'req.headers["x-order-token"]',
   'req.headers["set-cookie"]',
   'res.headers["set-cookie"]',
+  // A mail's recipient is a buyer's address, whichever code logs the mail.
+  'mail.to',
 ];
 
 /**

@@ -138,13 +138,15 @@ describe('privacy: buyer personal data is encrypted in workflow histories', () =
     const text = textOf(history);
     expect(text.length).toBeGreaterThan(1000);
     for (const value of TARO) expect(text, value).not.toContain(value);
-    // Every payload the application wrote is encrypted. The one exception is the SDK core's own
-    // local-activity bookkeeping (marker `data`: sequence number, attempt, activity type, time),
-    // which never passes through a codec and holds no buyer data; its `result` is encrypted.
+    // Every payload the application wrote is encrypted. The exceptions are the SDK core's own
+    // bookkeeping, which never passes through a codec and holds no buyer data: a local activity's
+    // marker `data` (sequence number, attempt, activity type, time; its `result` is encrypted) and a
+    // patch marker's `patch-data` (the patch id, e.g. `{"id":"order-mails","deprecated":false}`).
     const markerData = new Set<unknown>();
     for (const event of history.events ?? []) {
-      const data = event.markerRecordedEventAttributes?.details?.['data']?.payloads ?? [];
-      for (const payload of data) markerData.add(payload);
+      const details = event.markerRecordedEventAttributes?.details ?? {};
+      for (const key of ['data', 'patch-data'])
+        for (const payload of details[key]?.payloads ?? []) markerData.add(payload);
     }
     const encodings = new Set(
       payloadsIn(history)

@@ -97,6 +97,8 @@ describe('tracing: one trace from the HTTP request through the workflow to Amazo
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('tracing'),
       MONGODB_URI: databaseUri,
       AMAZON_PAY_EMULATOR_URL: emulator.url,
+      // The order's mails go to the run's catcher: the workflow ends only once they are sent.
+      SMTP_URL: inject('smtpUrl'),
       API_PORT: String(apiPort),
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       API_RATE_LIMIT_PER_MINUTE: '100000',
