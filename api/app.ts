@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { Client, type Connection } from '@temporalio/client';
 import type { AmazonPayClient } from '../amazon-pay/index.js';
+import { readPointAccount } from '../activities/points.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import type { Tracing } from '../config/tracing.js';
@@ -150,7 +151,20 @@ export function createApp(deps: AppDeps): Express {
     auditTrail(deps.database.models, deps.log),
     staff.authenticate(opsAuth(config.ops.credentials)),
   );
-  app.use(opsMemberRoutes({ members, extraFields: config.members.extraFields }));
+  const client = new Client({
+    connection: deps.temporal,
+    namespace: config.temporal.namespace,
+    dataConverter: createDataConverter(config),
+    ...(deps.tracing === undefined ? {} : { interceptors: { workflow: deps.tracing.workflowClientInterceptors() } }),
+  });
+  app.use(
+    opsMemberRoutes({
+      members,
+      models: deps.database.models,
+      points: (memberId) => readPointAccount(client, memberId),
+      extraFields: config.members.extraFields,
+    }),
+  );
 
   app.use(
     '/api',
@@ -181,12 +195,6 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const client = new Client({
-    connection: deps.temporal,
-    namespace: config.temporal.namespace,
-    dataConverter: createDataConverter(config),
-    ...(deps.tracing === undefined ? {} : { interceptors: { workflow: deps.tracing.workflowClientInterceptors() } }),
-  });
   app.use(
     opsOrderRoutes({
       client,

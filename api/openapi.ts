@@ -24,7 +24,7 @@ import {
   resetRequestSchema,
   signInSchema,
 } from './members/routes.js';
-import { bulkSchema, exportSchema, searchSchema } from './ops/members.js';
+import { bulkSchema, exportSchema, memberIdSchema, searchSchema } from './ops/members.js';
 import { reconciliationRunIdSchema } from './ops/reconciliation.js';
 import {
   cancelBodySchema,
@@ -80,6 +80,7 @@ export interface OpenApiOptions {
 
 const EXAMPLE_ORDER_ID = 'ORD-20260101-7K3M9Q2X';
 const EXAMPLE_RUN_ID = '6f1d2c3b-4a59-4e8d-9c7b-1a2b3c4d5e6f';
+const EXAMPLE_MEMBER_ID = 'M-ORD-20260101-7K3M9Q2X';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed: not JSON, wrong types, unknown keys, a value breaking its rule (`invalid_request` with `details.fields`)',
@@ -117,6 +118,18 @@ const PATH_PARAMETERS: Record<string, { parameter: Record<string, unknown>; notF
       example: EXAMPLE_ORDER_ID,
     },
     notFound: ERROR_DESCRIPTIONS[404] ?? '',
+  },
+  memberId: {
+    parameter: {
+      name: 'memberId',
+      in: 'path',
+      required: true,
+      description:
+        'A member id as the search answers it (`M` and 16 hex digits, or `M-{orderId}` for a registration at purchase)',
+      schema: jsonSchema(memberIdSchema),
+      example: EXAMPLE_MEMBER_ID,
+    },
+    notFound: 'No member with this id (`member_not_found`)',
   },
   runId: {
     parameter: {
@@ -458,7 +471,8 @@ function operations(options: OpenApiOptions): Operation[] {
       method: 'get',
       path: '/ops/',
       tag: 'ops',
-      summary: 'The ops console: 受注一覧 (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
+      summary:
+        'The ops console: the order list (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
       security: 'none',
       ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
@@ -466,7 +480,24 @@ function operations(options: OpenApiOptions): Operation[] {
       method: 'get',
       path: '/ops/order/{orderId}',
       tag: 'ops',
-      summary: 'The ops console: 受注詳細 (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
+      summary: 'The ops console: one order (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
+      security: 'none',
+      ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    {
+      method: 'get',
+      path: '/ops/member-search',
+      tag: 'ops',
+      summary:
+        'The ops console: member search with CSV downloads (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
+      security: 'none',
+      ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    {
+      method: 'get',
+      path: '/ops/member/{memberId}',
+      tag: 'ops',
+      summary: 'The ops console: one member (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
       security: 'none',
       ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
@@ -525,6 +556,15 @@ function operations(options: OpenApiOptions): Operation[] {
       security: 'ops',
       query: bulkSchema,
       ok: { status: 200, description: 'CSV (UTF-8 or Shift_JIS)', contentType: 'text/csv' },
+    },
+    {
+      method: 'get',
+      path: '/ops/members/{memberId}',
+      tag: 'ops',
+      summary:
+        'One member as stored (registration and Amazon link time, L7), the point account and the newest 50 orders',
+      security: 'ops',
+      ok: { status: 200, description: 'The member', schema: answers.opsMemberDetailResponse },
     },
     {
       method: 'get',

@@ -173,6 +173,38 @@ export const opsMembersResponse = z.strictObject({
     }),
   ),
 });
+/** One member for the console's 会員詳細: as stored (L7), the point account, the newest orders. */
+export const opsMemberDetailResponse = z.strictObject({
+  member: z.strictObject({
+    memberId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    postalCode: z.string().nullable(),
+    prefecture: z.string().nullable(),
+    address: z.string().nullable(),
+    phone: z.string().nullable(),
+    newsletter: z.boolean().nullable(),
+    mobileMail: z.boolean().nullable(),
+    registeredAt: isoDateTime,
+    registeredVia: z
+      .enum(['form', 'amazon_sign_in', 'amazon_pay_checkout'])
+      .meta({ description: 'amazon_pay_checkout: registered at purchase (L7: registeredAt = amazonLinkedAt)' }),
+    amazonLinked: z.boolean(),
+    amazonLinkedAt: isoDateTime.nullable().meta({ description: 'L6/L7: the Amazon link time; null when not linked' }),
+    hasPassword: z.boolean().meta({ description: 'L8: false for a member registered through Amazon until one is set' }),
+    extra: z
+      .array(z.strictObject({ key: z.string(), label: z.string(), value: z.string().nullable() }))
+      .meta({ description: "The shop's extra fields (MEMBER_EXTRA_FIELDS), in their order" }),
+  }),
+  points: z.strictObject({
+    balance: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    pending: z.number().int(),
+  }),
+  ordersTotal: z.number().int().min(0).meta({ description: 'All the member’s orders (the list holds the newest 50)' }),
+  orders: z.array(orderView),
+});
 export const opsOrdersResponse = z.strictObject({ ...page, orders: z.array(orderView) });
 export const opsOrderResponse = z.strictObject({ order: orderView });
 export const opsOrderDetailResponse = z.strictObject({

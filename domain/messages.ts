@@ -408,6 +408,10 @@ export const RECONCILIATION_READING = 'Reading every known charge and refund bac
 export function reconciliationOutcome(mismatches: number): string {
   return mismatches === 0 ? 'No mismatches.' : `${mismatches} mismatch(es) found.`;
 }
+/** Ops: a member id in a URL that is not one (member ids are letters, digits and hyphens, e.g. `M-ORD-…`). */
+export const INVALID_MEMBER_ID_MESSAGE = '会員IDの形式が正しくありません（英数字とハイフン、64文字まで）。';
+/** Ops: no member has this id (never registered, or a typo). */
+export const MEMBER_NOT_FOUND_MESSAGE = 'この会員IDの会員は見つかりません。';
 /** Ops: a reconciliation run id in a URL that is not one (the run ids of Temporal are UUIDs). */
 export const INVALID_RECONCILIATION_RUN_ID_MESSAGE = '突合の実行IDの形式が正しくありません（UUID形式）。';
 /** Ops: no run of the ops API with this id (never started, or past the namespace's retention). */

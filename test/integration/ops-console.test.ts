@@ -1,10 +1,15 @@
 /**
  * The ops console's server side without a browser: its pages only for a signed-in staff member (a
  * redirect to the sign-in page otherwise), the order list's filters (payment method, charge
- * permission id, ordering days in Japan time) and an order's audit rows.
+ * permission id, ordering days in Japan time), an order's audit rows, and one member for 会員詳細
+ * (as stored, L7; points; the member's orders; 400/404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../api/members/passwords.js';
+import { opsMemberDetailResponse } from '../../api/responses.js';
+import { createMemberRepository } from '../../db/members.js';
 import type { OrderDoc } from '../../db/models/order.js';
+import { INVALID_MEMBER_ID_MESSAGE, MEMBER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import { opsAuthorization, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
@@ -67,7 +72,12 @@ const listed = async (query: string): Promise<string[]> => {
 
 describe('ops console', () => {
   it('the pages send anyone not signed in to /ops/login with the way back', async () => {
-    for (const page of ['/ops/?status=Placed', '/ops/order/ORD-20261130-CNSAAAA1']) {
+    for (const page of [
+      '/ops/?status=Placed',
+      '/ops/order/ORD-20261130-CNSAAAA1',
+      '/ops/member-search?idLink=amazon&q=%E4%BD%90%E8%97%A4',
+      '/ops/member/M-ORD-20261130-CNSAAAA1',
+    ]) {
       const response = await fetch(`${api.url}${page}`, { redirect: 'manual' });
       expect(response.status, page).toBe(303);
       expect(response.headers.get('location')).toBe(`/ops/login?next=${encodeURIComponent(page)}`);
@@ -124,5 +134,98 @@ describe('ops console', () => {
     const body = (await response.json()) as { audit: { action: string; actor: string; via: string }[] };
     expect(body.audit.map((entry) => entry.action)).toEqual(['order.refund', 'order.capture']);
     expect(body.audit[0]).toMatchObject({ actor: 'hanako', via: 'staff', at: '2026-12-02T01:20:00.000Z' });
+  });
+
+  it('a signed-in staff member gets the pages: 受注一覧, 受注詳細, 会員検索, 会員詳細', async () => {
+    const at = new Date();
+    await api.database.models.Staff.create({
+      login: 'console-viewer',
+      name: '閲覧 太郎',
+      role: 'viewer',
+      passwordHash: await hashPassword('correct horse battery'),
+      createdAt: at,
+      passwordChangedAt: at,
+    });
+    const signIn = await fetch(`${api.url}/ops/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'console-viewer', password: 'correct horse battery' }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const pages = {
+      '/ops/': '<title>受注一覧',
+      '/ops/order/ORD-20261130-CNSAAAA1': '<title>受注詳細',
+      '/ops/member-search?idLink=amazon': '<title>会員検索',
+      '/ops/member/M-ORD-20261130-CNSAAAA1': '<title>会員詳細',
+    };
+    for (const [page, title] of Object.entries(pages)) {
+      const response = await fetch(`${api.url}${page}`, { redirect: 'manual', headers: { cookie } });
+      expect(response.status, page).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain(title);
+    }
+  });
+});
+
+describe('ops: one member for 会員詳細 (GET /ops/members/:memberId)', () => {
+  const member = (memberId: string) => fetch(`${api.url}/ops/members/${memberId}`, { headers: viewer() });
+
+  it('L7: a member registered at purchase is answered as stored, registration time = link time, with points and orders', async () => {
+    const members = createMemberRepository(api.database.models);
+    const registered = await members.register({
+      memberId: 'M-ORD-20261130-CNSAAAA1',
+      email: 'console.member@example.jp',
+      name: '会員 一郎',
+      postalCode: '1500041',
+      prefecture: '東京都',
+      address: '渋谷区神南1-2-3',
+      phone: '0312345678',
+      passwordHash: null,
+      newsletter: true,
+      mobileMail: null,
+      extra: {},
+      registeredVia: 'amazon_pay_checkout',
+      amazonBuyerId: 'amzn1.account.CONSOLE-MEMBER',
+    });
+    await api.database.models.Order.insertMany([
+      row('ORD-20261203-CNSAAAB1', { memberId: registered.memberId, createdAt: new Date('2026-12-03T01:00:00Z') }),
+      row('ORD-20261204-CNSAAAB2', { memberId: registered.memberId, createdAt: new Date('2026-12-04T01:00:00Z') }),
+    ]);
+
+    const response = await member(registered.memberId);
+    expect(response.status).toBe(200);
+    const { orders, ...rest } = (await response.json()) as { orders: { orderId: string }[] };
+    // The answer's own parts are held against the document; the orders here are reduced read-model rows.
+    const body = opsMemberDetailResponse.omit({ orders: true }).parse(rest);
+    expect(body.member).toMatchObject({
+      memberId: 'M-ORD-20261130-CNSAAAA1',
+      email: 'console.member@example.jp',
+      registeredVia: 'amazon_pay_checkout',
+      amazonLinked: true,
+      hasPassword: false,
+      registeredAt: registered.registeredAt.toISOString(),
+    });
+    expect(body.member.amazonLinkedAt).toBe(body.member.registeredAt);
+    expect(body.member.extra.map((field) => field.key)).toEqual(api.config.members.extraFields.map((f) => f.key));
+    // No point account started yet: zero, not an error.
+    expect(body.points).toEqual({ balance: 0, reserved: 0, available: 0, pending: 0 });
+    // Only this member's orders, newest first.
+    expect(body.ordersTotal).toBe(2);
+    expect(orders.map((order) => order.orderId)).toEqual(['ORD-20261204-CNSAAAB2', 'ORD-20261203-CNSAAAB1']);
+  });
+
+  it('an unknown member id is a 404 member_not_found; a malformed one a 400', async () => {
+    const unknown = await member('M0000000000000000');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: 'member_not_found', message: MEMBER_NOT_FOUND_MESSAGE } });
+    for (const malformed of ['bad%20id', 'M'.repeat(65), '-M1', '%E4%BC%9A%E5%93%A1']) {
+      const response = await member(malformed);
+      expect(response.status, malformed).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toBe(INVALID_MEMBER_ID_MESSAGE);
+    }
+    // The CSV routes beside it are still themselves.
+    expect((await fetch(`${api.url}/ops/members/bulk.csv`, { headers: viewer() })).status).toBe(200);
+    expect((await fetch(`${api.url}/ops/members/M0000000000000000`)).status).toBe(401);
   });
 });

@@ -52,6 +52,22 @@ export function dateTime(iso) {
   return iso ? dateTimeFormat.format(new Date(iso)) : '—';
 }
 
+const dateTimeSecondsFormat = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** An ISO instant as Japan time to the second, e.g. 2026/11/22 12:34:56 (as the member CSV writes it). */
+export function dateTimeSeconds(iso) {
+  return iso ? dateTimeSecondsFormat.format(new Date(iso)) : '—';
+}
+
 /** A query-string parameter of the current page. */
 export function param(name) {
   return new URLSearchParams(location.search).get(name);

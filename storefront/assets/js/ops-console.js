@@ -74,6 +74,12 @@ function renderHeader(session) {
         'nav',
         { class: 'site-nav', 'aria-label': '管理画面' },
         h('a', { href: '/ops/', 'aria-current': location.pathname === '/ops/' ? 'page' : false }, '受注一覧'),
+        // 会員検索 (/ops/member-search) and 会員詳細 (/ops/member/{memberId}).
+        h(
+          'a',
+          { href: '/ops/member-search', 'aria-current': location.pathname.startsWith('/ops/member') ? 'page' : false },
+          '会員検索',
+        ),
         h(
           'span',
           { class: 'session-state', 'data-testid': 'staff-state' },
