@@ -1,6 +1,7 @@
 /**
- * The ops console's pages (Japanese, the storefront's look, plain ES modules): 受注一覧 at `/ops/`
- * and 受注詳細 at `/ops/order/{orderId}` (singular: `/ops/orders/{orderId}` is the JSON route). Only
+ * The ops console's pages (Japanese, the storefront's look, plain ES modules): 受注一覧 at `/ops/`,
+ * 受注詳細 at `/ops/order/{orderId}` (singular: `/ops/orders/{orderId}` is the JSON route) and 照合 at
+ * `/ops/reconcile` (`/ops/reconciliation` is the JSON route). Only
  * for a signed-in staff member; anyone else is sent to `/ops/login?next=…`, which comes back here.
  * The pages read and change through the ops JSON routes with the staff cookie (and the CSRF token).
  */
@@ -11,6 +12,7 @@ import type { StaffAuth } from './staff.js';
 const page = (file: string) => fileURLToPath(new URL(`../../storefront/${file}`, import.meta.url));
 const ORDERS_PAGE = page('ops-orders.html');
 const ORDER_PAGE = page('ops-order.html');
+const RECONCILE_PAGE = page('ops-reconcile.html');
 
 export function consolePageRoutes(staff: Pick<StaffAuth, 'sessionUser'>): Router {
   const router = Router();
@@ -23,5 +25,6 @@ export function consolePageRoutes(staff: Pick<StaffAuth, 'sessionUser'>): Router
   };
   router.get('/ops/', serve(ORDERS_PAGE));
   router.get('/ops/order/:orderId', serve(ORDER_PAGE));
+  router.get('/ops/reconcile', serve(RECONCILE_PAGE));
   return router;
 }

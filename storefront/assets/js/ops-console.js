@@ -75,6 +75,11 @@ function renderHeader(session) {
         { class: 'site-nav', 'aria-label': '管理画面' },
         h('a', { href: '/ops/', 'aria-current': location.pathname === '/ops/' ? 'page' : false }, '受注一覧'),
         h(
+          'a',
+          { href: '/ops/reconcile', 'aria-current': location.pathname === '/ops/reconcile' ? 'page' : false },
+          '照合',
+        ),
+        h(
           'span',
           { class: 'session-state', 'data-testid': 'staff-state' },
           `${session.staff.name}（${ROLE_LABELS[session.staff.role]}）`,
