@@ -9,7 +9,7 @@
  * report is shown) or failed (Temporal's reason, as the API words it).
  */
 import { api, messageOf } from '../api.js';
-import { $, dateTime, h, hideNotice, number, param, showNotice, yen } from '../dom.js';
+import { $, dateTime, h, number, param, showNotice, yen } from '../dom.js';
 import { requireStaff } from '../ops-console.js';
 
 /** How often a running run's status is read. */
@@ -123,9 +123,7 @@ function mismatchRow(/** @type {Mismatch} */ mismatch) {
 function render() {
   $('#run-rows').replaceChildren(...reports.map(runRow));
   $('#runs').hidden = reports.length === 0;
-  if (reports.length === 0)
-    showNotice(notice, 'info', '照合の実行結果はまだありません。照合は毎時自動で実行されます。');
-  else hideNotice(notice);
+  $('#no-runs').hidden = reports.length > 0;
 
   const report = reports.find((candidate) => candidate.runId === selected) ?? reports[0];
   $('#mismatches').hidden = report === undefined;
