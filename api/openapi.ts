@@ -502,6 +502,15 @@ function operations(options: OpenApiOptions): Operation[] {
       ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     {
+      method: 'get',
+      path: '/ops/reconcile',
+      tag: 'ops',
+      summary:
+        'The ops console: 照合, the latest reconciliation runs and their mismatches (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
+      security: 'none',
+      ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    {
       method: 'post',
       path: '/ops/session',
       tag: 'ops',

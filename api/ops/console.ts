@@ -1,7 +1,8 @@
 /**
  * The ops console's pages (Japanese, the storefront's look, plain ES modules): 受注一覧 at `/ops/`,
  * 受注詳細 at `/ops/order/{orderId}` (singular: `/ops/orders/{orderId}` is the JSON route), 会員検索 at
- * `/ops/member-search` and 会員詳細 at `/ops/member/{memberId}` (`/ops/members…` are JSON and CSV). Only
+ * `/ops/member-search`, 会員詳細 at `/ops/member/{memberId}` (`/ops/members…` are JSON and CSV) and 照合
+ * at `/ops/reconcile` (`/ops/reconciliation` is the JSON route). Only
  * for a signed-in staff member; anyone else is sent to `/ops/login?next=…`, which comes back here.
  * The pages read and change through the ops JSON routes with the staff cookie (and the CSRF token).
  */
@@ -14,6 +15,7 @@ const ORDERS_PAGE = page('ops-orders.html');
 const ORDER_PAGE = page('ops-order.html');
 const MEMBER_SEARCH_PAGE = page('ops-member-search.html');
 const MEMBER_PAGE = page('ops-member.html');
+const RECONCILE_PAGE = page('ops-reconcile.html');
 
 export function consolePageRoutes(staff: Pick<StaffAuth, 'sessionUser'>): Router {
   const router = Router();
@@ -28,5 +30,6 @@ export function consolePageRoutes(staff: Pick<StaffAuth, 'sessionUser'>): Router
   router.get('/ops/order/:orderId', serve(ORDER_PAGE));
   router.get('/ops/member-search', serve(MEMBER_SEARCH_PAGE));
   router.get('/ops/member/:memberId', serve(MEMBER_PAGE));
+  router.get('/ops/reconcile', serve(RECONCILE_PAGE));
   return router;
 }

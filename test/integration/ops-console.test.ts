@@ -1,8 +1,8 @@
 /**
- * The ops console's server side without a browser: its pages only for a signed-in staff member (a
- * redirect to the sign-in page otherwise), the order list's filters (payment method, charge
- * permission id, ordering days in Japan time), an order's audit rows, and one member for 会員詳細
- * (as stored, L7; points; the member's orders; 400/404).
+ * The ops console's server side without a browser: its pages (受注一覧, 受注詳細, 会員検索, 会員詳細, 照合)
+ * only for a signed-in staff member (a redirect to the sign-in page otherwise), the order list's
+ * filters (payment method, charge permission id, ordering days in Japan time), an order's audit rows,
+ * and one member for 会員詳細 (as stored, L7; points; the member's orders; 400/404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/members/passwords.js';
@@ -78,13 +78,47 @@ describe('ops console', () => {
       '/ops/member-search?idLink=amazon&q=%E4%BD%90%E8%97%A4',
       '/ops/member/M-ORD-20261130-CNSAAAA1',
     ]) {
+    for (const page of ['/ops/?status=Placed', '/ops/order/ORD-20261130-CNSAAAA1', '/ops/reconcile?run=x']) {
       const response = await fetch(`${api.url}${page}`, { redirect: 'manual' });
       expect(response.status, page).toBe(303);
       expect(response.headers.get('location')).toBe(`/ops/login?next=${encodeURIComponent(page)}`);
     }
     // A bearer token is for machines: it does not open the pages.
-    const withToken = await fetch(`${api.url}/ops/`, { redirect: 'manual', headers: viewer() });
-    expect(withToken.status).toBe(303);
+    for (const page of ['/ops/', '/ops/reconcile']) {
+      const withToken = await fetch(`${api.url}${page}`, { redirect: 'manual', headers: viewer() });
+      expect(withToken.status, page).toBe(303);
+    }
+  });
+
+  it('the pages are served to a signed-in staff member, a viewer too, never cached', async () => {
+    const at = new Date();
+    await api.database.models.Staff.create({
+      login: 'console-viewer',
+      name: '閲覧 太郎',
+      role: 'viewer',
+      passwordHash: await hashPassword('viewer correct horse'),
+      createdAt: at,
+      passwordChangedAt: at,
+    });
+    const signIn = await fetch(`${api.url}/ops/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'console-viewer', password: 'viewer correct horse' }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
+    const pages = {
+      '/ops/': '<title>受注一覧 | 管理画面</title>',
+      '/ops/order/ORD-20261130-CNSAAAA1': '<title>受注詳細 | 管理画面</title>',
+      '/ops/reconcile': '<title>照合 | 管理画面</title>',
+    };
+    for (const [page, title] of Object.entries(pages)) {
+      const response = await fetch(`${api.url}${page}`, { redirect: 'manual', headers: { cookie } });
+      expect(response.status, page).toBe(200);
+      expect(response.headers.get('content-type'), page).toMatch(/^text\/html/);
+      expect(response.headers.get('cache-control'), page).toBe('no-store');
+      expect(await response.text(), page).toContain(title);
+    }
   });
 
   it('the list filters by payment method (gift card only), charge permission id and status', async () => {

@@ -81,6 +81,11 @@ function renderHeader(session) {
           '会員検索',
         ),
         h(
+          'a',
+          { href: '/ops/reconcile', 'aria-current': location.pathname === '/ops/reconcile' ? 'page' : false },
+          '照合',
+        ),
+        h(
           'span',
           { class: 'session-state', 'data-testid': 'staff-state' },
           `${session.staff.name}（${ROLE_LABELS[session.staff.role]}）`,
