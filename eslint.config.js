@@ -44,6 +44,7 @@ export default tseslint.config(
           'window',
           'document',
           'location',
+          'navigator',
           'history',
           'localStorage',
           'sessionStorage',

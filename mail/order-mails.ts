@@ -18,7 +18,11 @@ import type { OrderView } from '../workflows/order/definitions.js';
 export type OrderMailEvent =
   | { kind: 'placed' }
   | { kind: 'captured'; amount: number }
-  | { kind: 'canceled' }
+  /**
+   * `expired`: not canceled by the shop but by Amazon's 180-day limit on the payment authorization,
+   * the order never having been captured (shipped). The same event as a cancel by ops: one per order.
+   */
+  | { kind: 'canceled'; expired?: boolean }
   /** `refundId`: the first refund Amazon made for this request (one request may refund several charges). */
   | { kind: 'refunded'; amount: number; refundId: string };
 
@@ -61,7 +65,7 @@ function content(order: OrderView, event: OrderMailEvent, shopName: string): { s
     case 'captured':
       return shippedMail(order, event.amount);
     case 'canceled':
-      return canceledMail(order);
+      return canceledMail(order, event.expired === true);
     case 'refunded':
       return refundedMail(order, event.amount);
   }
@@ -114,17 +118,29 @@ function shippedMail(order: OrderView, captured: number) {
   };
 }
 
-/** Cancel notice (before capture): nothing is charged; points used come back. */
-function canceledMail(order: OrderView) {
+/**
+ * Cancel notice (before capture): nothing is charged; points used come back. An order that expired
+ * (`expired`) says why it was canceled without anyone asking: the buyer did not, and waited 180 days.
+ */
+function canceledMail(order: OrderView, expired: boolean) {
   const payment = order.payment;
   return {
     subject: 'ご注文キャンセルのお知らせ',
     body: [
-      '下記のご注文をキャンセルいたしました。',
-      'Amazon Payでのお支払いの承認は取り消され、代金のご請求はございません。',
+      ...(expired
+        ? [
+            'ご注文から180日以内に商品を発送できなかったため、Amazon Payでのお支払いの承認の有効期限が切れ、',
+            '下記のご注文はキャンセルとなりました。代金のご請求はございません。',
+            'ご迷惑をおかけし、誠に申し訳ございません。',
+          ]
+        : [
+            '下記のご注文をキャンセルいたしました。',
+            'Amazon Payでのお支払いの承認は取り消され、代金のご請求はございません。',
+          ]),
       '',
       `■ご注文番号：${order.orderId}`,
       `■キャンセル日：${tokyoDay(order.updatedAt)}`,
+      ...(expired ? ['■キャンセル理由：お支払いの承認の有効期限切れ（ご注文から180日）'] : []),
       `■キャンセルしたご注文の金額：${formatYen(payment?.amount ?? order.totals.total)}`,
       ...(payment !== null && payment.usedPointsReturned > 0
         ? [`■ご利用ポイント：${payment.usedPointsReturned}ポイントをお戻ししました`]

@@ -5,7 +5,8 @@
  * only settings their own templates read (from the Go modules of the versions the file runs), the
  * service's containers get only settings config/index.ts reads, and healthchecks, grace periods, the
  * replica set and the proxy agree with the code. test/deploy/compose-temporal.test.ts runs its Temporal
- * part on this machine.
+ * part on this machine. The developer docker-compose.yml is checked against the same schema here, and
+ * against the code in test/unit/docker-compose.test.ts.
  */
 import { execFile as execFileCallback } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
@@ -91,6 +92,12 @@ describe.skipIf(composeGo === undefined)(
 
     it('the file, interpolated as Compose does it, is valid', () => {
       expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    });
+
+    it('docker-compose.yml, the developer stack, is valid too', async () => {
+      const { result, errors } = interpolate(await readComposeFile('docker-compose.yml'), {});
+      expect(errors).toEqual([]);
+      expect(validate(result), JSON.stringify(validate.errors, null, 2)).toBe(true);
     });
 
     it('the check bites: a misspelt key is refused', () => {

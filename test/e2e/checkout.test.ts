@@ -23,6 +23,11 @@ import {
 
 const ADDRESS_UNUSABLE = 'ご指定のお届け先は利用できません。別のお届け先を選択してください';
 const CONSENT_REQUIRED = '個人情報保護方針に同意してください。同意いただくとご注文を確定できます。';
+const IN_APP_BROWSER_NOTICE =
+  'アプリ内ブラウザではAmazon Payをご利用いただけません。SafariやChromeなどのブラウザでこのページを開き直してください。';
+/** LINE's in-app browser on Android (the system WebView, `wv`, with LINE's token). */
+const LINE_IN_APP_UA =
+  'Mozilla/5.0 (Linux; Android 13; SO-51C Build/64.1.A.0.869; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 Line/13.20.1/IAB';
 
 reportMissingChromium('test/e2e/checkout.test.ts');
 
@@ -179,6 +184,50 @@ describe.skipIf(!hasChromium)('storefront checkout in Chromium', () => {
     await page.getByRole('heading', { name: 'ご注文ありがとうございました' }).waitFor();
     expect(await page.locator('#details').textContent()).toContain('大阪府');
     await screenshot(page, 'address-changed-complete');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('B: in LINE\u2019s in-app browser the cart and the login say Amazon needs a regular browser; the shop\u2019s own ways work, the button still leads to Amazon', async () => {
+    const { context, page } = await newShopper(browser, api.url, {
+      userAgent: LINE_IN_APP_UA,
+      viewport: { width: 390, height: 844 },
+    });
+    await addToCart(page, '静岡煎茶 100g');
+    await page.goto('/cart');
+    const notice = page.locator('#in-app-browser-notice');
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    expect(await notice.locator('p').first().textContent()).toBe(IN_APP_BROWSER_NOTICE);
+    expect(await notice.textContent()).toContain('LINEのアプリ内ブラウザで表示しています');
+    // The notice sits right above the button, which stays: the user agent may mislead, and the shop's own form is unaffected.
+    const button = page.getByRole('button', { name: 'Amazon Pay' });
+    expect(await button.isEnabled()).toBe(true);
+    const [noticeBox, buttonBox] = await Promise.all([notice.boundingBox(), button.boundingBox()]);
+    expect(noticeBox!.y + noticeBox!.height).toBeLessThanOrEqual(buttonBox!.y);
+    await screenshot(page, 'in-app-browser-notice');
+
+    await page.getByRole('link', { name: 'このサイトでお支払い' }).click();
+    await page.waitForURL(/\/normal-order$/);
+    await page.goto('/login');
+    await expect
+      .poll(() => page.locator('#in-app-browser-notice p').first().textContent())
+      .toContain('アプリ内ブラウザではAmazonアカウントでのログインをご利用いただけません。');
+    expect(await page.locator('#login-email').isEnabled()).toBe(true);
+    await payWithAmazon(page, api.emulatorUrl);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('B: a regular browser gets no in-app browser notice', async () => {
+    const { context, page } = await newShopper(browser, api.url);
+    await addToCart(page, '静岡煎茶 100g');
+    await page.goto('/cart');
+    await expect.poll(() => page.getByRole('button', { name: 'Amazon Pay' }).isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#loading').isHidden()).toBe(true);
+    expect(await page.locator('#in-app-browser-notice').isHidden()).toBe(true);
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Amazonアカウントでログイン' }).waitFor();
+    expect(await page.locator('#in-app-browser-notice').isHidden()).toBe(true);
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });

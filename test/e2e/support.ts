@@ -62,13 +62,21 @@ export async function startE2eApi(label: string): Promise<TestApi> {
   return api;
 }
 
-/** A fresh shopper: own cookies, localStorage and sessionStorage. */
-export async function newShopper(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * A fresh shopper: own cookies, localStorage and sessionStorage. `userAgent` stands in for another
+ * browser (an app's in-app browser, B); `viewport` for a phone's screen.
+ */
+export async function newShopper(
+  browser: Browser,
+  baseURL: string,
+  o: { userAgent?: string; viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL,
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
-    viewport: { width: 1200, height: 900 },
+    viewport: o.viewport ?? { width: 1200, height: 900 },
+    ...(o.userAgent === undefined ? {} : { userAgent: o.userAgent }),
   });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);

@@ -111,4 +111,16 @@ describe.skipIf(!recording)('record order workflow histories', () => {
     await h.env.sleep('30 days');
     await save('authorization-renewed', handle);
   });
+
+  it('never captured: renewed every 30 days, canceled when the charge permission reaches 180 days, the buyer mailed', async () => {
+    const handle = await startOrder(h, { items: [TEA] });
+    await checkoutThrough(h, handle);
+    // Amazon's clock moves with the workflow's: each authorization expires when the order looks at it.
+    for (let month = 0; month < 6; month += 1) {
+      h.emu.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);
+      await h.env.sleep('30 days');
+    }
+    await handle.result();
+    await save('never-captured-expired', handle);
+  });
 });

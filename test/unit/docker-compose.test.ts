@@ -18,11 +18,22 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 const services = compose.services;
 
 describe('docker-compose.yml stays consistent with the code', () => {
-  it('has the stack services: database, Temporal, emulator, worker, api', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'emulator', 'mongo', 'temporal', 'worker']);
+  it('has the stack services: database, Temporal, SMTP catcher, emulator, worker, api', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'emulator', 'maildev', 'mongo', 'temporal', 'worker']);
     expect(services['mongo']?.image).toMatch(/^mongo:/);
     expect(services['mongo']?.command).toContain('--replSet');
     expect(services['temporal']?.image).toMatch(/^temporalio\/temporal:/);
+  });
+
+  it('the mail catcher is the maildev `npm start` runs, pinned to its npm version, and the app sends to it', () => {
+    const { version } = JSON.parse(readFileSync('node_modules/maildev/package.json', 'utf8')) as { version: string };
+    expect(services['maildev']?.image).toBe(`maildev/maildev:${version}`);
+    for (const name of ['worker', 'api']) {
+      const smtp = new URL(services[name]?.environment?.['SMTP_URL'] ?? '');
+      expect(smtp.hostname, name).toBe('maildev');
+      expect(services['maildev']?.ports, name).toContain(`${smtp.port}:${smtp.port}`);
+      expect(loadConfig(services[name]?.environment ?? {}).mail.smtpUrl, name).toBe(smtp.href.replace(/\/$/, ''));
+    }
   });
 
   it('publishes the documented ports', () => {
@@ -34,6 +45,8 @@ describe('docker-compose.yml stays consistent with the code', () => {
       defaults.temporal.uiPort,
       defaults.api.port,
       defaults.emulator.port,
+      defaults.mail.catcher.smtpPort,
+      defaults.mail.catcher.uiPort,
     ]) {
       expect(published).toContain(`${port}:${port}`);
     }

@@ -59,6 +59,20 @@ describe('order e-mails from the order workflow', () => {
     expect(kinds(order.world.mail.sent)).toEqual(['placed', 'canceled']);
   });
 
+  it('an order never captured is canceled at 180 days: the buyer gets the cancel notice, saying it expired', async () => {
+    const order = await placedOrder();
+    // Awaiting the result lets the test server skip the 180 days (the authorization renewed every 30).
+    const final = await order.handle.result();
+    expect(final.status).toBe('Canceled');
+    expect(final.payment?.attention).toBe('the charge permission closed after 180 days without capture');
+    const sent = order.world.mail.sent;
+    expect(kinds(sent)).toEqual(['placed', 'canceled']);
+    expect(sent[1]).toMatchObject({ event: { kind: 'canceled', expired: true }, order: { status: 'Canceled' } });
+    // Asked for after Amazon's permission was closed: the mail tells what is already true.
+    const names = order.world.calls.map((call) => call.name);
+    expect(names.indexOf('closeChargePermission')).toBeLessThan(names.lastIndexOf('sendOrderMail'));
+  });
+
   it('SMTP down: placement and capture answer at once, the mails are retried in the background and each sent once', async () => {
     const order = await placedOrder((world) => (world.mail.failingAttempts = 4));
     const captured = await order.handle.executeUpdate(captureOrder, { args: [{}] });

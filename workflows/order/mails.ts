@@ -1,8 +1,9 @@
 /**
- * The order e-mails (mail/order-mails.ts): asked for after placement, capture, cancel and refund,
- * and sent in the background — nobody waits for a mail, and a mail that cannot be sent (SMTP down)
- * never fails or holds up the order. Before the workflow ends it waits for the mails still in
- * flight: a closed workflow would drop their retries.
+ * The order e-mails (mail/order-mails.ts): asked for after placement, capture, cancel (by ops, or at
+ * the 180-day expiry of an order never captured) and refund, and sent in the background — nobody
+ * waits for a mail, and a mail that cannot be sent (SMTP down) never fails or holds up the order.
+ * Before the workflow ends it waits for the mails still in flight: a closed workflow would drop
+ * their retries.
  */
 import { log, patched } from '@temporalio/workflow';
 import type { OrderMailEvent } from '../../mail/order-mails.js';
@@ -14,6 +15,11 @@ import type { OrderView } from './definitions.js';
  * activities (README, "Changing workflow code"); such an order already running mails its later events.
  */
 const ORDER_MAILS = 'order-mails';
+/**
+ * The patch marker of the cancel notice at the 180-day expiry, which came after the other mails:
+ * an order that reached its 180 days under 'order-mails' but before this mail replays without it.
+ */
+const EXPIRED_CANCEL_MAIL = 'order-mails-expired-cancel';
 
 export class OrderMails {
   private readonly inFlight: Promise<void>[] = [];
@@ -22,6 +28,7 @@ export class OrderMails {
 
   /** Asks for the mail of `event`, with the order as it is now, without waiting for it. */
   send(event: OrderMailEvent): void {
+    if (event.kind === 'canceled' && event.expired === true && !patched(EXPIRED_CANCEL_MAIL)) return;
     if (!patched(ORDER_MAILS)) return;
     const { orderId } = this.view;
     // The view is copied into the activity's input when it is scheduled (now): later changes are not in this mail.

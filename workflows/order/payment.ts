@@ -714,6 +714,9 @@ export class Payment {
       p.attention = PERMISSION_EXPIRED_UNCAPTURED_NOTE;
       await this.undoPoints('cancel');
       await this.order.commit('Canceled');
+      // The buyer's order is canceled without their asking: they are told, and why (behind a patch
+      // marker of its own, mails.ts: orders that expired before this mail replay without it).
+      this.order.mails.send({ kind: 'canceled', expired: true });
       return;
     }
     if (this.view.status === 'Placed') {

@@ -74,9 +74,9 @@ export function param(name) {
 }
 
 /**
- * Shows a notice (`error`, `success`, `info`) in `box`, replacing what was there.
+ * Shows a notice (`error`, `success`, `info`, `warning`) in `box`, replacing what was there.
  * @param {HTMLElement} box
- * @param {'error' | 'success' | 'info'} kind
+ * @param {'error' | 'success' | 'info' | 'warning'} kind
  * @param {string} message
  * @param {...Node} extra
  */

@@ -211,6 +211,28 @@ describe('the order e-mails', () => {
     expect(refunded.text).toContain('■返金額の合計：¥1,000（ご請求額 ¥3,330）\n');
   });
 
+  it('the cancel notice of an order never captured, canceled at 180 days: says it expired and why, nothing charged', () => {
+    const base = guestOrder();
+    const expired = {
+      ...base,
+      status: 'Canceled' as const,
+      updatedAt: '2027-05-30T01:00:00.000Z',
+      payment: { ...base.payment!, attention: 'the charge permission closed after 180 days without capture' },
+    };
+    const mail = render(expired, { kind: 'canceled', expired: true });
+    expect(mail.subject).toBe('【テスト商店】ご注文キャンセルのお知らせ（ご注文番号：ORD-20261201-ABCDEFGH）');
+    const lines = mail.text.split('\n');
+    expect(lines).toContain('下記のご注文はキャンセルとなりました。代金のご請求はございません。');
+    expect(lines).toContain('■キャンセル日：2027年05月30日');
+    expect(lines).toContain('■キャンセル理由：お支払いの承認の有効期限切れ（ご注文から180日）');
+    expect(lines).toContain('■キャンセルしたご注文の金額：¥3,330');
+    // Not worded as the shop's own cancel.
+    expect(mail.text).not.toContain('キャンセルいたしました');
+    expect(render(base, { kind: 'canceled' }).text).not.toContain('有効期限');
+    // The same event as a cancel by ops: an order is canceled once, and mailed once.
+    expect(orderMailKey(base.orderId, { kind: 'canceled', expired: true })).toBe('ORD-20261201-ABCDEFGH.canceled');
+  });
+
   it('one mail per order and event; each refund a mail of its own', () => {
     const keys = EVENTS.map((event) => orderMailKey('ORD-20261201-ABCDEFGH', event));
     expect(keys).toEqual([

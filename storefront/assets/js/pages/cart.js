@@ -2,7 +2,9 @@
  * カート (C1): both ways to pay side by side — 「このサイトでお支払い」 (the shop's normal order form)
  * and the Amazon Pay button, which starts the Amazon Pay checkout (POST /api/checkouts) and sends
  * the buyer to Amazon's page. R2 refusals (pre-order, subscription items) are shown as the API words them.
+ * In an in-app browser, a notice above the button asks for a regular browser (B).
  */
+import { noticeInAppBrowser } from '../amazon.js';
 import { api, ApiError, messageOf } from '../api.js';
 import { CART_CHANGED, MAX_QUANTITY, readCart, rememberCheckout, removeFromCart, setQuantity } from '../cart.js';
 import { $, h, hideNotice, showNotice, yen } from '../dom.js';
@@ -109,6 +111,7 @@ async function payWithAmazon(button) {
   }
 }
 
+noticeInAppBrowser($('#in-app-browser-notice'), 'Amazon Pay');
 await initLayout();
 try {
   const [{ products }, options] = await Promise.all([

@@ -1,6 +1,6 @@
 /** ログイン: e-mail and password, or sign in with Amazon (L1). Logging in while signed in with Amazon links the accounts (L2). */
 import { api, ApiError, messageOf } from '../api.js';
-import { goToAmazonSignIn } from '../amazon.js';
+import { goToAmazonSignIn, noticeInAppBrowser } from '../amazon.js';
 import { $, clearFieldErrors, h, nextPath, param, showFieldErrors, showNotice } from '../dom.js';
 import { initLayout } from '../layout.js';
 
@@ -8,6 +8,8 @@ const notice = $('#page-notice');
 const form = /** @type {HTMLFormElement} */ ($('#login-form'));
 const amazonButton = /** @type {HTMLButtonElement} */ ($('#amazon-sign-in'));
 
+// B: signing in with Amazon goes through Amazon's pages, which need a regular browser too.
+noticeInAppBrowser($('#in-app-browser-notice'), 'Amazonアカウントでのログイン');
 const session = await initLayout();
 if (session.member !== null) {
   showNotice(
