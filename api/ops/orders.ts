@@ -10,6 +10,7 @@ import { amountChangeRoom } from '../../domain/amount-limits.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
+import { listOrders } from '../../db/order-list.js';
 import {
   cancelOrder,
   captureOrder,
@@ -41,24 +42,6 @@ export const listSchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-/** A Japan-time day's first instant (JST has no daylight saving: UTC+9 all year). */
-const tokyoDayStart = (day: string) => new Date(`${day}T00:00:00+09:00`);
-
-/** The read-model query of the list's filters. */
-function listQuery(filter: Omit<z.infer<typeof listSchema>, 'page' | 'pageSize'>): Record<string, unknown> {
-  const { from, to, ...equal } = filter;
-  const query: Record<string, unknown> = Object.fromEntries(
-    Object.entries(equal).filter(([, value]) => value !== undefined),
-  );
-  if (from !== undefined || to !== undefined) {
-    query['createdAt'] = {
-      ...(from === undefined ? {} : { $gte: tokyoDayStart(from) }),
-      ...(to === undefined ? {} : { $lt: new Date(tokyoDayStart(to).getTime() + 86_400_000) }),
-    };
-  }
-  return query;
-}
 
 export interface OpsOrderDeps {
   client: Client;
@@ -180,15 +163,7 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
 
   router.get('/ops/orders', async (req, res) => {
     const { page, pageSize, ...filter } = parse(listSchema, req.query);
-    const query = listQuery(filter);
-    const [total, orders] = await Promise.all([
-      deps.models.Order.countDocuments(query),
-      deps.models.Order.find(query)
-        .sort({ createdAt: -1 })
-        .skip((page - 1) * pageSize)
-        .limit(pageSize)
-        .lean(),
-    ]);
+    const { total, orders } = await listOrders(deps.models, filter, page, pageSize);
     res.json({ total, page, pageSize, orders: orders.map((order) => order.view) });
   });
 

@@ -9,9 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { mongo } from 'mongoose';
 import { loadConfig } from '../../config/index.js';
 import { connectDatabase, type Database } from '../../db/connection.js';
 import type { OrderDoc } from '../../db/models/order.js';
+import { listOrders, orderListQuery, type OrderListFilter } from '../../db/order-list.js';
 import { freePort, startDatabase, type RunningService } from '../services.js';
 import { resolveTools } from '../tools.js';
 import { preloadShop } from './preload.js';
@@ -20,6 +22,8 @@ interface Access {
   name: string;
   /** Runs one access for the i-th sample (distinct keys, so no answer is cached by the server). */
   run(i: number): Promise<unknown>;
+  /** The server's plan of the access's queries (FerretDB: the SQL, and which parts were pushed down). */
+  explain?(): Promise<unknown>;
 }
 
 export interface AccessFigures {
@@ -29,6 +33,8 @@ export interface AccessFigures {
   /** Access name → [median ms, p95 ms]. */
   accesses: Record<string, [number, number]>;
 }
+
+const { Long } = mongo;
 
 const SYNTHETIC_TEMPLATE: OrderDoc = {
   _id: 'AP00000000000000',
@@ -115,6 +121,63 @@ function accesses(db: Database, size: number): Access[] {
       name: 'key document by _id (candidate)',
       run: (i) => keys.findOne({ _id: `email:member${n(i)}@example.jp` }),
     },
+    ...consoleListAccesses(db, size, n, memberId),
+  ];
+}
+
+/** The preload spreads a year of orders up to now: the Japan-time day `daysAgo` days back. */
+const tokyoDay = (daysAgo: number) =>
+  new Date(Date.now() + 9 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+const PAGE_SIZE = 50;
+
+/** 受注一覧 (`GET /ops/orders`): the route's own code, one filter at a time and a few together. */
+function consoleListAccesses(
+  db: Database,
+  size: number,
+  n: (i: number) => number,
+  memberId: (i: number) => string,
+): Access[] {
+  const { Order } = db.models;
+  const deepPage = Math.max(1, Math.floor(size / PAGE_SIZE / 2));
+  const list = (name: string, filter: (i: number) => OrderListFilter, page = () => 1): Access => ({
+    name: `console list: ${name}`,
+    run: (i) => listOrders(db.models, filter(i), page(), PAGE_SIZE),
+    explain: async () => {
+      const query = orderListQuery(filter(0));
+      // Raw commands: FerretDB's explain takes skip and limit only as 64-bit integers.
+      const find = { find: 'orders', filter: query, sort: { createdAt: -1 }, limit: Long.fromNumber(PAGE_SIZE) };
+      const skip = (page() - 1) * PAGE_SIZE;
+      return {
+        find: await db.connection.db?.command({ explain: skip > 0 ? { ...find, skip: Long.fromNumber(skip) } : find }),
+        count: await db.connection.db?.command({ explain: { count: 'orders', query } }),
+      };
+    },
+  });
+  return [
+    list('no filter, page 1', () => ({})),
+    list(`no filter, page ${deepPage}`, () => ({}), () => deepPage),
+    { name: 'console count: no filter (countDocuments)', run: () => Order.countDocuments({}) },
+    { name: 'console count: estimatedDocumentCount', run: () => Order.estimatedDocumentCount() },
+    list('status Placed (5 %)', () => ({ status: 'Placed' })),
+    list('status Captured (70 %)', () => ({ status: 'Captured' })),
+    list(
+      `status Captured, page ${Math.max(1, Math.floor(deepPage * 0.7))}`,
+      () => ({ status: 'Captured' }),
+      () => Math.max(1, Math.floor(deepPage * 0.7)),
+    ),
+    list('paymentMethod gift_card (4 %)', () => ({ paymentMethod: 'gift_card' })),
+    list('memberId', (i) => ({ memberId: memberId(i) })),
+    list('chargePermissionId', (i) => ({ chargePermissionId: `P03-PRE-${String(n(i)).padStart(9, '0')}` })),
+    list('one day (from = to)', (i) => ({ from: tokyoDay(30 + (i % 300)), to: tokyoDay(30 + (i % 300)) })),
+    list('31 days', (i) => ({ from: tokyoDay(60 + (i % 200)), to: tokyoDay(30 + (i % 200)) })),
+    list('status Captured + paymentMethod card', () => ({ status: 'Captured', paymentMethod: 'card' })),
+    list('status Captured + 7 days', (i) => ({
+      status: 'Captured',
+      from: tokyoDay(36 + (i % 300)),
+      to: tokyoDay(30 + (i % 300)),
+    })),
+    list('memberId + status Captured', (i) => ({ memberId: memberId(i), status: 'Captured' })),
   ];
 }
 
@@ -124,7 +187,8 @@ const keyCollection = (db: Database) =>
 
 const round = (v: number) => Math.round(v * 10) / 10;
 
-export async function benchDbAccess(sizes: number[], samples: number): Promise<AccessFigures[]> {
+/** `only`: run just the accesses whose name contains it (e.g. `console`). */
+export async function benchDbAccess(sizes: number[], samples: number, only?: string): Promise<AccessFigures[]> {
   const config = loadConfig(process.env);
   const external = process.env['MONGODB_URI'];
   let server: RunningService | undefined;
@@ -155,7 +219,9 @@ export async function benchDbAccess(sizes: number[], samples: number): Promise<A
             })),
           );
         const figures: AccessFigures = { size, database: kind, fillSeconds: fill.seconds, accesses: {} };
-        for (const access of accesses(db, size)) {
+        for (const access of accesses(db, size).filter((a) => only === undefined || a.name.includes(only))) {
+          if (access.explain !== undefined)
+            process.stderr.write(`db-access: ${size} ${access.name}: explain ${JSON.stringify(await access.explain())}\n`);
           await access.run(samples + 1); // warm
           const times: number[] = [];
           for (let i = 0; i < samples; i += 1) {
