@@ -5,7 +5,7 @@
  * inserts through the driver, not workflows: the point is what is stored, not how it got there.
  */
 import type { Database } from '../../db/connection.js';
-import { dayOf, type OrderDoc } from '../../db/models/order.js';
+import { dayOf, orderListKeys, type OrderDoc } from '../../db/models/order.js';
 
 /** A year at a shop: most orders shipped; some abandoned at Amazon, canceled, refunded, still open. */
 const STATUS_MIX: [status: string, share: number][] = [
@@ -109,6 +109,7 @@ export async function preloadShop(
         createdAt: at,
         updatedAt: at,
         updatedDay: dayOf(at),
+        ...orderListKeys({ createdAt: at, status, paymentMethod: paymentKind }),
         view: {
           ...template.view,
           orderId,
