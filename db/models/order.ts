@@ -34,7 +34,7 @@ export interface OrderDoc {
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
 /** The `paymentMethod` of an order not paid yet (or whose payment Amazon never told), in list keys. */
-export const NO_PAYMENT_METHOD = '-';
+const NO_PAYMENT_METHOD = '-';
 
 /**
  * The console's list (db/order-list.ts) reads a day of orders by equality on one of these, the only

@@ -157,7 +157,6 @@ function consoleListAccesses(
       name: 'console list: no filter, halfway down (cursor)',
       run: async () => list('', () => ({}), await middle()).run(0),
     },
-    { name: 'console count: countDocuments({})', run: () => Order.countDocuments({}) },
     list('status Placed (5 %)', () => ({ status: 'Placed' })),
     list('status Captured (70 %)', () => ({ status: 'Captured' })),
     list('paymentMethod gift_card (4 %)', () => ({ paymentMethod: 'gift_card' })),
