@@ -8,7 +8,7 @@ import { missingExtraFields } from '../domain/order-procedure.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { createMemberRepository, MemberRuleError } from '../db/members.js';
 import type { Models } from '../db/models/index.js';
-import { dayOf } from '../db/models/order.js';
+import { dayOf, orderListKeys } from '../db/models/order.js';
 import type { OrderView } from '../workflows/order/definitions.js';
 
 export interface MemberSnapshot {
@@ -142,6 +142,11 @@ export function createOrderActivities(deps: { models: Models; extraFields: reado
         createdAt: new Date(view.createdAt),
         updatedAt: new Date(view.updatedAt),
         updatedDay: dayOf(new Date(view.updatedAt)),
+        ...orderListKeys({
+          createdAt: new Date(view.createdAt),
+          status: view.status,
+          paymentMethod: view.paymentMethod?.kind ?? null,
+        }),
         view: view as unknown as Record<string, unknown>,
       };
       let outcome = 'duplicate key (this or a newer version is stored)';

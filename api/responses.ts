@@ -205,7 +205,15 @@ export const opsMemberDetailResponse = z.strictObject({
   ordersTotal: z.number().int().min(0).meta({ description: 'All the member’s orders (the list holds the newest 50)' }),
   orders: z.array(orderView),
 });
-export const opsOrdersResponse = z.strictObject({ ...page, orders: z.array(orderView) });
+export const opsOrdersResponse = z.strictObject({
+  total: z.number().int().min(0).describe('Matching orders, counted up to 1,000'),
+  totalExact: z
+    .boolean()
+    .describe('False when the count stopped at 1,000: there are at least `total` (「1,000件以上」)'),
+  pageSize: z.number().int().min(1),
+  next: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+  orders: z.array(orderView),
+});
 export const opsOrderResponse = z.strictObject({ order: orderView });
 export const opsOrderDetailResponse = z.strictObject({
   order: orderView,

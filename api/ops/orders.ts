@@ -10,6 +10,7 @@ import { amountChangeRoom } from '../../domain/amount-limits.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { ORDER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import type { Models } from '../../db/models/index.js';
+import { createOrderList } from '../../db/order-list.js';
 import {
   cancelOrder,
   captureOrder,
@@ -24,7 +25,16 @@ import { auditChange, requireOperator } from './auth.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
-/** The list's filters; every one is an indexed field of the read model (status, memberId, chargePermissionId, paymentMethod, createdAt). */
+/** The next page's cursor as the list answers it: the last order's creation time (ms) and id. */
+const listCursor = z
+  .string()
+  .regex(/^\d{1,15}\.ORD-\d{8}-[0-9A-HJKMNP-TV-Z]{8}$/, 'the `next` of the previous page')
+  .transform((value) => {
+    const dot = value.indexOf('.');
+    return { createdAt: new Date(Number(value.slice(0, dot))), orderId: value.slice(dot + 1) };
+  });
+
+/** The list's filters (db/order-list.ts reads each through an index). */
 export const listSchema = z.strictObject({
   status: z
     .string()
@@ -38,27 +48,10 @@ export const listSchema = z.strictObject({
   from: isoDay.optional(),
   /** Ordered on or before this day (Japan time). */
   to: isoDay.optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  /** The `next` of the previous page; the first page without it. */
+  after: listCursor.optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-/** A Japan-time day's first instant (JST has no daylight saving: UTC+9 all year). */
-const tokyoDayStart = (day: string) => new Date(`${day}T00:00:00+09:00`);
-
-/** The read-model query of the list's filters. */
-function listQuery(filter: Omit<z.infer<typeof listSchema>, 'page' | 'pageSize'>): Record<string, unknown> {
-  const { from, to, ...equal } = filter;
-  const query: Record<string, unknown> = Object.fromEntries(
-    Object.entries(equal).filter(([, value]) => value !== undefined),
-  );
-  if (from !== undefined || to !== undefined) {
-    query['createdAt'] = {
-      ...(from === undefined ? {} : { $gte: tokyoDayStart(from) }),
-      ...(to === undefined ? {} : { $lt: new Date(tokyoDayStart(to).getTime() + 86_400_000) }),
-    };
-  }
-  return query;
-}
 
 export interface OpsOrderDeps {
   client: Client;
@@ -78,6 +71,7 @@ export const refundBodySchema = z.strictObject({ amount: yenAmount, reason: z.st
 
 export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   const router = Router();
+  const orderList = createOrderList(deps.models);
   const handleOf = (orderId: string) => deps.client.workflow.getHandle(orderWorkflowId(orderId));
 
   async function currentView(orderId: string): Promise<OrderView> {
@@ -179,17 +173,15 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   });
 
   router.get('/ops/orders', async (req, res) => {
-    const { page, pageSize, ...filter } = parse(listSchema, req.query);
-    const query = listQuery(filter);
-    const [total, orders] = await Promise.all([
-      deps.models.Order.countDocuments(query),
-      deps.models.Order.find(query)
-        .sort({ createdAt: -1 })
-        .skip((page - 1) * pageSize)
-        .limit(pageSize)
-        .lean(),
-    ]);
-    res.json({ total, page, pageSize, orders: orders.map((order) => order.view) });
+    const { after, pageSize, ...filter } = parse(listSchema, req.query);
+    const { orders, next, total, totalExact } = await orderList.list(filter, pageSize, after);
+    res.json({
+      total,
+      totalExact,
+      pageSize,
+      next: next === null ? null : `${next.createdAt.getTime()}.${next.orderId}`,
+      orders: orders.map((order) => order.view),
+    });
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { tokyoDate } from '../../domain/calendar.js';
 
 /**
  * The orders read model: the workflow's order view, written at every step (newest version wins), for
@@ -22,11 +23,34 @@ export interface OrderDoc {
   updatedAt: Date;
   /** `updatedAt`'s UTC day, `YYYY-MM-DD`: the reconciliation reads the orders of its window by equality on it. */
   updatedDay: string;
+  /** The console's list keys ({@link orderListKeys}); absent on rows written before them until `npm run db:migrate`. */
+  createdDay?: string;
+  createdDayStatus?: string;
+  createdDayPayment?: string;
   view: Record<string, unknown>;
 }
 
 /** `updatedDay` of a time. */
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** The `paymentMethod` of an order not paid yet (or whose payment Amazon never told), in list keys. */
+const NO_PAYMENT_METHOD = '-';
+
+/**
+ * The console's list (db/order-list.ts) reads a day of orders by equality on one of these, the only
+ * kind of condition FerretDB narrows through an index (scripts/ferretdb/README.md): the ordering day
+ * in Japan time, alone, with the status, or with the payment method (`YYYY-MM-DD|Placed`, `YYYY-MM-DD|card`).
+ */
+export function orderListKeys(
+  row: Pick<OrderDoc, 'createdAt' | 'status'> & { paymentMethod?: string | null | undefined },
+): Required<Pick<OrderDoc, 'createdDay' | 'createdDayStatus' | 'createdDayPayment'>> {
+  const day = tokyoDate(row.createdAt);
+  return {
+    createdDay: day,
+    createdDayStatus: `${day}|${row.status}`,
+    createdDayPayment: `${day}|${row.paymentMethod ?? NO_PAYMENT_METHOD}`,
+  };
+}
 
 const orderSchema = new Schema<OrderDoc>(
   {
@@ -43,6 +67,9 @@ const orderSchema = new Schema<OrderDoc>(
     createdAt: { type: Date, required: true, index: true },
     updatedAt: { type: Date, required: true },
     updatedDay: { type: String, required: true, index: true },
+    createdDay: { type: String, index: true },
+    createdDayStatus: { type: String, index: true },
+    createdDayPayment: { type: String, index: true },
     view: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'orders', versionKey: false, minimize: false },

@@ -9,9 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { mongo } from 'mongoose';
 import { loadConfig } from '../../config/index.js';
 import { connectDatabase, type Database } from '../../db/connection.js';
 import type { OrderDoc } from '../../db/models/order.js';
+import { createOrderList, type OrderListCursor, type OrderListFilter } from '../../db/order-list.js';
 import { freePort, startDatabase, type RunningService } from '../services.js';
 import { resolveTools } from '../tools.js';
 import { preloadShop } from './preload.js';
@@ -20,6 +22,8 @@ interface Access {
   name: string;
   /** Runs one access for the i-th sample (distinct keys, so no answer is cached by the server). */
   run(i: number): Promise<unknown>;
+  /** The server's plan of the access's queries (FerretDB: the SQL, and which parts were pushed down). */
+  explain?(): Promise<unknown>;
 }
 
 export interface AccessFigures {
@@ -29,6 +33,8 @@ export interface AccessFigures {
   /** Access name → [median ms, p95 ms]. */
   accesses: Record<string, [number, number]>;
 }
+
+const { Long } = mongo;
 
 const SYNTHETIC_TEMPLATE: OrderDoc = {
   _id: 'AP00000000000000',
@@ -115,7 +121,89 @@ function accesses(db: Database, size: number): Access[] {
       name: 'key document by _id (candidate)',
       run: (i) => keys.findOne({ _id: `email:member${n(i)}@example.jp` }),
     },
+    ...consoleListAccesses(db, size, n, memberId),
   ];
+}
+
+/** The preload spreads a year of orders up to now: the Japan-time day `daysAgo` days back. */
+const tokyoDay = (daysAgo: number) =>
+  new Date(Date.now() + 9 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+const PAGE_SIZE = 50;
+
+/** 受注一覧 (`GET /ops/orders`): the route's own code, one filter at a time and a few together. */
+function consoleListAccesses(
+  db: Database,
+  size: number,
+  n: (i: number) => number,
+  memberId: (i: number) => string,
+): Access[] {
+  const { Order } = db.models;
+  const orderList = createOrderList(db.models);
+  // The order halfway down the list (the preload spreads orders evenly over a year up to now).
+  const middle = async (): Promise<OrderListCursor> => {
+    const id = `${SYNTHETIC_TEMPLATE.orderId.slice(0, 2)}PRE${String(Math.floor(size / 2)).padStart(9, '0')}`;
+    const row = await Order.findOne({ _id: id }, { createdAt: 1 }).lean();
+    return { createdAt: row?.createdAt ?? new Date(), orderId: id };
+  };
+  const list = (name: string, filter: (i: number) => OrderListFilter, after?: OrderListCursor): Access => ({
+    name: `console list: ${name}`,
+    run: (i) => orderList.list(filter(i), PAGE_SIZE, after),
+    explain: () => explainEach(db, () => orderList.list(filter(0), PAGE_SIZE, after)),
+  });
+  return [
+    list('no filter', () => ({})),
+    {
+      name: 'console list: no filter, halfway down (cursor)',
+      run: async () => list('', () => ({}), await middle()).run(0),
+    },
+    list('status Placed (5 %)', () => ({ status: 'Placed' })),
+    list('status Captured (70 %)', () => ({ status: 'Captured' })),
+    list('paymentMethod gift_card (4 %)', () => ({ paymentMethod: 'gift_card' })),
+    list('memberId', (i) => ({ memberId: memberId(i) })),
+    list('chargePermissionId', (i) => ({ chargePermissionId: `P03-PRE-${String(n(i)).padStart(9, '0')}` })),
+    list('one day (from = to)', (i) => ({ from: tokyoDay(30 + (i % 300)), to: tokyoDay(30 + (i % 300)) })),
+    list('31 days', (i) => ({ from: tokyoDay(60 + (i % 200)), to: tokyoDay(30 + (i % 200)) })),
+    list('status Captured + paymentMethod card', () => ({ status: 'Captured', paymentMethod: 'card' })),
+    list('status Placed + paymentMethod gift_card (0.2 %)', () => ({ status: 'Placed', paymentMethod: 'gift_card' })),
+    list('status Captured + 7 days', (i) => ({
+      status: 'Captured',
+      from: tokyoDay(36 + (i % 300)),
+      to: tokyoDay(30 + (i % 300)),
+    })),
+    list('memberId + status Captured', (i) => ({ memberId: memberId(i), status: 'Captured' })),
+  ];
+}
+
+/** Runs `access` once, recording its reads of `orders`, and answers the server's plan of each one. */
+async function explainEach(db: Database, access: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: [method: string, filter: unknown, options: { sort?: unknown; limit?: number; skip?: number }][] = [];
+  db.connection.set('debug', (collection: string, method: string, filter: unknown, options: object) => {
+    if (collection === 'orders') seen.push([method, filter, options]);
+  });
+  try {
+    await access();
+  } finally {
+    db.connection.set('debug', false);
+  }
+  const command = db.connection.db;
+  return Promise.all(
+    seen.map(async ([method, filter, options]) => {
+      // Raw commands: FerretDB's explain takes skip and limit only as 64-bit integers.
+      const explained =
+        method === 'find'
+          ? {
+              find: 'orders',
+              filter,
+              ...(options.sort === undefined ? {} : { sort: options.sort }),
+              ...(options.limit === undefined ? {} : { limit: Long.fromNumber(options.limit) }),
+            }
+          : { count: 'orders', query: filter };
+      const plan = (await command?.command({ explain: explained })) as
+        { queryPlanner?: { Plan?: string[] }; filterPushdown?: boolean } | undefined;
+      return { method, filter, plan: plan?.queryPlanner?.Plan, filterPushdown: plan?.filterPushdown };
+    }),
+  );
 }
 
 /** A key document: a unique lookup turned into an `_id` lookup (the candidate design). */
@@ -124,7 +212,8 @@ const keyCollection = (db: Database) =>
 
 const round = (v: number) => Math.round(v * 10) / 10;
 
-export async function benchDbAccess(sizes: number[], samples: number): Promise<AccessFigures[]> {
+/** `only`: run just the accesses whose name contains it (e.g. `console`). */
+export async function benchDbAccess(sizes: number[], samples: number, only?: string): Promise<AccessFigures[]> {
   const config = loadConfig(process.env);
   const external = process.env['MONGODB_URI'];
   let server: RunningService | undefined;
@@ -155,7 +244,11 @@ export async function benchDbAccess(sizes: number[], samples: number): Promise<A
             })),
           );
         const figures: AccessFigures = { size, database: kind, fillSeconds: fill.seconds, accesses: {} };
-        for (const access of accesses(db, size)) {
+        for (const access of accesses(db, size).filter((a) => only === undefined || a.name.includes(only))) {
+          if (access.explain !== undefined)
+            process.stderr.write(
+              `db-access: ${size} ${access.name}: explain ${JSON.stringify(await access.explain())}\n`,
+            );
           await access.run(samples + 1); // warm
           const times: number[] = [];
           for (let i = 0; i < samples; i += 1) {

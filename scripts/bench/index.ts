@@ -10,7 +10,8 @@
  *   database and the run is repeated; both are reported side by side), `--no-ceiling` (skip the no-op
  *   workflow of an order's shape that measures the engine's ceiling on the same server), `--no-replay`
  *   (skip replaying the orders' histories afterwards, the `npm run replay` figure).
- * - `db-access [--sizes 1000,10000,100000] [--samples N]`: each hot-path database access at each size.
+ * - `db-access [--sizes 1000,10000,100000] [--samples N] [--only TEXT]`: each hot-path database access at
+ *   each size (`--only console`: just the accesses whose name contains the text).
  * - `members-export [N]`: the member CSV export at scale (100,000 members by default).
  * - `workflow-bundle [RUNS]`: the worker's start-up bundling of the workflow code (what a pre-built bundle saves).
  */
@@ -35,7 +36,11 @@ if (name === 'members-export') {
   );
 } else if (name === 'db-access') {
   const sizes = (options.get('sizes') ?? '1000,10000,100000').split(',').map((x) => Math.max(1, Math.floor(Number(x))));
-  const figures = await benchDbAccess(sizes, Math.max(3, Math.floor(numberOption(options, 'samples', 30))));
+  const figures = await benchDbAccess(
+    sizes,
+    Math.max(3, Math.floor(numberOption(options, 'samples', 30))),
+    options.get('only'),
+  );
   console.log(dbAccessMarkdown(figures, `npm run bench -- ${process.argv.slice(2).join(' ')}`));
 } else if (name === 'workflow-bundle') {
   const result = await benchWorkflowBundle(Math.max(1, Number(positional[0] ?? 3)));

@@ -5,7 +5,7 @@
  * inserts through the driver, not workflows: the point is what is stored, not how it got there.
  */
 import type { Database } from '../../db/connection.js';
-import { dayOf, type OrderDoc } from '../../db/models/order.js';
+import { dayOf, orderListKeys, type OrderDoc } from '../../db/models/order.js';
 
 /** A year at a shop: most orders shipped; some abandoned at Amazon, canceled, refunded, still open. */
 const STATUS_MIX: [status: string, share: number][] = [
@@ -18,17 +18,28 @@ const STATUS_MIX: [status: string, share: number][] = [
   ['Failed', 0.03],
 ];
 
+/** How placed orders are paid (M1, A3): mostly a card, some gift card with a card, a few gift card alone. */
+const PAYMENT_MIX: [kind: string, share: number][] = [
+  ['card', 0.85],
+  ['gift_card_and_card', 0.1],
+  ['gift_card', 0.05],
+];
+
 const BATCH = 2_000;
 const YEAR_MS = 365 * 24 * 3_600_000;
 
-function statusOf(n: number): string {
-  let x = (n * 0.618_033_988_75) % 1;
-  for (const [status, share] of STATUS_MIX) {
-    if (x < share) return status;
-    x -= share;
+/** The mix's entry of `x` in [0, 1). */
+function pick(mix: [string, number][], x: number): string {
+  let rest = x;
+  for (const [value, share] of mix) {
+    if (rest < share) return value;
+    rest -= share;
   }
-  return 'Captured';
+  return (mix[0] as [string, number])[0];
 }
+
+const statusOf = (n: number) => pick(STATUS_MIX, (n * 0.618_033_988_75) % 1);
+const paymentKindOf = (n: number) => pick(PAYMENT_MIX, (n * 0.414_213_562_37) % 1);
 
 /** Member n as a shop would hold it: every third one Amazon-linked (shared by the member benches). */
 export function benchMember(n: number, memberId: string, at: Date) {
@@ -85,6 +96,7 @@ export async function preloadShop(
       const status = statusOf(n);
       const at = new Date(now - YEAR_MS + (n / count) * YEAR_MS);
       const placed = !['Abandoned', 'Failed'].includes(status);
+      const paymentKind = placed ? paymentKindOf(n) : null;
       return {
         ...template,
         _id: orderId,
@@ -93,10 +105,20 @@ export async function preloadShop(
         memberId,
         isGuest: memberId === null,
         chargePermissionId: placed ? `P03-PRE-${String(n).padStart(9, '0')}` : null,
+        paymentMethod: paymentKind,
         createdAt: at,
         updatedAt: at,
         updatedDay: dayOf(at),
-        view: { ...template.view, orderId, status, memberId, ...(placed ? {} : { payment: null }) },
+        ...orderListKeys({ createdAt: at, status, paymentMethod: paymentKind }),
+        view: {
+          ...template.view,
+          orderId,
+          status,
+          memberId,
+          paymentMethod:
+            paymentKind === null ? null : { kind: paymentKind, cardBrand: null, cardLast4: null, descriptor: null },
+          ...(placed ? {} : { payment: null }),
+        },
       };
     });
     // A member who used the welcome coupon on one of their orders (one use per member and code).

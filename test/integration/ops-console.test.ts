@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../api/members/passwords.js';
 import { opsMemberDetailResponse } from '../../api/responses.js';
 import { createMemberRepository } from '../../db/members.js';
-import type { OrderDoc } from '../../db/models/order.js';
+import { orderListKeys, type OrderDoc } from '../../db/models/order.js';
+import { ORDER_COUNT_CAP } from '../../db/order-list.js';
 import { INVALID_MEMBER_ID_MESSAGE, MEMBER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import { opsAuthorization, startTestApi, type TestApi } from '../support/api.js';
 
@@ -18,7 +19,9 @@ const viewer = () => opsAuthorization(api.config, 'viewer');
 /** A read-model row as the workflow saves it, reduced to what the list reads. */
 function row(orderId: string, fields: Partial<OrderDoc>): OrderDoc {
   const createdAt = fields.createdAt ?? new Date('2026-11-20T03:00:00Z');
+  const listed = { createdAt, status: fields.status ?? 'Placed', paymentMethod: fields.paymentMethod ?? 'card' };
   return {
+    ...orderListKeys(listed),
     _id: orderId,
     orderId,
     version: 1,
@@ -77,8 +80,8 @@ describe('ops console', () => {
       '/ops/order/ORD-20261130-CNSAAAA1',
       '/ops/member-search?idLink=amazon&q=%E4%BD%90%E8%97%A4',
       '/ops/member/M-ORD-20261130-CNSAAAA1',
+      '/ops/reconcile?run=x',
     ]) {
-    for (const page of ['/ops/?status=Placed', '/ops/order/ORD-20261130-CNSAAAA1', '/ops/reconcile?run=x']) {
       const response = await fetch(`${api.url}${page}`, { redirect: 'manual' });
       expect(response.status, page).toBe(303);
       expect(response.headers.get('location')).toBe(`/ops/login?next=${encodeURIComponent(page)}`);
@@ -133,6 +136,54 @@ describe('ops console', () => {
     expect(await listed('to=2026-11-30')).toEqual(['ORD-20261130-CNSAAAA1']);
     expect(await listed('from=2026-12-01&to=2026-12-01')).toEqual(['ORD-20261201-CNSAAAA2']);
     expect((await fetch(`${api.url}/ops/orders?from=1.12.2026`, { headers: viewer() })).status).toBe(400);
+  });
+
+  it('pages follow the cursor of the previous page, newest first, to the last', async () => {
+    const seen: string[] = [];
+    let after = '';
+    for (let page = 0; page < 5; page += 1) {
+      const response = await fetch(`${api.url}/ops/orders?pageSize=1${after}`, { headers: viewer() });
+      const body = (await response.json()) as {
+        total: number;
+        totalExact: boolean;
+        next: string | null;
+        orders: { orderId: string }[];
+      };
+      expect(body).toMatchObject({ total: 3, totalExact: true });
+      seen.push(...body.orders.map((order) => order.orderId));
+      if (body.next === null) break;
+      after = `&after=${encodeURIComponent(body.next)}`;
+    }
+    expect(seen).toEqual(['ORD-20261202-CNSAAAA3', 'ORD-20261201-CNSAAAA2', 'ORD-20261130-CNSAAAA1']);
+    expect((await fetch(`${api.url}/ops/orders?after=123.not-an-order`, { headers: viewer() })).status).toBe(400);
+  });
+
+  it('a member with a status; a count past the cap says there are at least that many', async () => {
+    const many = Array.from({ length: ORDER_COUNT_CAP + 1 }, (_, i) =>
+      row(`ORD-20251101-M${String(i).padStart(7, '0')}`, {
+        memberId: i % 2 === 0 ? 'M-CONSOLE-MANY' : null,
+        status: i % 4 === 0 ? 'Captured' : 'Placed',
+        createdAt: new Date(Date.UTC(2025, 10, 1, 0, 0, i)),
+      }),
+    );
+    await api.database.models.Order.insertMany(many, { lean: true });
+    const body = async (query: string) =>
+      (await (await fetch(`${api.url}/ops/orders?${query}`, { headers: viewer() })).json()) as {
+        total: number;
+        totalExact: boolean;
+        orders: { orderId: string }[];
+      };
+    const captured = await body('memberId=M-CONSOLE-MANY&status=Captured&pageSize=200');
+    expect(captured).toMatchObject({ total: 251, totalExact: true });
+    expect(captured.orders[0]?.orderId).toBe(`ORD-20251101-M${String(ORDER_COUNT_CAP).padStart(7, '0')}`);
+    expect(await body('from=2025-11-01&to=2025-11-01&pageSize=1')).toMatchObject({
+      total: ORDER_COUNT_CAP,
+      totalExact: false,
+    });
+    expect(await body('from=2025-11-01&to=2025-11-01&status=Captured&pageSize=1')).toMatchObject({
+      total: 251,
+      totalExact: true,
+    });
   });
 
   it("an order's audit rows: its ops actions only, newest first", async () => {

@@ -1,7 +1,9 @@
 /**
  * 受注一覧 (/ops/): the read model's orders, newest first, searched by status, payment method,
  * ordering day (Japan time), member and Amazon charge permission id (`GET /ops/orders`). The search
- * lives in the page's address, so a result can be bookmarked, shared and gone back to.
+ * lives in the page's address, so a result can be bookmarked, shared and gone back to. Pages follow
+ * the list's cursor (`after`): 「次へ」 goes on from the last order shown, 「最新へ」 back to the first
+ * page (the browser's back button to the previous one); past 1,000 the count reads 「1,000件以上」.
  */
 import { api, messageOf } from '../api.js';
 import { $, dateTime, h, showNotice, yen } from '../dom.js';
@@ -25,7 +27,7 @@ for (const name of FILTERS) {
   const input = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));
   if (input !== null) input.value = search.get(name) ?? '';
 }
-const page = Math.max(1, Number.parseInt(search.get('page') ?? '1', 10) || 1);
+const after = search.get('after');
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -62,20 +64,22 @@ function row(order) {
   );
 }
 
-/** @param {number} total */
-function renderPager(total) {
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const link = (/** @type {HTMLElement} */ anchor, /** @type {number} */ target) => {
-    const params = new URLSearchParams(location.search);
-    params.set('page', String(target));
-    if (target >= 1 && target <= pages) anchor.setAttribute('href', `/ops/?${params}`);
-    else anchor.removeAttribute('href');
-    anchor.setAttribute('aria-disabled', String(target < 1 || target > pages));
-  };
-  link($('#prev'), page - 1);
-  link($('#next'), page + 1);
-  $('#page-state').textContent = `${page} / ${pages} ページ`;
-  $('#pager').hidden = pages <= 1;
+/** @param {HTMLElement} anchor @param {string | null | undefined} cursor the page's `after`; undefined: none */
+function pageLink(anchor, cursor) {
+  const params = new URLSearchParams(location.search);
+  if (cursor === null) params.delete('after');
+  else if (cursor !== undefined) params.set('after', cursor);
+  if (cursor !== undefined) anchor.setAttribute('href', `/ops/${params.size > 0 ? `?${params}` : ''}`);
+  else anchor.removeAttribute('href');
+  anchor.setAttribute('aria-disabled', String(cursor === undefined));
+}
+
+/** @param {{ next: string | null, orders: unknown[] }} result */
+function renderPager(result) {
+  pageLink($('#first'), after === null ? undefined : null);
+  pageLink($('#next'), result.next ?? undefined);
+  $('#page-state').textContent = after === null ? '最新の受注から' : '続き';
+  $('#pager').hidden = after === null && result.next === null;
 }
 
 try {
@@ -85,14 +89,14 @@ try {
     const value = search.get(name);
     if (value) query.set(name, value);
   }
-  query.set('page', String(page));
+  if (after !== null) query.set('after', after);
   query.set('pageSize', String(PAGE_SIZE));
   const result = await api.get(`/ops/orders?${query}`);
   $('#order-rows').replaceChildren(...result.orders.map(row));
-  $('#result-count').textContent = `${result.total.toLocaleString('ja-JP')}件`;
+  $('#result-count').textContent = `${result.total.toLocaleString('ja-JP')}件${result.totalExact ? '' : '以上'}`;
   $('#orders').hidden = result.orders.length === 0;
   if (result.orders.length === 0) showNotice(notice, 'info', '条件に合う受注はありません。');
-  renderPager(result.total);
+  renderPager(result);
 } catch (error) {
   showNotice(notice, 'error', messageOf(error));
 } finally {

@@ -1,0 +1,187 @@
+/**
+ * The ops console's order list (受注一覧) from the read model: filters, newest first, one page after a
+ * cursor and the number of matching orders up to a cap. The route and the db-access bench run this code.
+ *
+ * Shaped by FerretDB (figures: README, "Database accesses at a real shop's size"): it narrows a query
+ * through an index only for an equality (or `$in`) to strings on an index's first field, and sorts,
+ * skips, limits and counts in memory over what that narrowing read — so every query here names exactly
+ * one such field, chosen to read as few rows as possible, and writes its other conditions with `$eq`,
+ * which FerretDB applies in memory without letting it pick a less selective index (with `status` and
+ * `memberId` both plain equalities it narrowed by `status`, 70 % of the orders). A charge permission
+ * id or a member narrows to a handful of rows; everything else reads day by day, newest first, through
+ * the list keys of `orderListKeys`, and stops once the page is full. Pages follow a (createdAt, _id)
+ * cursor instead of skipping, so a deep page costs what the first does.
+ */
+import type { FilterQuery } from 'mongoose';
+import { tokyoDate } from '../domain/calendar.js';
+import type { Models } from './models/index.js';
+import type { OrderDoc } from './models/order.js';
+
+export interface OrderListFilter {
+  status?: string | undefined;
+  memberId?: string | undefined;
+  paymentMethod?: string | undefined;
+  chargePermissionId?: string | undefined;
+  /** Ordered on or after this day (`YYYY-MM-DD`, Japan time). */
+  from?: string | undefined;
+  /** Ordered on or before this day (`YYYY-MM-DD`, Japan time). */
+  to?: string | undefined;
+}
+
+/** The last order of the previous page: the next page starts after it. */
+export interface OrderListCursor {
+  createdAt: Date;
+  orderId: string;
+}
+
+export interface OrderListPage {
+  orders: OrderDoc[];
+  /** The cursor of the next page; null on the last one. */
+  next: OrderListCursor | null;
+  /** Matching orders, counted up to {@link ORDER_COUNT_CAP}. */
+  total: number;
+  /** False when the count stopped at the cap: there are at least `total`. */
+  totalExact: boolean;
+}
+
+/**
+ * Counting reads every counted row (FerretDB counts in memory): past this many the list says
+ * 「N件以上」. 1,000 rows is 20 pages of 50, more than staff page through.
+ */
+export const ORDER_COUNT_CAP = 1_000;
+
+/** The oldest day a list without `from` reaches back to; empty days cost one index lookup each. */
+const EARLIEST_DAY = '2020-01-01';
+/** FerretDB narrows through an index for `$in` lists of at most 1,000 values. */
+const MAX_DAYS_PER_QUERY = 1_000;
+const DAY_MS = 86_400_000;
+
+/** A Japan-time day's first instant (JST has no daylight saving: UTC+9 all year). */
+const tokyoDayStart = (day: string) => new Date(`${day}T00:00:00+09:00`);
+const dayBefore = (day: string, days = 1) =>
+  new Date(new Date(`${day}T00:00:00Z`).getTime() - days * DAY_MS).toISOString().slice(0, 10);
+
+const newestFirst = { createdAt: -1, _id: -1 } as const;
+
+/** The rows after the cursor, in the list's order (applied in memory by FerretDB). */
+function afterCursor(cursor: OrderListCursor | undefined): FilterQuery<OrderDoc> {
+  if (cursor === undefined) return {};
+  return {
+    $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, _id: { $lt: cursor.orderId } }],
+  };
+}
+
+/** The filter's conditions that FerretDB applies in memory (`$eq` is never narrowed through an index). */
+function inMemory(filter: OrderListFilter, fields: readonly ('status' | 'paymentMethod' | 'memberId')[]) {
+  return Object.fromEntries(
+    fields.filter((field) => filter[field] !== undefined).map((field) => [field, { $eq: filter[field] }]),
+  ) as FilterQuery<OrderDoc>;
+}
+
+function createdBetween(filter: OrderListFilter): FilterQuery<OrderDoc> {
+  if (filter.from === undefined && filter.to === undefined) return {};
+  return {
+    createdAt: {
+      ...(filter.from === undefined ? {} : { $gte: tokyoDayStart(filter.from) }),
+      ...(filter.to === undefined ? {} : { $lt: new Date(tokyoDayStart(filter.to).getTime() + DAY_MS) }),
+    },
+  };
+}
+
+/** The list key that reads the fewest rows for the filter, and its value on a day. */
+function dayKey(filter: OrderListFilter): { field: keyof OrderDoc; key: (day: string) => string } {
+  if (filter.status !== undefined) return { field: 'createdDayStatus', key: (day) => `${day}|${filter.status}` };
+  if (filter.paymentMethod !== undefined)
+    return { field: 'createdDayPayment', key: (day) => `${day}|${filter.paymentMethod}` };
+  return { field: 'createdDay', key: (day) => day };
+}
+
+export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date = () => new Date()) {
+  const { Order } = models;
+
+  /** A charge permission id or a member: one narrowing equality, everything else in memory. */
+  function narrowQuery(filter: OrderListFilter): FilterQuery<OrderDoc> | null {
+    if (filter.chargePermissionId !== undefined)
+      return {
+        chargePermissionId: filter.chargePermissionId,
+        ...inMemory(filter, ['status', 'paymentMethod', 'memberId']),
+        ...createdBetween(filter),
+      };
+    if (filter.memberId !== undefined)
+      return { memberId: filter.memberId, ...inMemory(filter, ['status', 'paymentMethod']), ...createdBetween(filter) };
+    return null;
+  }
+
+  /**
+   * The days to read, newest first, in runs of 1, 2, 4 … days (at most 1,000): the first run is
+   * usually enough for a page, and an empty stretch of years costs a few lookups.
+   */
+  function* dayRuns(filter: OrderListFilter, newest: string): Generator<string[]> {
+    const oldest = filter.from ?? EARLIEST_DAY;
+    let day = filter.to !== undefined && filter.to < newest ? filter.to : newest;
+    for (let length = 1; day >= oldest; length = Math.min(length * 2, MAX_DAYS_PER_QUERY)) {
+      const run: string[] = [];
+      for (; run.length < length && day >= oldest; day = dayBefore(day)) run.push(day);
+      yield run;
+    }
+  }
+
+  function dayQuery(filter: OrderListFilter, run: string[]): FilterQuery<OrderDoc> {
+    const { field, key } = dayKey(filter);
+    return {
+      [field]: { $in: run.map(key) },
+      ...inMemory(filter, filter.status === undefined ? [] : ['paymentMethod']),
+    };
+  }
+
+  /** Tomorrow in Japan: a row stamped by a clock a little ahead is still listed. */
+  const newestDay = () => tokyoDate(new Date(now().getTime() + DAY_MS));
+
+  async function page(filter: OrderListFilter, pageSize: number, after?: OrderListCursor): Promise<OrderDoc[]> {
+    const narrow = narrowQuery(filter);
+    if (narrow !== null)
+      return Order.find({ ...narrow, ...afterCursor(after) })
+        .sort(newestFirst)
+        .limit(pageSize + 1)
+        .lean();
+    const rows: OrderDoc[] = [];
+    // Days after the cursor's are before it in the list: start at its day.
+    const newest = after === undefined ? newestDay() : tokyoDate(after.createdAt);
+    for (const run of dayRuns(filter, newest)) {
+      rows.push(
+        ...(await Order.find({ ...dayQuery(filter, run), ...afterCursor(after) })
+          .sort(newestFirst)
+          .limit(pageSize + 1 - rows.length)
+          .lean()),
+      );
+      if (rows.length > pageSize) break;
+    }
+    return rows;
+  }
+
+  async function count(filter: OrderListFilter): Promise<{ total: number; totalExact: boolean }> {
+    const narrow = narrowQuery(filter);
+    let total = 0;
+    if (narrow !== null) total = await Order.countDocuments(narrow).limit(ORDER_COUNT_CAP);
+    else
+      for (const run of dayRuns(filter, newestDay())) {
+        total += await Order.countDocuments(dayQuery(filter, run)).limit(ORDER_COUNT_CAP - total);
+        if (total >= ORDER_COUNT_CAP) break;
+      }
+    return { total, totalExact: total < ORDER_COUNT_CAP };
+  }
+
+  /** One page of the list, newest first, after `after` (the first page without it). */
+  async function list(filter: OrderListFilter, pageSize: number, after?: OrderListCursor): Promise<OrderListPage> {
+    const [rows, counted] = await Promise.all([page(filter, pageSize, after), count(filter)]);
+    const orders = rows.slice(0, pageSize);
+    const last = orders.at(-1);
+    return {
+      orders,
+      next: rows.length > pageSize && last !== undefined ? { createdAt: last.createdAt, orderId: last._id } : null,
+      ...counted,
+    };
+  }
+
+  return { list };
+}
