@@ -506,7 +506,7 @@ function operations(options: OpenApiOptions): Operation[] {
       path: '/ops/reconcile',
       tag: 'ops',
       summary:
-        'The ops console: 照合, the latest reconciliation runs and their mismatches (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
+        'The ops console: the reconciliation page, the latest runs and their mismatches (Japanese HTML); without a staff sign-in, a redirect to /ops/login?next=…',
       security: 'none',
       ok: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
