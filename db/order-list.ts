@@ -117,7 +117,8 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
    * usually enough for a page, and an empty stretch of years costs a few lookups.
    */
   function* dayRuns(filter: OrderListFilter, newest: string): Generator<string[]> {
-    const oldest = filter.from ?? EARLIEST_DAY;
+    // Nothing is older than the list reaches: an earlier `from` reads no more days.
+    const oldest = filter.from !== undefined && filter.from > EARLIEST_DAY ? filter.from : EARLIEST_DAY;
     let day = filter.to !== undefined && filter.to < newest ? filter.to : newest;
     for (let length = 1; day >= oldest; length = Math.min(length * 2, MAX_DAYS_PER_QUERY)) {
       const run: string[] = [];

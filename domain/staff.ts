@@ -27,6 +27,11 @@ export const staffRoleSchema = z.enum(['viewer', 'operator']);
  * gets the same answer as a wrong password, not a hint.
  */
 export const staffSignInSchema = z.strictObject({
-  login: z.string().trim().toLowerCase().min(1).max(100),
+  // Trimmed after the length check: a login of only spaces is an unknown login (401), not a 400.
+  login: z
+    .string()
+    .min(1)
+    .max(100)
+    .transform((login) => login.trim().toLowerCase()),
   password: z.string().min(1).max(STAFF_PASSWORD_MAX_LENGTH),
 });

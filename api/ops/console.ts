@@ -8,6 +8,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Router, type Request, type Response } from 'express';
+import { isOrderId } from '../../domain/ids.js';
+import { INVALID_ORDER_ID_MESSAGE } from '../../domain/messages.js';
+import { HttpError } from '../errors.js';
+import { memberIdParam } from './members.js';
 import type { StaffAuth } from './staff.js';
 
 const page = (file: string) => fileURLToPath(new URL(`../../storefront/${file}`, import.meta.url));
@@ -20,6 +24,13 @@ const RECONCILE_PAGE = page('ops-reconcile.html');
 export function consolePageRoutes(staff: Pick<StaffAuth, 'sessionUser'>): Router {
   const router = Router();
   const serve = (file: string) => async (req: Request, res: Response) => {
+    // A malformed id is a 400 whoever asks: no sign-in round trip ends on a page that cannot load.
+    const { orderId, memberId } = req.params;
+    if (typeof orderId === 'string' && !isOrderId(orderId))
+      throw new HttpError(400, 'invalid_request', INVALID_ORDER_ID_MESSAGE, {
+        fields: [{ path: 'orderId', message: INVALID_ORDER_ID_MESSAGE }],
+      });
+    if (memberId !== undefined) memberIdParam(memberId);
     if ((await staff.sessionUser(req)) === undefined) {
       res.redirect(303, `/ops/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;

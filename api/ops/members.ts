@@ -44,7 +44,7 @@ export const bulkSchema = exportSchema.pick({ encoding: true });
  */
 export const memberIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/);
 
-function memberIdParam(value: unknown): string {
+export function memberIdParam(value: unknown): string {
   const parsed = memberIdSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new HttpError(400, 'invalid_request', INVALID_MEMBER_ID_MESSAGE, {

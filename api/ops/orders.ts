@@ -23,7 +23,8 @@ import { HttpError, orderRefusal, orderStateConflict } from '../errors.js';
 import { orderIdParam, parse } from '../validation.js';
 import { auditChange, requireOperator } from './auth.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A calendar day (`YYYY-MM-DD`); `2026-02-30` or `0000-00-00` is a 400, not a 500 further in. */
+const isoDay = z.iso.date();
 
 /** The next page's cursor as the list answers it: the last order's creation time (ms) and id. */
 const listCursor = z

@@ -10,7 +10,11 @@ import { opsMemberDetailResponse } from '../../api/responses.js';
 import { createMemberRepository } from '../../db/members.js';
 import { orderListKeys, type OrderDoc } from '../../db/models/order.js';
 import { ORDER_COUNT_CAP } from '../../db/order-list.js';
-import { INVALID_MEMBER_ID_MESSAGE, MEMBER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
+import {
+  INVALID_MEMBER_ID_MESSAGE,
+  INVALID_ORDER_ID_MESSAGE,
+  MEMBER_NOT_FOUND_MESSAGE,
+} from '../../domain/messages.js';
 import { opsAuthorization, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
@@ -74,6 +78,28 @@ const listed = async (query: string): Promise<string[]> => {
 };
 
 describe('ops console', () => {
+  it('a page of a malformed order or member id is a 400 with the message, signed in or not (no sign-in round trip)', async () => {
+    for (const [page, message] of [
+      ['/ops/order/%C2%84', INVALID_ORDER_ID_MESSAGE],
+      ['/ops/order/ORD-1', INVALID_ORDER_ID_MESSAGE],
+      ['/ops/member/%C2%84', INVALID_MEMBER_ID_MESSAGE],
+    ] as const) {
+      for (const headers of [{}, viewer()]) {
+        const response = await fetch(`${api.url}${page}`, { redirect: 'manual', headers });
+        expect(response.status, page).toBe(400);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toBe(message);
+      }
+    }
+  });
+
+  it('ordering days must be calendar days (400), and a from before the list reaches lists what there is', async () => {
+    for (const day of ['0000-00-00', '2026-02-30', '2026-13-01']) {
+      const response = await fetch(`${api.url}/ops/orders?from=${day}`, { headers: viewer() });
+      expect(response.status, day).toBe(400);
+    }
+    expect(await listed('from=1900-01-01&to=2026-11-30')).toEqual(['ORD-20261130-CNSAAAA1']);
+  });
+
   it('the pages send anyone not signed in to /ops/login with the way back', async () => {
     for (const page of [
       '/ops/?status=Placed',

@@ -199,6 +199,12 @@ describe('staff sign-in', () => {
       expect(answer.body).toEqual(refusedBody);
       expect(answer.headers.getSetCookie()).toEqual([]);
     }
+    // A login of only white space (form feed, spaces) is just another unknown login, not a 400.
+    for (const login of ['\f', '   ']) {
+      const answer = await call('POST', '/ops/session', { body: { login, password: 'not-his-password-1' } });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual(refusedBody);
+    }
     // Both verify one Argon2 hash (a decoy for the unknown login): neither is the fast one.
     const fastest = (answers: Answer[]) => Math.min(...answers.map((a) => a.ms));
     expect(fastest(unknown)).toBeGreaterThan(fastest(wrong) / 3);
