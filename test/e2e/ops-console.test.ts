@@ -8,11 +8,11 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/members/passwords.js';
 import { amountLimit } from '../../domain/amount-limits.js';
 import { exceedsAmountLimitMessage } from '../../domain/messages.js';
 import { Shopper, type TestApi } from '../support/api.js';
 import { finishCheckout, startCheckout } from '../support/checkout.js';
+import { addStaff, type TestStaff } from '../support/staff.js';
 import {
   hasChromium,
   launchBrowser,
@@ -20,12 +20,14 @@ import {
   pageErrors,
   reportMissingChromium,
   screenshot,
+  signInAsStaff,
   startE2eApi,
 } from './support.js';
 
 reportMissingChromium('test/e2e/ops-console.test.ts');
 
 const yen = (amount: number) => `¥${amount.toLocaleString('ja-JP')}`;
+const OPERATOR: TestStaff = { login: 'hanako', name: '運用 花子', role: 'operator', password: 'correct horse battery' };
 
 describe.skipIf(!hasChromium)('ops console in Chromium', () => {
   let api: TestApi;
@@ -33,15 +35,7 @@ describe.skipIf(!hasChromium)('ops console in Chromium', () => {
 
   beforeAll(async () => {
     [api, browser] = await Promise.all([startE2eApi('e2e_ops_console'), launchBrowser()]);
-    const at = new Date();
-    await api.database.models.Staff.create({
-      login: 'hanako',
-      name: '運用 花子',
-      role: 'operator',
-      passwordHash: await hashPassword('correct horse battery'),
-      createdAt: at,
-      passwordChangedAt: at,
-    });
+    await addStaff(api.database, OPERATOR);
   });
   afterAll(async () => {
     await browser?.close();
@@ -61,9 +55,7 @@ describe.skipIf(!hasChromium)('ops console in Chromium', () => {
     const { context, page } = await newShopper(browser, api.url);
     await page.goto(`/ops/?status=Placed`);
     await page.waitForURL(/\/ops\/login\?next=/);
-    await page.getByRole('textbox', { name: 'ログインID' }).fill('hanako');
-    await page.getByRole('textbox', { name: 'パスワード' }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'サインイン', exact: true }).click();
+    await signInAsStaff(page, OPERATOR);
     await page.waitForURL((url) => url.pathname === '/ops/' && url.searchParams.get('status') === 'Placed');
     await expect.poll(() => page.getByTestId('staff-state').textContent()).toBe('運用 花子（オペレーター）');
 

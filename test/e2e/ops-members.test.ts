@@ -11,12 +11,12 @@ import iconv from 'iconv-lite';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updatePointAccount } from '../../activities/points.js';
-import { hashPassword } from '../../api/members/passwords.js';
 import { AMAZON_LINK_FILTER_LABEL, MEMBER_NOT_FOUND_MESSAGE } from '../../domain/messages.js';
 import { adjustPoints } from '../../workflows/points/definitions.js';
 import { amazonBuyerToken, Shopper, type TestApi } from '../support/api.js';
 import { finishCheckout, procedureForm, startCheckout } from '../support/checkout.js';
 import { memberForm } from '../support/members.js';
+import { addStaff, type TestStaff } from '../support/staff.js';
 import {
   hasChromium,
   launchBrowser,
@@ -24,10 +24,13 @@ import {
   pageErrors,
   reportMissingChromium,
   screenshot,
+  signInAsStaff,
   startE2eApi,
 } from './support.js';
 
 reportMissingChromium('test/e2e/ops-members.test.ts');
+
+const VIEWER: TestStaff = { login: 'kaori', name: '閲覧 香織', role: 'viewer', password: 'correct horse battery' };
 
 /** A downloaded member CSV as rows of cells (the exports have no commas, quotes or line breaks in these members' data). */
 async function csvRows(download: Download, encoding: 'utf-8' | 'shift_jis'): Promise<string[][]> {
@@ -52,15 +55,7 @@ describe.skipIf(!hasChromium)('ops console members in Chromium', () => {
 
   beforeAll(async () => {
     [api, browser] = await Promise.all([startE2eApi('e2e_ops_members'), launchBrowser()]);
-    const at = new Date();
-    await api.database.models.Staff.create({
-      login: 'kaori',
-      name: '閲覧 香織',
-      role: 'viewer',
-      passwordHash: await hashPassword('correct horse battery'),
-      createdAt: at,
-      passwordChangedAt: at,
-    });
+    await addStaff(api.database, VIEWER);
     const signInWithAmazon = async (shopper: Shopper, buyer: string) =>
       shopper.post('/api/auth/amazon/sign-in', { buyerToken: await amazonBuyerToken(api.emulatorUrl, buyer) });
 
@@ -121,9 +116,7 @@ describe.skipIf(!hasChromium)('ops console members in Chromium', () => {
     // Not signed in: 会員検索 sends staff to the sign-in page, which comes back to it.
     await page.goto('/ops/member-search');
     await page.waitForURL(/\/ops\/login\?next=/);
-    await page.getByRole('textbox', { name: 'ログインID' }).fill('kaori');
-    await page.getByRole('textbox', { name: 'パスワード' }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'サインイン', exact: true }).click();
+    await signInAsStaff(page, VIEWER);
     await page.waitForURL((url) => url.pathname === '/ops/member-search');
     await expect.poll(() => page.getByTestId('result-count').textContent()).toBe('4件');
     expect(await page.locator('.site-nav a[aria-current="page"]').textContent()).toBe('会員検索');
@@ -198,9 +191,7 @@ describe.skipIf(!hasChromium)('ops console members in Chromium', () => {
   it('L7: 会員詳細 of a member who linked Amazon after registering shows a later link time; an unknown member a clear message', async () => {
     const { context, page } = await newShopper(browser, api.url);
     await page.goto(`/ops/member/${ids.linkedLater}`);
-    await page.getByRole('textbox', { name: 'ログインID' }).fill('kaori');
-    await page.getByRole('textbox', { name: 'パスワード' }).fill('correct horse battery');
-    await page.getByRole('button', { name: 'サインイン', exact: true }).click();
+    await signInAsStaff(page, VIEWER);
     await page.waitForURL((url) => url.pathname === `/ops/member/${ids.linkedLater}`);
     const fact = (key: string) => page.locator(`[data-fact="${key}"]`).textContent();
     await expect.poll(() => fact('registered-via')).toBe('会員登録フォーム');

@@ -8,10 +8,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/members/passwords.js';
 import { manualReconciliationWorkflowId } from '../../workflows/reconciliation.js';
 import { Shopper, type TestApi } from '../support/api.js';
 import { finishCheckout, startCheckout } from '../support/checkout.js';
+import { addStaff, type TestStaff } from '../support/staff.js';
 import {
   hasChromium,
   launchBrowser,
@@ -19,14 +19,15 @@ import {
   pageErrors,
   reportMissingChromium,
   screenshot,
+  signInAsStaff,
   startE2eApi,
 } from './support.js';
 
 reportMissingChromium('test/e2e/ops-reconcile.test.ts');
 
 const yen = (amount: number) => `¥${amount.toLocaleString('ja-JP')}`;
-const OPERATOR = { login: 'hanako', name: '運用 花子', role: 'operator', password: 'correct horse battery' } as const;
-const VIEWER = { login: 'taro', name: '閲覧 太郎', role: 'viewer', password: 'viewer horse battery' } as const;
+const OPERATOR: TestStaff = { login: 'hanako', name: '運用 花子', role: 'operator', password: 'correct horse battery' };
+const VIEWER: TestStaff = { login: 'taro', name: '閲覧 太郎', role: 'viewer', password: 'viewer horse battery' };
 
 describe.skipIf(!hasChromium)('ops console 照合 in Chromium', () => {
   let api: TestApi;
@@ -48,26 +49,14 @@ describe.skipIf(!hasChromium)('ops console 照合 in Chromium', () => {
   const slowGetCharge = (ms: number) =>
     emulator('PUT', '/faults', { latencyRate: ms > 0 ? 1 : 0, latencyMs: ms, calls: ['getCharge'] });
 
-  async function signIn(page: Page, staff: typeof OPERATOR | typeof VIEWER): Promise<void> {
+  async function signIn(page: Page, staff: TestStaff): Promise<void> {
     await page.waitForURL(/\/ops\/login\?next=/);
-    await page.getByRole('textbox', { name: 'ログインID' }).fill(staff.login);
-    await page.getByRole('textbox', { name: 'パスワード' }).fill(staff.password);
-    await page.getByRole('button', { name: 'サインイン', exact: true }).click();
+    await signInAsStaff(page, staff);
   }
 
   beforeAll(async () => {
     [api, browser] = await Promise.all([startE2eApi('e2e_ops_reconcile'), launchBrowser()]);
-    const at = new Date();
-    for (const staff of [OPERATOR, VIEWER]) {
-      await api.database.models.Staff.create({
-        login: staff.login,
-        name: staff.name,
-        role: staff.role,
-        passwordHash: await hashPassword(staff.password),
-        createdAt: at,
-        passwordChangedAt: at,
-      });
-    }
+    for (const staff of [OPERATOR, VIEWER]) await addStaff(api.database, staff);
   });
   afterAll(async () => {
     await browser?.close();

@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { NOTIFICATION_PATH } from '../../api/notifications.js';
 import { freePort } from '../../scripts/services.js';
 import { startTestApi, type TestApi } from '../support/api.js';
+import type { TestStaff } from '../support/staff.js';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
@@ -153,4 +154,11 @@ export async function totalsOf(page: Page): Promise<Record<string, string>> {
     .evaluateAll((cells) =>
       Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-total') ?? '', cell.textContent ?? ''])),
     );
+}
+
+/** Fills the console's sign-in page (/ops/login) as `staff` and sends it. */
+export async function signInAsStaff(page: Page, staff: Pick<TestStaff, 'login' | 'password'>): Promise<void> {
+  await page.getByRole('textbox', { name: 'ログインID' }).fill(staff.login);
+  await page.getByRole('textbox', { name: 'パスワード' }).fill(staff.password);
+  await page.getByRole('button', { name: 'サインイン', exact: true }).click();
 }

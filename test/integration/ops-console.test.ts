@@ -5,7 +5,6 @@
  * and one member for 会員詳細 (as stored, L7; points; the member's orders; 400/404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../api/members/passwords.js';
 import { opsMemberDetailResponse } from '../../api/responses.js';
 import { createMemberRepository } from '../../db/members.js';
 import { orderListKeys, type OrderDoc } from '../../db/models/order.js';
@@ -16,6 +15,7 @@ import {
   MEMBER_NOT_FOUND_MESSAGE,
 } from '../../domain/messages.js';
 import { opsAuthorization, startTestApi, type TestApi } from '../support/api.js';
+import { addStaff } from '../support/staff.js';
 
 let api: TestApi;
 const viewer = () => opsAuthorization(api.config, 'viewer');
@@ -120,14 +120,11 @@ describe('ops console', () => {
   });
 
   it('the pages are served to a signed-in staff member, a viewer too, never cached', async () => {
-    const at = new Date();
-    await api.database.models.Staff.create({
+    await addStaff(api.database, {
       login: 'console-viewer',
       name: '閲覧 太郎',
       role: 'viewer',
-      passwordHash: await hashPassword('viewer correct horse'),
-      createdAt: at,
-      passwordChangedAt: at,
+      password: 'viewer correct horse',
     });
     const signIn = await fetch(`${api.url}/ops/session`, {
       method: 'POST',
