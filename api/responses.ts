@@ -112,7 +112,8 @@ export const checkoutResponse = z.strictObject({
 
 export const notificationResponse = z.strictObject({ acknowledged: z.literal(true), forwarded: z.boolean() });
 
-const memberView = z.strictObject({
+/** The fields of a member that the member's pages and the console's 会員詳細 share (api/members/view.ts). */
+const storedMember = {
   memberId: z.string(),
   email: z.string(),
   name: z.string(),
@@ -124,8 +125,12 @@ const memberView = z.strictObject({
   mobileMail: z.boolean().nullable(),
   registeredAt: isoDateTime,
   amazonLinked: z.boolean(),
-  amazonLinkedAt: isoDateTime.nullable(),
-  hasPassword: z.boolean(),
+  amazonLinkedAt: isoDateTime.nullable().meta({ description: 'L6/L7: the Amazon link time; null when not linked' }),
+  hasPassword: z.boolean().meta({ description: 'L8: false for a member registered through Amazon until one is set' }),
+};
+
+const memberView = z.strictObject({
+  ...storedMember,
   extra: z.record(z.string(), z.string()),
   additionalInformationRequired: z.array(z.strictObject({ key: z.string(), label: z.string() })),
 });
@@ -176,22 +181,10 @@ export const opsMembersResponse = z.strictObject({
 /** One member for the console's 会員詳細: as stored (L7), the point account, the newest orders. */
 export const opsMemberDetailResponse = z.strictObject({
   member: z.strictObject({
-    memberId: z.string(),
-    email: z.string(),
-    name: z.string(),
-    postalCode: z.string().nullable(),
-    prefecture: z.string().nullable(),
-    address: z.string().nullable(),
-    phone: z.string().nullable(),
-    newsletter: z.boolean().nullable(),
-    mobileMail: z.boolean().nullable(),
-    registeredAt: isoDateTime,
+    ...storedMember,
     registeredVia: z
       .enum(['form', 'amazon_sign_in', 'amazon_pay_checkout'])
       .meta({ description: 'amazon_pay_checkout: registered at purchase (L7: registeredAt = amazonLinkedAt)' }),
-    amazonLinked: z.boolean(),
-    amazonLinkedAt: isoDateTime.nullable().meta({ description: 'L6/L7: the Amazon link time; null when not linked' }),
-    hasPassword: z.boolean().meta({ description: 'L8: false for a member registered through Amazon until one is set' }),
     extra: z
       .array(z.strictObject({ key: z.string(), label: z.string(), value: z.string().nullable() }))
       .meta({ description: "The shop's extra fields (MEMBER_EXTRA_FIELDS), in their order" }),

@@ -28,6 +28,7 @@ import { MemberRuleError, type Member, type MemberRepository } from '../../db/me
 import type { Mailer } from '../../mail/mailer.js';
 import { HttpError } from '../errors.js';
 import { parse } from '../validation.js';
+import { storedMemberView } from './view.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { logIn, saveSession, type PendingAmazonBuyer } from './session.js';
 
@@ -73,19 +74,7 @@ export interface MemberRouteDeps {
 
 function memberView(member: Member, extraFields: readonly ExtraFieldDefinition[]) {
   return {
-    memberId: member.memberId,
-    email: member.email,
-    name: member.name,
-    postalCode: member.postalCode,
-    prefecture: member.prefecture,
-    address: member.address,
-    phone: member.phone,
-    newsletter: member.newsletter,
-    mobileMail: member.mobileMail,
-    registeredAt: member.registeredAt.toISOString(),
-    amazonLinked: member.amazonBuyerId !== null,
-    amazonLinkedAt: member.amazonLinkedAt?.toISOString() ?? null,
-    hasPassword: member.passwordHash !== null,
+    ...storedMemberView(member),
     extra: member.extra,
     // C6: asked at the next login or checkout.
     additionalInformationRequired: missingExtraFields(member.extra, extraFields).map(({ key, label }) => ({

@@ -14,6 +14,7 @@ import type { MemberRepository } from '../../db/members.js';
 import type { Models } from '../../db/models/index.js';
 import type { PointAccountView } from '../../workflows/points/definitions.js';
 import { HttpError } from '../errors.js';
+import { storedMemberView } from '../members/view.js';
 import { parse } from '../validation.js';
 import { writeMembersCsv } from './members-csv.js';
 
@@ -116,20 +117,8 @@ export function opsMemberRoutes(deps: {
     ]);
     res.json({
       member: {
-        memberId: member.memberId,
-        email: member.email,
-        name: member.name,
-        postalCode: member.postalCode,
-        prefecture: member.prefecture,
-        address: member.address,
-        phone: member.phone,
-        newsletter: member.newsletter,
-        mobileMail: member.mobileMail,
-        registeredAt: member.registeredAt.toISOString(),
+        ...storedMemberView(member),
         registeredVia: member.registeredVia,
-        amazonLinked: member.amazonBuyerId !== null,
-        amazonLinkedAt: member.amazonLinkedAt?.toISOString() ?? null,
-        hasPassword: member.passwordHash !== null,
         extra: deps.extraFields.map(({ key, label }) => ({ key, label, value: member.extra[key] ?? null })),
       },
       points: {
