@@ -112,9 +112,10 @@ describe.skipIf(!recording)('record order workflow histories', () => {
     await save('authorization-renewed', handle);
   });
 
-  it('never captured: renewed every 30 days, canceled when the charge permission reaches 180 days, the buyer mailed', async () => {
-    const handle = await startOrder(h, { items: [TEA] });
-    await checkoutThrough(h, handle);
+  it('never captured: renewed every 30 days, canceled when the charge permission reaches 180 days, the coupon given back, the buyer mailed', async () => {
+    const member = await memberWithPoints(h, 'replay.expired@example.jp', 0);
+    const handle = await startOrder(h, { memberId: member.memberId, items: [KYUSU] });
+    await checkoutThrough(h, handle, { form: { couponCode: 'WELCOME500' } });
     // Amazon's clock moves with the workflow's: each authorization expires when the order looks at it.
     for (let month = 0; month < 6; month += 1) {
       h.emu.emulator.advance(30 * 24 * 3600 * 1000 + 60_000);

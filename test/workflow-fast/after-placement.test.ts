@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMAZON_UNAVAILABLE_MESSAGE } from '../../domain/messages.js';
 import { cancelOrder, captureOrder, changeAmount, getOrder, refundOrder } from '../../workflows/order/definitions.js';
 import { KYUSU } from '../support/orders.js';
+import type { ProcedureOverrides } from '../support/checkout.js';
 import { refusalOf } from '../support/refusal.js';
 import { DAY_MS, HOUR_MS } from '../support/time.js';
 import { untilOrder, untilQuiet } from '../support/waiting.js';
@@ -29,7 +30,9 @@ afterAll(async () => {
 });
 
 /** A placed guest order for 2 × ¥1,200 + ¥600 shipping = ¥3,000 (or a member's ¥6,500 KYUSU). */
-async function placedOrder(o: { memberId?: string; prepare?: (world: StubWorld) => void } = {}): Promise<FastOrder> {
+async function placedOrder(
+  o: { memberId?: string; form?: ProcedureOverrides; prepare?: (world: StubWorld) => void } = {},
+): Promise<FastOrder> {
   const order = await h.startOrder({
     ...(o.memberId === undefined ? {} : { memberId: o.memberId, items: [KYUSU] }),
     prepare: (world) => {
@@ -37,7 +40,7 @@ async function placedOrder(o: { memberId?: string; prepare?: (world: StubWorld) 
       o.prepare?.(world);
     },
   });
-  expect((await completedOrder(order)).status).toBe('Placed');
+  expect((await completedOrder(order, o.form)).status).toBe('Placed');
   return order;
 }
 
@@ -123,6 +126,15 @@ describe('the 180-day charge permission', () => {
     expect(order.world.account('M-NEVER-SHIPPED').pending).toBe(0);
     // Renewed at 30, 60, 90, 120 and 150 days.
     expect(order.world.count('authorizeCharge')).toBe(5);
+  });
+
+  it('A1: a coupon used by an order never captured is given back when the order is canceled at 180 days', async () => {
+    const order = await placedOrder({ memberId: 'M-COUPON-EXPIRED', form: { couponCode: 'WELCOME500' } });
+    expect(order.world.couponUses.get('WELCOME500:M-COUPON-EXPIRED')).toBe(order.orderId);
+    const final = await order.handle.result();
+    expect(final).toMatchObject({ status: 'Canceled', couponCode: 'WELCOME500' });
+    expect(order.world.count('releaseCoupon')).toBe(1);
+    expect(order.world.couponUses.has('WELCOME500:M-COUPON-EXPIRED')).toBe(false);
   });
 });
 

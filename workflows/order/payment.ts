@@ -52,6 +52,8 @@ const PENDING_POLL_MS = 60_000;
 const PENDING_CHARGE = ['AuthorizationInitiated', 'CaptureInitiated'];
 /** The patch marker of the renewal of a pending authorization found expired (workflow versioning). */
 const RENEW_EXPIRED_PENDING_CHARGE = 'renew-expired-pending-charge';
+/** The patch marker of giving the coupon back when an order never captured is canceled at 180 days. */
+const EXPIRED_CANCEL_RELEASES_COUPON = 'expired-cancel-releases-coupon';
 
 /** Amazon's answers to these reasons are kept in its records; they are the shop's, not a buyer's. */
 const NOT_NEEDED_AFTER_CAPTURE = 'Not needed after capture';
@@ -209,15 +211,17 @@ export class Payment {
       amazonForOps.closeChargePermission({ chargePermissionId: this.order.chargePermissionId(), reason }),
     );
     await this.undoPoints('cancel');
-    if (this.view.memberId !== null && this.view.couponCode !== null)
-      await couponFollowUp.releaseCoupon({
-        code: this.view.couponCode,
-        memberId: this.view.memberId,
-        orderId: this.orderId,
-      });
+    await this.releaseCoupon();
     await this.order.commit('Canceled');
     this.order.mails.send({ kind: 'canceled' });
     return this.view;
+  }
+
+  /** Gives the member's coupon back: a canceled order no longer holds it (one use per member and code). */
+  private async releaseCoupon(): Promise<void> {
+    const { memberId, couponCode } = this.view;
+    if (memberId !== null && couponCode !== null)
+      await couponFollowUp.releaseCoupon({ code: couponCode, memberId, orderId: this.orderId });
   }
 
   /** After capture: refund up to what was captured (initiated refunds count), spread over the captured charges. */
@@ -713,6 +717,9 @@ export class Payment {
     if (this.view.status === 'Placed' && p.capturedAmount === 0) {
       p.attention = PERMISSION_EXPIRED_UNCAPTURED_NOTE;
       await this.undoPoints('cancel');
+      // The member may use the coupon again, as after a cancel by staff (behind a patch marker:
+      // orders canceled at 180 days before this replay without it).
+      if (patched(EXPIRED_CANCEL_RELEASES_COUPON)) await this.releaseCoupon();
       await this.order.commit('Canceled');
       // The buyer's order is canceled without their asking: they are told, and why (behind a patch
       // marker of its own, mails.ts: orders that expired before this mail replay without it).
