@@ -413,13 +413,13 @@ export const INVALID_MEMBER_ID_MESSAGE = '会員IDの形式が正しくありま
 /** Ops: no member has this id (never registered, or a typo). */
 export const MEMBER_NOT_FOUND_MESSAGE = 'この会員IDの会員は見つかりません。';
 /** Ops: a reconciliation run id in a URL that is not one (the run ids of Temporal are UUIDs). */
-export const INVALID_RECONCILIATION_RUN_ID_MESSAGE = '突合の実行IDの形式が正しくありません（UUID形式）。';
+export const INVALID_RECONCILIATION_RUN_ID_MESSAGE = '照合の実行IDの形式が正しくありません（UUID形式）。';
 /** Ops: no run of the ops API with this id (never started, or past the namespace's retention). */
 export const RECONCILIATION_RUN_NOT_FOUND_MESSAGE =
-  'この突合の実行は見つかりません。保存期間を過ぎた実行のレポートは GET /ops/reconciliation で確認できます。';
+  'この照合の実行は見つかりません。保存期間を過ぎた実行のレポートは GET /ops/reconciliation で確認できます。';
 /** Ops: a reconciliation run ended without a report (failed, timed out, terminated), with Temporal's reason. */
 export function reconciliationRunFailedMessage(reason: string): string {
-  return `突合は完了しませんでした（${reason}）。もう一度実行してください。`;
+  return `照合は完了しませんでした（${reason}）。もう一度実行してください。`;
 }
 
 /** Yen as `¥1,234` (the same spelling as `formatYen`, kept local like `formatNumber`). */

@@ -163,7 +163,7 @@ describe.skipIf(!hasChromium)('ops console 照合 in Chromium', () => {
       // The API's words (reconciliationRunFailedMessage) around Temporal's reason.
       await expect
         .poll(() => runState.textContent(), { timeout: 15_000 })
-        .toMatch(/^突合は完了しませんでした（.*stopped by the e2e test.*）。もう一度実行してください。$/);
+        .toMatch(/^照合は完了しませんでした（.*stopped by the e2e test.*）。もう一度実行してください。$/);
       expect(await page.getByRole('button', { name: '今すぐ照合' }).isDisabled()).toBe(false);
     } finally {
       await slowGetCharge(0);
