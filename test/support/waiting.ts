@@ -18,8 +18,11 @@ export async function untilOrder(
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** Every workflow task and activity the history has scheduled has finished. */
-function quiet(events: readonly HistoryEvent[]): boolean {
+/**
+ * Every workflow task and activity the history has scheduled has finished. Read from the history:
+ * the time-skipping test server's DescribeWorkflowExecution never reports a pending workflow task.
+ */
+export function quiet(events: readonly HistoryEvent[]): boolean {
   let workflowTasks = 0;
   let activities = 0;
   for (const e of events) {
