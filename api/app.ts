@@ -24,7 +24,7 @@ import { opsReconciliationRoutes } from './ops/reconciliation.js';
 import { NOTIFICATION_PATH, notificationRoutes } from './notifications.js';
 import { openApiRoutes } from './openapi.js';
 import { orderRoutes } from './orders/routes.js';
-import { databaseRateLimitStore } from './rate-limit-store.js';
+import { databaseRateLimitStore, failureCounter } from './rate-limit-store.js';
 import { healthRoutes } from './routes/health.js';
 import { storefrontRoutes } from './storefront.js';
 
@@ -91,6 +91,14 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', opsAuth(config.ops.credentials), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  // Rate limits count in the database (every API replica's requests count) or in memory.
+  const sharedCounts = config.api.rateLimitStore === 'database';
+  const storefrontRate = { limit: config.api.rateLimitPerMinute, windowMs: 60_000, keyPrefix: 'storefront' };
+  const signInRate = {
+    limit: config.staff.signInFailuresPerIp,
+    windowMs: config.staff.lockoutMinutes * 60_000,
+    keyPrefix: 'staff-sign-in',
+  };
   // Staff sign-in (people; bearer tokens stay for machines): one session for the ops routes and the codec server.
   const staff = createStaffAuth({
     models: deps.database.models,
@@ -98,10 +106,12 @@ export function createApp(deps: AppDeps): Express {
     secrets: config.members.sessionSecrets,
     secureCookies: config.api.publicBaseUrl.startsWith('https:'),
     ...config.staff,
+    failuresPerAddress: failureCounter(signInRate, sharedCounts ? deps.database : undefined),
     log: deps.log,
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
   app.use([...STAFF_COOKIE_PATHS], staff.session);
+
   // Before the 100 kB JSON parser: a history page's payloads are larger, and parsed only once authenticated.
   app.use(
     codecServerRoutes({
@@ -119,9 +129,7 @@ export function createApp(deps: AppDeps): Express {
     storefrontRateLimit(
       config.api.rateLimitPerMinute,
       [NOTIFICATION_PATH],
-      config.api.rateLimitStore === 'database'
-        ? databaseRateLimitStore(deps.database, config.api.rateLimitPerMinute)
-        : undefined,
+      sharedCounts ? databaseRateLimitStore(deps.database, storefrontRate) : undefined,
     ),
   );
   app.use(express.json({ limit: '100kb' }));

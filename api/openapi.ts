@@ -90,7 +90,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state (`invalid_state`, `email_taken`, `buyer_linked_elsewhere`, `idempotency_key_reused`)',
   413: 'Body too large (`payload_too_large`): 100 kB, codec 8 MB',
   422: 'Well-formed but refused by a business rule; the code says which (`cart_refused`, `unknown_product`, `refund_refused`, …)',
-  429: 'Storefront rate limit per IP (`rate_limited`)',
+  429: 'Too many requests from one address: the storefront’s limit per IP (`rate_limited`); staff sign-ins after STAFF_SIGN_IN_FAILURES_PER_IP failures within STAFF_LOCKOUT_MINUTES (`sign_in_throttled`)',
   503: 'Amazon Pay unavailable; the order is unchanged, ask again (`amazon_unavailable`)',
 };
 
@@ -520,7 +520,7 @@ function operations(options: OpenApiOptions): Operation[] {
       body: staffSignInSchema,
       bodyExample: { login: 'hanako', password: 'correct horse battery' },
       ok: { status: 200, description: 'Signed in', schema: answers.staffSessionResponse },
-      errors: [401],
+      errors: [401, 429],
     },
     {
       method: 'get',
@@ -727,7 +727,7 @@ function operations(options: OpenApiOptions): Operation[] {
       body: codecLoginSchema,
       bodyType: 'application/x-www-form-urlencoded',
       ok: { status: 200, description: 'Signed in (HTML)', contentType: 'text/html' },
-      errors: [401],
+      errors: [401, 429],
     },
   ];
 }

@@ -155,6 +155,11 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(15),
   /**
+   * Failed staff sign-ins from one client address (any login) within STAFF_LOCKOUT_MINUTES before its
+   * sign-ins are refused (429) for the rest of that window: one password tried on many accounts.
+   */
+  STAFF_SIGN_IN_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /**
    * The shop's extra member fields (C6), as JSON: `[{ "key", "label", "required" }]`. Amazon does not
    * supply them, so members registered through Amazon are asked for the required ones later.
    */
@@ -374,7 +379,7 @@ export interface AppConfig {
   };
   ops: { credentials: OpsCredential[] };
   /** Staff accounts (db): sign-in for people, next to the bearer tokens for machines. */
-  staff: { sessionHours: number; lockoutAttempts: number; lockoutMinutes: number };
+  staff: { sessionHours: number; lockoutAttempts: number; lockoutMinutes: number; signInFailuresPerIp: number };
   codec: {
     /** The first key encrypts; all decrypt. */
     keys: PayloadCodecKey[];
@@ -612,6 +617,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       sessionHours: e.STAFF_SESSION_HOURS,
       lockoutAttempts: e.STAFF_LOCKOUT_ATTEMPTS,
       lockoutMinutes: e.STAFF_LOCKOUT_MINUTES,
+      signInFailuresPerIp: e.STAFF_SIGN_IN_FAILURES_PER_IP,
     },
     codec: { keys: codecKeys.data, corsOrigins },
     worker: {

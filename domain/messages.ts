@@ -209,6 +209,10 @@ export const MEMBER_MESSAGES = {
 export function staffSignInFailedMessage(attempts: number, minutes: number): string {
   return `ログインIDまたはパスワードが正しくないか、サインインできない状態です。${attempts}回続けて間違えると${minutes}分間サインインできなくなります`;
 }
+/** Too many failed staff sign-ins from one address (any login): its sign-ins wait out the window. */
+export function staffSignInsThrottledMessage(minutes: number): string {
+  return `この接続元からのサインインの失敗が続いたため、サインインを一時的に止めています。${minutes}分後にもう一度お試しください`;
+}
 export const STAFF_MESSAGES = {
   notSignedIn: 'スタッフとしてサインインしてください',
   csrfTokenInvalid: '画面を再読み込みしてから、もう一度操作してください（CSRFトークンが無効です）',

@@ -15,6 +15,9 @@
  * - Lock-out: STAFF_LOCKOUT_ATTEMPTS wrong passwords in a row lock the account for
  *   STAFF_LOCKOUT_MINUTES. Every refusal (unknown login, wrong password, locked, disabled) gets the
  *   same answer after the same work (one Argon2 verification), so nothing tells whether a login exists.
+ * - Per address: failed sign-ins are also counted per client address, whatever the login (one
+ *   password tried on many accounts locks none of them); past STAFF_SIGN_IN_FAILURES_PER_IP within
+ *   STAFF_LOCKOUT_MINUTES the address's sign-ins answer 429 until the window ends. Only failures count.
  * - Audit: sign-in, failure (with the reason, for staff reading the trail), lock-out and sign-out
  *   rows in `ops_audit`, written before the answer.
  */
@@ -29,9 +32,10 @@ import type { Database } from '../../db/connection.js';
 import { expireDocuments, type Expiry } from '../../db/expiry.js';
 import type { Models } from '../../db/models/index.js';
 import type { StaffDoc } from '../../db/models/staff.js';
-import { STAFF_MESSAGES, staffSignInFailedMessage } from '../../domain/messages.js';
+import { STAFF_MESSAGES, staffSignInFailedMessage, staffSignInsThrottledMessage } from '../../domain/messages.js';
 import { staffSignInSchema } from '../../domain/staff.js';
 import { HttpError } from '../errors.js';
+import type { FailureCounter } from '../rate-limit-store.js';
 import { hashPassword, verifyPassword } from '../members/passwords.js';
 import { parse } from '../validation.js';
 import { writeAuditRow, type OpsUser } from './auth.js';
@@ -62,6 +66,8 @@ export interface StaffAuthOptions {
   sessionHours: number;
   lockoutAttempts: number;
   lockoutMinutes: number;
+  /** Failed sign-ins per client address, any login (api/rate-limit-store.ts). */
+  failuresPerAddress: FailureCounter;
   log: Logger;
   now?: () => Date;
 }
@@ -157,6 +163,13 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
   async function signIn(req: Request, res: Response, body: unknown): Promise<OpsUser> {
     const { login, password } = parse(staffSignInSchema, body);
     const at = now();
+    const address = req.ip ?? 'unknown';
+    const waitMs = await options.failuresPerAddress.waitMs(address);
+    if (waitMs > 0) {
+      await audit(req, 'staff.sign_in_failed', 429, login, 'none', { reason: 'address_throttled', ip: address });
+      res.set('retry-after', String(Math.ceil(waitMs / 1000)));
+      throw new HttpError(429, 'sign_in_throttled', staffSignInsThrottledMessage(options.lockoutMinutes));
+    }
     const staff = await options.models.Staff.findOne({ login }).lean();
     // Verified in every case, first: the time taken does not depend on why the sign-in fails.
     const passwordRight = await verifyPassword(staff?.passwordHash ?? (await decoyHash()), password);
@@ -173,6 +186,7 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
     if (reason !== undefined) {
       await audit(req, 'staff.sign_in_failed', 401, login, staff?.role ?? 'none', { reason, ip: req.ip ?? null });
       if (reason === 'wrong_password' && staff !== null) await countFailure(req, staff, at);
+      await options.failuresPerAddress.count(address);
       throw refused();
     }
     const user = staff as StaffDoc;

@@ -70,12 +70,14 @@ export async function startTestApi(
   const emulator = createEmulator({ controlApi: true, pendingAuthDelayMs: 500, ...options.emulator });
   const running: RunningEmulator = await emulator.start(0, '127.0.0.1');
   const taskQueue = uniqueTaskQueue(label);
-  // Test files drive many requests through one API: the storefront rate limit is raised unless a test sets it.
+  // Test files drive many requests through one API: the storefront rate limit and the per-address
+  // sign-in failures are raised unless a test sets them.
   const config = loadConfig({
     NODE_ENV: 'test',
     AMAZON_PAY_EMULATOR_URL: running.url,
     TEMPORAL_TASK_QUEUE: taskQueue,
     API_RATE_LIMIT_PER_MINUTE: '100000',
+    STAFF_SIGN_IN_FAILURES_PER_IP: '100000',
     ...options.env,
   });
   const amazonPay = createAmazonPayClient(config, { emulatorUrl: running.url });
