@@ -7,7 +7,7 @@
  * model and the journal of every Amazon call.
  */
 import fc from 'fast-check';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { readPointAccount } from '../../activities/points.js';
 import type { CartItem } from '../../domain/cart.js';
 import { amountLimit } from '../../domain/amount-limits.js';
@@ -38,7 +38,7 @@ import {
 import type { AmazonChoice } from '../support/checkout.js';
 import { ordererOf, procedureForm } from '../support/checkout.js';
 import { eventually } from '../support/servers.js';
-import { quiet } from '../support/waiting.js';
+import { closed, quiet } from '../support/waiting.js';
 import {
   buyerAtAmazon,
   chooseAgain,
@@ -816,9 +816,16 @@ export async function terminateWhenIdle(handle: WorkflowHandle): Promise<void> {
   // A query is answered only once the workflow's first task ran (a sequence may end right after start).
   await queryOrder(handle);
   for (;;) {
-    if ((await handle.describe()).status.name !== 'RUNNING') return;
-    if (quiet((await handle.fetchHistory()).events ?? []) || Date.now() > deadline) {
-      await handle.terminate('model-based sequence finished');
+    const events = (await handle.fetchHistory()).events ?? [];
+    // The order may have ended by itself since (after its cancel mail, say): nothing left to stop.
+    if (closed(events)) return;
+    if (quiet(events) || Date.now() > deadline) {
+      try {
+        await handle.terminate('model-based sequence finished');
+      } catch (error) {
+        // Ended between the read and the terminate: the server answers "Completed workflow".
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -45,6 +45,22 @@ export function quiet(events: readonly HistoryEvent[]): boolean {
   return workflowTasks === 0 && activities === 0;
 }
 
+/** The history ends with the workflow's close (completed, failed, terminated, …). */
+export function closed(events: readonly HistoryEvent[]): boolean {
+  const last = events.at(-1);
+  return (
+    last !== undefined &&
+    Boolean(
+      last.workflowExecutionCompletedEventAttributes ??
+      last.workflowExecutionFailedEventAttributes ??
+      last.workflowExecutionTerminatedEventAttributes ??
+      last.workflowExecutionCanceledEventAttributes ??
+      last.workflowExecutionTimedOutEventAttributes ??
+      last.workflowExecutionContinuedAsNewEventAttributes,
+    )
+  );
+}
+
 /**
  * Waits until the workflow has handled everything sent to it so far (signals included): no workflow
  * task and no activity in flight. For asserting that something did *not* change.
