@@ -30,6 +30,7 @@ import {
   cancelBodySchema,
   captureBodySchema,
   changeAmountBodySchema,
+  countSchema,
   listSchema,
   refundBodySchema,
 } from './ops/orders.js';
@@ -584,6 +585,16 @@ function operations(options: OpenApiOptions): Operation[] {
       security: 'ops',
       query: listSchema,
       ok: { status: 200, description: 'One page of orders', schema: answers.opsOrdersResponse },
+    },
+    {
+      method: 'get',
+      path: '/ops/orders/count',
+      tag: 'ops',
+      summary:
+        'How many orders the same filters match, counted up to 1,000 (asked apart from the page, which it would slow down)',
+      security: 'ops',
+      query: countSchema,
+      ok: { status: 200, description: 'The count', schema: answers.opsOrderCountResponse },
     },
     {
       method: 'get',

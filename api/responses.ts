@@ -199,13 +199,15 @@ export const opsMemberDetailResponse = z.strictObject({
   orders: z.array(orderView),
 });
 export const opsOrdersResponse = z.strictObject({
+  pageSize: z.number().int().min(1),
+  next: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+  orders: z.array(orderView),
+});
+export const opsOrderCountResponse = z.strictObject({
   total: z.number().int().min(0).describe('Matching orders, counted up to 1,000'),
   totalExact: z
     .boolean()
     .describe('False when the count stopped at 1,000: there are at least `total` (the console shows "1,000 or more")'),
-  pageSize: z.number().int().min(1),
-  next: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
-  orders: z.array(orderView),
 });
 export const opsOrderResponse = z.strictObject({ order: orderView });
 export const opsOrderDetailResponse = z.strictObject({

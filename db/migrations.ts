@@ -39,7 +39,8 @@ export async function backfillOrderListFields(
     say(`backfill: ${result.updated} of ${result.found} orders updated`);
   };
   const rows = Order.find(
-    { createdDayPayment: { $exists: false } },
+    // The newest list key: rows from before the hour keys are read again, once.
+    { createdHourPayment: { $exists: false } },
     {
       _id: 1,
       version: 1,

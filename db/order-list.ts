@@ -1,6 +1,7 @@
 /**
  * The ops console's order list (受注一覧) from the read model: filters, newest first, one page after a
- * cursor and the number of matching orders up to a cap. The route and the db-access bench run this code.
+ * cursor, and apart from it the number of matching orders up to a cap. The routes and the db-access bench
+ * run this code.
  *
  * Shaped by FerretDB (figures: README, "Database accesses at a real shop's size"): it narrows a query
  * through an index only for an equality (or `$in`) to strings on an index's first field, and sorts,
@@ -13,7 +14,7 @@
  * cursor instead of skipping, so a deep page costs what the first does.
  */
 import type { FilterQuery } from 'mongoose';
-import { tokyoDate } from '../domain/calendar.js';
+import { tokyoDate, tokyoHour } from '../domain/calendar.js';
 import type { Models } from './models/index.js';
 import type { OrderDoc } from './models/order.js';
 
@@ -38,6 +39,9 @@ export interface OrderListPage {
   orders: OrderDoc[];
   /** The cursor of the next page; null on the last one. */
   next: OrderListCursor | null;
+}
+
+export interface OrderListCount {
   /** Matching orders, counted up to {@link ORDER_COUNT_CAP}. */
   total: number;
   /** False when the count stopped at the cap: there are at least `total`. */
@@ -55,6 +59,7 @@ const EARLIEST_DAY = '2020-01-01';
 /** FerretDB narrows through an index for `$in` lists of at most 1,000 values. */
 const MAX_DAYS_PER_QUERY = 1_000;
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** A Japan-time day's first instant (JST has no daylight saving: UTC+9 all year). */
 const tokyoDayStart = (day: string) => new Date(`${day}T00:00:00+09:00`);
@@ -88,13 +93,25 @@ function createdBetween(filter: OrderListFilter): FilterQuery<OrderDoc> {
   };
 }
 
-/** The list key that reads the fewest rows for the filter, and its value on a day. */
-function dayKey(filter: OrderListFilter): { field: keyof OrderDoc; key: (day: string) => string } {
-  if (filter.status !== undefined) return { field: 'createdDayStatus', key: (day) => `${day}|${filter.status}` };
-  if (filter.paymentMethod !== undefined)
-    return { field: 'createdDayPayment', key: (day) => `${day}|${filter.paymentMethod}` };
-  return { field: 'createdDay', key: (day) => day };
+/** A stretch of hours or days, newest first: the list reads it in one query, by its keys. */
+interface Run {
+  unit: 'hour' | 'day';
+  /** `YYYY-MM-DDTHH` hours or `YYYY-MM-DD` days (Japan time). */
+  keys: string[];
 }
+
+/** The list key that reads the fewest rows for the filter, and its value for an hour or a day. */
+function runKey(filter: OrderListFilter, unit: Run['unit']): { field: keyof OrderDoc; key: (at: string) => string } {
+  const prefix = unit === 'hour' ? 'createdHour' : 'createdDay';
+  if (filter.status !== undefined) return { field: `${prefix}Status`, key: (at) => `${at}|${filter.status}` };
+  if (filter.paymentMethod !== undefined)
+    return { field: `${prefix}Payment`, key: (at) => `${at}|${filter.paymentMethod}` };
+  return { field: prefix, key: (at) => at };
+}
+
+/** The hour before `YYYY-MM-DDTHH` (the label's arithmetic: Japan time has no daylight saving). */
+const hourBefore = (hour: string) =>
+  new Date(new Date(`${hour}:00:00Z`).getTime() - 3_600_000).toISOString().slice(0, 13);
 
 export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date = () => new Date()) {
   const { Order } = models;
@@ -113,30 +130,42 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
   }
 
   /**
-   * The days to read, newest first, in runs of 1, 2, 4 … days (at most 1,000): the first run is
-   * usually enough for a page, and an empty stretch of years costs a few lookups.
+   * What to read, newest first, from `start` (a cursor's instant, or now and an hour's slack for a
+   * clock a little ahead): the hours of its day in runs of 1, 2, 4 … (a page of a busy day reads
+   * about a page of rows), then the days before it in runs of 1, 2, 4 … up to 1,000 (an empty stretch
+   * of years costs a few lookups). Only days within `from`–`to` (the walk is the date range).
    */
-  function* dayRuns(filter: OrderListFilter, newest: string): Generator<string[]> {
+  function* runs(filter: OrderListFilter, start: Date, slackMs = 0): Generator<Run> {
     // Nothing is older than the list reaches: an earlier `from` reads no more days.
     const oldest = filter.from !== undefined && filter.from > EARLIEST_DAY ? filter.from : EARLIEST_DAY;
-    let day = filter.to !== undefined && filter.to < newest ? filter.to : newest;
+    let day = tokyoDate(start);
+    let hour = tokyoHour(new Date(start.getTime() + slackMs));
+    if (filter.to !== undefined && filter.to < day) [day, hour] = [filter.to, `${filter.to}T23`];
+    if (filter.to !== undefined && hour > `${filter.to}T23`) hour = `${filter.to}T23`;
+    if (day < oldest) return;
+    for (let length = 1; hour >= `${day}T00`; length *= 2) {
+      const keys: string[] = [];
+      for (; keys.length < length && hour >= `${day}T00`; hour = hourBefore(hour)) keys.push(hour);
+      yield { unit: 'hour', keys };
+    }
+    day = dayBefore(day);
     for (let length = 1; day >= oldest; length = Math.min(length * 2, MAX_DAYS_PER_QUERY)) {
-      const run: string[] = [];
-      for (; run.length < length && day >= oldest; day = dayBefore(day)) run.push(day);
-      yield run;
+      const keys: string[] = [];
+      for (; keys.length < length && day >= oldest; day = dayBefore(day)) keys.push(day);
+      yield { unit: 'day', keys };
     }
   }
 
-  function dayQuery(filter: OrderListFilter, run: string[]): FilterQuery<OrderDoc> {
-    const { field, key } = dayKey(filter);
+  function runQuery(filter: OrderListFilter, run: Run): FilterQuery<OrderDoc> {
+    const { field, key } = runKey(filter, run.unit);
     return {
-      [field]: { $in: run.map(key) },
+      [field]: { $in: run.keys.map(key) },
       ...inMemory(filter, filter.status === undefined ? [] : ['paymentMethod']),
     };
   }
 
-  /** Tomorrow in Japan: a row stamped by a clock a little ahead is still listed. */
-  const newestDay = () => tokyoDate(new Date(now().getTime() + DAY_MS));
+  /** An hour's slack after now: a row stamped by a clock a little ahead is still listed. */
+  const fromNow = (): [Date, number] => [now(), HOUR_MS];
 
   async function page(filter: OrderListFilter, pageSize: number, after?: OrderListCursor): Promise<OrderDoc[]> {
     const narrow = narrowQuery(filter);
@@ -146,11 +175,10 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
         .limit(pageSize + 1)
         .lean();
     const rows: OrderDoc[] = [];
-    // Days after the cursor's are before it in the list: start at its day.
-    const newest = after === undefined ? newestDay() : tokyoDate(after.createdAt);
-    for (const run of dayRuns(filter, newest)) {
+    // Hours after the cursor's are before it in the list: start at its hour.
+    for (const run of after === undefined ? runs(filter, ...fromNow()) : runs(filter, after.createdAt)) {
       rows.push(
-        ...(await Order.find({ ...dayQuery(filter, run), ...afterCursor(after) })
+        ...(await Order.find({ ...runQuery(filter, run), ...afterCursor(after) })
           .sort(newestFirst)
           .limit(pageSize + 1 - rows.length)
           .lean()),
@@ -160,13 +188,17 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
     return rows;
   }
 
-  async function count(filter: OrderListFilter): Promise<{ total: number; totalExact: boolean }> {
+  /**
+   * The matching orders, up to the cap. Asked apart from the page (the console shows the page first):
+   * counting reads every counted row, up to 1,000 of them, the page only what it shows.
+   */
+  async function count(filter: OrderListFilter): Promise<OrderListCount> {
     const narrow = narrowQuery(filter);
     let total = 0;
     if (narrow !== null) total = await Order.countDocuments(narrow).limit(ORDER_COUNT_CAP);
     else
-      for (const run of dayRuns(filter, newestDay())) {
-        total += await Order.countDocuments(dayQuery(filter, run)).limit(ORDER_COUNT_CAP - total);
+      for (const run of runs(filter, ...fromNow())) {
+        total += await Order.countDocuments(runQuery(filter, run)).limit(ORDER_COUNT_CAP - total);
         if (total >= ORDER_COUNT_CAP) break;
       }
     return { total, totalExact: total < ORDER_COUNT_CAP };
@@ -174,15 +206,14 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
 
   /** One page of the list, newest first, after `after` (the first page without it). */
   async function list(filter: OrderListFilter, pageSize: number, after?: OrderListCursor): Promise<OrderListPage> {
-    const [rows, counted] = await Promise.all([page(filter, pageSize, after), count(filter)]);
+    const rows = await page(filter, pageSize, after);
     const orders = rows.slice(0, pageSize);
     const last = orders.at(-1);
     return {
       orders,
       next: rows.length > pageSize && last !== undefined ? { createdAt: last.createdAt, orderId: last._id } : null,
-      ...counted,
     };
   }
 
-  return { list };
+  return { list, count };
 }

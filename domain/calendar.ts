@@ -13,6 +13,11 @@ export function tokyoDate(instant: Date): string {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The Japan-time hour of an instant, `YYYY-MM-DDTHH`. */
+export function tokyoHour(instant: Date): string {
+  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 13);
+}
+
 /** True for a real calendar date in `YYYY-MM-DD` form (2026-02-30 is not one). */
 export function isIsoDate(value: string): boolean {
   const match = ISO_DATE.exec(value);

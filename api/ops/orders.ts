@@ -54,6 +54,9 @@ export const listSchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** The list's filters without the page: what `GET /ops/orders/count` counts. */
+export const countSchema = listSchema.omit({ after: true, pageSize: true });
+
 export interface OpsOrderDeps {
   client: Client;
   models: Models;
@@ -116,6 +119,20 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
   const workflowUrl = (orderId: string) =>
     `${deps.temporalUi.origin.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporalUi.namespace)}/workflows/${encodeURIComponent(orderWorkflowId(orderId))}`;
 
+  router.get('/ops/orders', async (req, res) => {
+    const { after, pageSize, ...filter } = parse(listSchema, req.query);
+    const { orders, next } = await orderList.list(filter, pageSize, after);
+    res.json({
+      pageSize,
+      next: next === null ? null : `${next.createdAt.getTime()}.${next.orderId}`,
+      orders: orders.map((order) => order.view),
+    });
+  });
+  // Before `/ops/orders/:orderId`, which would take `count` for an order id.
+  router.get('/ops/orders/count', async (req, res) => {
+    res.json(await orderList.count(parse(countSchema, req.query)));
+  });
+
   router.get('/ops/orders/:orderId', async (req, res) => {
     const orderId = orderIdParam(req.params['orderId']);
     const order = await currentView(orderId);
@@ -171,18 +188,6 @@ export function opsOrderRoutes(deps: OpsOrderDeps): Router {
         args: [{ amount: body.amount, ...(body.reason === undefined ? {} : { reason: body.reason }) }],
       }),
     );
-  });
-
-  router.get('/ops/orders', async (req, res) => {
-    const { after, pageSize, ...filter } = parse(listSchema, req.query);
-    const { orders, next, total, totalExact } = await orderList.list(filter, pageSize, after);
-    res.json({
-      total,
-      totalExact,
-      pageSize,
-      next: next === null ? null : `${next.createdAt.getTime()}.${next.orderId}`,
-      orders: orders.map((order) => order.view),
-    });
   });
 
   return router;

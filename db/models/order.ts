@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { tokyoDate } from '../../domain/calendar.js';
+import { tokyoDate, tokyoHour } from '../../domain/calendar.js';
 
 /**
  * The orders read model: the workflow's order view, written at every step (newest version wins), for
@@ -27,6 +27,9 @@ export interface OrderDoc {
   createdDay?: string;
   createdDayStatus?: string;
   createdDayPayment?: string;
+  createdHour?: string;
+  createdHourStatus?: string;
+  createdHourPayment?: string;
   view: Record<string, unknown>;
 }
 
@@ -36,19 +39,32 @@ export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 /** The `paymentMethod` of an order not paid yet (or whose payment Amazon never told), in list keys. */
 const NO_PAYMENT_METHOD = '-';
 
+type OrderListKeys = Required<
+  Pick<
+    OrderDoc,
+    'createdDay' | 'createdDayStatus' | 'createdDayPayment' | 'createdHour' | 'createdHourStatus' | 'createdHourPayment'
+  >
+>;
+
 /**
- * The console's list (db/order-list.ts) reads a day of orders by equality on one of these, the only
- * kind of condition FerretDB narrows through an index (scripts/ferretdb/README.md): the ordering day
- * in Japan time, alone, with the status, or with the payment method (`YYYY-MM-DD|Placed`, `YYYY-MM-DD|card`).
+ * The console's list (db/order-list.ts) reads orders an hour or a day at a time by equality on one of
+ * these, the only kind of condition FerretDB narrows through an index (scripts/ferretdb/README.md):
+ * the ordering hour or day in Japan time, alone, with the status, or with the payment method
+ * (`YYYY-MM-DD|Placed`, `YYYY-MM-DDTHH|card`).
  */
 export function orderListKeys(
   row: Pick<OrderDoc, 'createdAt' | 'status'> & { paymentMethod?: string | null | undefined },
-): Required<Pick<OrderDoc, 'createdDay' | 'createdDayStatus' | 'createdDayPayment'>> {
+): OrderListKeys {
   const day = tokyoDate(row.createdAt);
+  const hour = tokyoHour(row.createdAt);
+  const payment = row.paymentMethod ?? NO_PAYMENT_METHOD;
   return {
     createdDay: day,
     createdDayStatus: `${day}|${row.status}`,
-    createdDayPayment: `${day}|${row.paymentMethod ?? NO_PAYMENT_METHOD}`,
+    createdDayPayment: `${day}|${payment}`,
+    createdHour: hour,
+    createdHourStatus: `${hour}|${row.status}`,
+    createdHourPayment: `${hour}|${payment}`,
   };
 }
 
@@ -70,6 +86,9 @@ const orderSchema = new Schema<OrderDoc>(
     createdDay: { type: String, index: true },
     createdDayStatus: { type: String, index: true },
     createdDayPayment: { type: String, index: true },
+    createdHour: { type: String, index: true },
+    createdHourStatus: { type: String, index: true },
+    createdHourPayment: { type: String, index: true },
     view: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'orders', versionKey: false, minimize: false },

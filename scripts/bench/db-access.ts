@@ -146,32 +146,43 @@ function consoleListAccesses(
     const row = await Order.findOne({ _id: id }, { createdAt: 1 }).lean();
     return { createdAt: row?.createdAt ?? new Date(), orderId: id };
   };
-  const list = (name: string, filter: (i: number) => OrderListFilter, after?: OrderListCursor): Access => ({
-    name: `console list: ${name}`,
-    run: (i) => orderList.list(filter(i), PAGE_SIZE, after),
-    explain: () => explainEach(db, () => orderList.list(filter(0), PAGE_SIZE, after)),
-  });
+  // The page (GET /ops/orders) and the count of the same filter (GET /ops/orders/count).
+  const list = (name: string, filter: (i: number) => OrderListFilter): Access[] => [
+    {
+      name: `console list: ${name}`,
+      run: (i) => orderList.list(filter(i), PAGE_SIZE),
+      explain: () => explainEach(db, () => orderList.list(filter(0), PAGE_SIZE)),
+    },
+    {
+      name: `console count: ${name}`,
+      run: (i) => orderList.count(filter(i)),
+      explain: () => explainEach(db, () => orderList.count(filter(0))),
+    },
+  ];
   return [
-    list('no filter', () => ({})),
+    ...list('no filter', () => ({})),
     {
       name: 'console list: no filter, halfway down (cursor)',
-      run: async () => list('', () => ({}), await middle()).run(0),
+      run: async () => orderList.list({}, PAGE_SIZE, await middle()),
     },
-    list('status Placed (5 %)', () => ({ status: 'Placed' })),
-    list('status Captured (70 %)', () => ({ status: 'Captured' })),
-    list('paymentMethod gift_card (4 %)', () => ({ paymentMethod: 'gift_card' })),
-    list('memberId', (i) => ({ memberId: memberId(i) })),
-    list('chargePermissionId', (i) => ({ chargePermissionId: `P03-PRE-${String(n(i)).padStart(9, '0')}` })),
-    list('one day (from = to)', (i) => ({ from: tokyoDay(30 + (i % 300)), to: tokyoDay(30 + (i % 300)) })),
-    list('31 days', (i) => ({ from: tokyoDay(60 + (i % 200)), to: tokyoDay(30 + (i % 200)) })),
-    list('status Captured + paymentMethod card', () => ({ status: 'Captured', paymentMethod: 'card' })),
-    list('status Placed + paymentMethod gift_card (0.2 %)', () => ({ status: 'Placed', paymentMethod: 'gift_card' })),
-    list('status Captured + 7 days', (i) => ({
+    ...list('status Placed (5 %)', () => ({ status: 'Placed' })),
+    ...list('status Captured (70 %)', () => ({ status: 'Captured' })),
+    ...list('paymentMethod gift_card (4 %)', () => ({ paymentMethod: 'gift_card' })),
+    ...list('memberId', (i) => ({ memberId: memberId(i) })),
+    ...list('chargePermissionId', (i) => ({ chargePermissionId: `P03-PRE-${String(n(i)).padStart(9, '0')}` })),
+    ...list('one day (from = to)', (i) => ({ from: tokyoDay(30 + (i % 300)), to: tokyoDay(30 + (i % 300)) })),
+    ...list('31 days', (i) => ({ from: tokyoDay(60 + (i % 200)), to: tokyoDay(30 + (i % 200)) })),
+    ...list('status Captured + paymentMethod card', () => ({ status: 'Captured', paymentMethod: 'card' })),
+    ...list('status Placed + paymentMethod gift_card (0.2 %)', () => ({
+      status: 'Placed',
+      paymentMethod: 'gift_card',
+    })),
+    ...list('status Captured + 7 days', (i) => ({
       status: 'Captured',
       from: tokyoDay(36 + (i % 300)),
       to: tokyoDay(30 + (i % 300)),
     })),
-    list('memberId + status Captured', (i) => ({ memberId: memberId(i), status: 'Captured' })),
+    ...list('memberId + status Captured', (i) => ({ memberId: memberId(i), status: 'Captured' })),
   ];
 }
 

@@ -82,6 +82,22 @@ function renderPager(result) {
   $('#pager').hidden = after === null && result.next === null;
 }
 
+/**
+ * The number of matching orders, asked once the page is shown (counting reads up to 1,000 orders).
+ * @param {URLSearchParams} query the page's filters
+ */
+async function showCount(query) {
+  const filters = new URLSearchParams([...query].filter(([name]) => FILTERS.includes(name)));
+  const count = $('#result-count');
+  count.textContent = '件数を数えています…';
+  try {
+    const { total, totalExact } = await api.get(`/ops/orders/count?${filters}`);
+    count.textContent = `${total.toLocaleString('ja-JP')}件${totalExact ? '' : '以上'}`;
+  } catch {
+    count.textContent = '';
+  }
+}
+
 try {
   await requireStaff();
   const query = new URLSearchParams();
@@ -93,10 +109,11 @@ try {
   query.set('pageSize', String(PAGE_SIZE));
   const result = await api.get(`/ops/orders?${query}`);
   $('#order-rows').replaceChildren(...result.orders.map(row));
-  $('#result-count').textContent = `${result.total.toLocaleString('ja-JP')}件${result.totalExact ? '' : '以上'}`;
   $('#orders').hidden = result.orders.length === 0;
   if (result.orders.length === 0) showNotice(notice, 'info', '条件に合う受注はありません。');
   renderPager(result);
+  $('#loading').hidden = true;
+  await showCount(query);
 } catch (error) {
   showNotice(notice, 'error', messageOf(error));
 } finally {
