@@ -111,7 +111,7 @@ function runKey(filter: OrderListFilter, unit: Run['unit']): { field: keyof Orde
 
 /** The hour before `YYYY-MM-DDTHH` (the label's arithmetic: Japan time has no daylight saving). */
 const hourBefore = (hour: string) =>
-  new Date(new Date(`${hour}:00:00Z`).getTime() - 3_600_000).toISOString().slice(0, 13);
+  new Date(new Date(`${hour}:00:00Z`).getTime() - HOUR_MS).toISOString().slice(0, 13);
 
 export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date = () => new Date()) {
   const { Order } = models;
@@ -130,16 +130,17 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
   }
 
   /**
-   * What to read, newest first, from `start` (a cursor's instant, or now and an hour's slack for a
-   * clock a little ahead): the hours of its day in runs of 1, 2, 4 … (a page of a busy day reads
+   * What to read, newest first, from a cursor's instant, or without one from now and an hour's slack
+   * (a row stamped by a clock a little ahead is still listed): the hours of its day in runs of 1, 2, 4 … (a page of a busy day reads
    * about a page of rows), then the days before it in runs of 1, 2, 4 … up to 1,000 (an empty stretch
    * of years costs a few lookups). Only days within `from`–`to` (the walk is the date range).
    */
-  function* runs(filter: OrderListFilter, start: Date, slackMs = 0): Generator<Run> {
+  function* runs(filter: OrderListFilter, cursor?: Date): Generator<Run> {
     // Nothing is older than the list reaches: an earlier `from` reads no more days.
     const oldest = filter.from !== undefined && filter.from > EARLIEST_DAY ? filter.from : EARLIEST_DAY;
+    const start = cursor ?? now();
     let day = tokyoDate(start);
-    let hour = tokyoHour(new Date(start.getTime() + slackMs));
+    let hour = tokyoHour(cursor ?? new Date(start.getTime() + HOUR_MS));
     if (filter.to !== undefined && filter.to < day) [day, hour] = [filter.to, `${filter.to}T23`];
     if (filter.to !== undefined && hour > `${filter.to}T23`) hour = `${filter.to}T23`;
     if (day < oldest) return;
@@ -164,9 +165,6 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
     };
   }
 
-  /** An hour's slack after now: a row stamped by a clock a little ahead is still listed. */
-  const fromNow = (): [Date, number] => [now(), HOUR_MS];
-
   async function page(filter: OrderListFilter, pageSize: number, after?: OrderListCursor): Promise<OrderDoc[]> {
     const narrow = narrowQuery(filter);
     if (narrow !== null)
@@ -176,7 +174,7 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
         .lean();
     const rows: OrderDoc[] = [];
     // Hours after the cursor's are before it in the list: start at its hour.
-    for (const run of after === undefined ? runs(filter, ...fromNow()) : runs(filter, after.createdAt)) {
+    for (const run of runs(filter, after?.createdAt)) {
       rows.push(
         ...(await Order.find({ ...runQuery(filter, run), ...afterCursor(after) })
           .sort(newestFirst)
@@ -197,7 +195,7 @@ export function createOrderList(models: Pick<Models, 'Order'>, now: () => Date =
     let total = 0;
     if (narrow !== null) total = await Order.countDocuments(narrow).limit(ORDER_COUNT_CAP);
     else
-      for (const run of runs(filter, ...fromNow())) {
+      for (const run of runs(filter)) {
         total += await Order.countDocuments(runQuery(filter, run)).limit(ORDER_COUNT_CAP - total);
         if (total >= ORDER_COUNT_CAP) break;
       }
