@@ -11,7 +11,7 @@ import { inject } from 'vitest';
 import { createMailActivities, type OrderMailResult } from '../../../activities/mail.js';
 import { loadConfig } from '../../../config/index.js';
 import { orderWorkflowId } from '../../../domain/ids.js';
-import type { OrderMailInput } from '../../../mail/order-mails.js';
+import { orderMailKey, type OrderMailInput } from '../../../mail/order-mails.js';
 import { freePort } from '../../../scripts/services.js';
 import type { OrderView } from '../../../workflows/order/definitions.js';
 import { opsAuthorization, Shopper, startTestApi, type TestApi } from '../../support/api.js';
@@ -146,6 +146,11 @@ describe('order e-mails through SMTP, read back from the catcher', () => {
     const order = await placedGuestOrder(api);
     const placedMail = messageId(`${order.orderId}.placed`);
     await waitForMail(placedMail);
+    // The send is over once its record is written, just after the catcher has the mail.
+    await eventually(
+      () => api.database.models.SentMail.findById(orderMailKey(order.orderId, { kind: 'placed' })).lean(),
+      (record) => record !== null,
+    );
     const activities = createMailActivities({
       models: api.database.models,
       mail: { mailer: testMailer(), shopName: SHOP_NAME },
