@@ -27,6 +27,7 @@ import {
   type SpawnedProcess,
 } from './services.js';
 import { DEMO_MEMBER, ensureDemoMember } from './demo-member.js';
+import { DEMO_STAFF, ensureDemoStaff } from './demo-staff.js';
 import { redactUri, resolveTools } from './tools.js';
 
 const config = loadConfig(process.env);
@@ -211,6 +212,7 @@ try {
   );
 
   checkpoint();
+  let demoStaff = false;
   const connection = await Connection.connect(config.temporal.connection);
   try {
     const client = new Client({
@@ -229,10 +231,13 @@ try {
     const demoDatabase = await connectDatabase(database.address);
     try {
       await ensureDemoMember(demoDatabase, client, config.temporal.taskQueue);
+      // Never into a database the stack did not start (MONGODB_URI): it may be a shop's own.
+      if (config.mongo.externalUri === undefined) demoStaff = await ensureDemoStaff(demoDatabase);
     } finally {
       await demoDatabase.close();
     }
     say(`demo member: ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password} (${DEMO_MEMBER.points} points)`);
+    if (demoStaff) say(`demo staff: ${DEMO_STAFF.login} / ${DEMO_STAFF.password} (${DEMO_STAFF.role})`);
   } finally {
     await connection.close();
   }
@@ -246,7 +251,9 @@ try {
   say(`  storefront        ${apiUrl}/`);
   say(`  API               ${apiUrl}  (health: ${apiUrl}/healthz)`);
   say(`  API docs          ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`);
-  say(`  codec server      ${codecUrl}  (UI decryption: sign in at ${codecUrl}/login with an ops token)`);
+  const signIn = demoStaff ? `demo staff ${DEMO_STAFF.login}` : 'a staff account (npm run ops:user -- add …)';
+  say(`  ops console       ${apiUrl}/ops/  (sign in with ${signIn})`);
+  say(`  codec server      ${codecUrl}  (UI decryption: the same staff sign-in, at ${codecUrl}/login or /ops/login)`);
   say(`  API metrics       ${apiUrl}/metrics  (ops bearer token)`);
   if (config.worker.metricsAddress !== undefined)
     say(`  worker metrics    http://${config.worker.metricsAddress}/metrics`);

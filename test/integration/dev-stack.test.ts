@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { connectDatabase } from '../../db/connection.js';
 import { PASSWORD_RESET_MAIL_SUBJECT } from '../../domain/messages.js';
+import { DEMO_STAFF } from '../../scripts/demo-staff.js';
 import { freePort, isPortOpen } from '../../scripts/services.js';
 import { eventually } from '../support/servers.js';
 
@@ -240,6 +241,16 @@ describe('the dev stack (npm start)', () => {
       const workerReady = await fetch(`http://127.0.0.1:${ports.workerHealth}/readyz`);
       expect(await workerReady.json()).toEqual({ status: 'ok', worker: 'RUNNING', database: 'up' });
       expect(first.output()).toContain(`codec server      http://127.0.0.1:${ports.api}/codec`);
+      // The ops console, with a demo staff account made in the stack's own (staff-less) database.
+      expect(first.output()).toContain(`ops console       http://127.0.0.1:${ports.api}/ops/`);
+      expect(first.output()).toContain(`demo staff: ${DEMO_STAFF.login} / ${DEMO_STAFF.password} (operator)`);
+      const staffSignIn = await fetch(`http://127.0.0.1:${ports.api}/ops/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: DEMO_STAFF.login, password: DEMO_STAFF.password }),
+      });
+      expect(staffSignIn.status).toBe(200);
+      expect(await staffSignIn.json()).toMatchObject({ staff: { login: DEMO_STAFF.login, role: 'operator' } });
       // The SMTP catcher's web inbox, printed with the other URLs.
       expect(first.output()).toContain(`mail inbox        http://127.0.0.1:${ports.mailUi}`);
       // The API's mail goes to it: a password-reset mail for the demo member arrives in the inbox.
