@@ -9,6 +9,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a page or a server that is busy with other test files (default: 1 s).
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: more parallel files only make the servers compete.
     maxWorkers: 2,
     projects: [

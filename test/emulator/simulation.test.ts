@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpy } from '../../amazon-pay/schemas.js';
 import {
   completeCheckout,
-  eventually,
   key,
   openConfirmedSession,
   signedRequest,
@@ -18,11 +17,15 @@ interface Ledger {
   }[];
 }
 
+/** Amazon's sandbox keeps a pending authorization or capture this long. */
+const PENDING_SECONDS = 30;
+
 describe('emulator: sandbox simulation codes and pending authorizations', () => {
   let t: TestEmulator;
   beforeAll(async () => {
-    // Pending authorizations resolve after 300 ms of real time (Amazon's sandbox: 30 s).
-    t = await startTestEmulator({ pendingAuthDelayMs: 300 });
+    // Pending authorizations and captures resolve after 30 s, as in Amazon's sandbox: the tests move
+    // the emulator's clock past it instead of waiting (or racing) real time.
+    t = await startTestEmulator({ pendingAuthDelayMs: PENDING_SECONDS * 1000 });
   });
   afterAll(async () => {
     await t.close();
@@ -57,12 +60,8 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
     });
     const chargeId = session.chargeId ?? '';
     expect((await t.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
-    const done = await eventually(async () => {
-      const c = await t.client.getCharge(chargeId);
-      expect(c.statusDetails.state).toBe('Authorized');
-      return c;
-    });
-    expect(done.statusDetails.reasonCode).toBeNull();
+    await t.control('POST', '/clock', { advanceSeconds: PENDING_SECONDS });
+    expect((await t.client.getCharge(chargeId)).statusDetails).toMatchObject({ state: 'Authorized', reasonCode: null });
   });
 
   it('AuthorizationInitiated needs Authorize + canHandlePendingAuthorization (else InvalidSandboxSimulationSpecified)', async () => {
@@ -77,29 +76,25 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
   });
 
   it('test instrument "pending then declined": AuthorizationInitiated, then Declined/HardDeclined when the clock is advanced', async () => {
-    const slow = await startTestEmulator({ pendingAuthDelayMs: 30_000 });
-    try {
-      const { session, permission } = await completeCheckout(slow, {
-        amount: 5000,
-        buyer: 'jiro',
-        cardIndex: 2,
-        canHandlePendingAuthorization: true,
-      });
-      const chargeId = session.chargeId ?? '';
-      expect((await slow.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
-      await slow.control('POST', '/clock', { advanceSeconds: 29 });
-      expect((await slow.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
-      await slow.control('POST', '/clock', { advanceSeconds: 1 });
-      expect((await slow.client.getCharge(chargeId)).statusDetails).toMatchObject({
-        state: 'Declined',
-        reasonCode: 'HardDeclined',
-      });
-      expect((await slow.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(
-        jpy(70000),
-      );
-    } finally {
-      await slow.close();
-    }
+    const { session, permission } = await completeCheckout(t, {
+      amount: 5000,
+      buyer: 'jiro',
+      cardIndex: 2,
+      canHandlePendingAuthorization: true,
+    });
+    const chargeId = session.chargeId ?? '';
+    expect((await t.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
+    // Short of the delay by 5 s (real time moves the emulator's clock too).
+    await t.control('POST', '/clock', { advanceSeconds: PENDING_SECONDS - 5 });
+    expect((await t.client.getCharge(chargeId)).statusDetails.state).toBe('AuthorizationInitiated');
+    await t.control('POST', '/clock', { advanceSeconds: 5 });
+    expect((await t.client.getCharge(chargeId)).statusDetails).toMatchObject({
+      state: 'Declined',
+      reasonCode: 'HardDeclined',
+    });
+    expect((await t.client.getChargePermission(permission.chargePermissionId)).limits.amountBalance).toEqual(
+      jpy(70000),
+    );
   });
 
   it('test instrument "pending then authorized" chosen via authorizationBehavior resolves to Authorized', async () => {
@@ -109,9 +104,8 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
       canHandlePendingAuthorization: true,
     });
     expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('AuthorizationInitiated');
-    await eventually(async () =>
-      expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('Authorized'),
-    );
+    await t.control('POST', '/clock', { advanceSeconds: PENDING_SECONDS });
+    expect((await t.client.getCharge(session.chargeId ?? '')).statusDetails.state).toBe('Authorized');
   });
 
   it('"pending then declined" without canHandlePendingAuthorization declines at once: 422 CheckoutSessionCanceled (Declined)', async () => {
@@ -165,7 +159,7 @@ describe('emulator: sandbox simulation codes and pending authorizations', () => 
       { idempotencyKey: key(), simulationCode: 'CaptureInitiated' },
     );
     expect(c.statusDetails.state).toBe('CaptureInitiated');
-    await t.control('POST', '/clock', { advanceSeconds: 1 });
+    await t.control('POST', '/clock', { advanceSeconds: PENDING_SECONDS });
     expect((await t.client.getCharge(c.chargeId)).statusDetails.state).toBe('Captured');
     await expect(
       t.client.createCharge(

@@ -205,9 +205,10 @@ describe('staff sign-in', () => {
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual(refusedBody);
     }
-    // Both verify one Argon2 hash (a decoy for the unknown login): neither is the fast one.
+    // Both verify one Argon2 hash (a decoy for the unknown login): neither is the fast one. Without
+    // the decoy the unknown login skips the hash, most of a sign-in's work; a busy machine slows either.
     const fastest = (answers: Answer[]) => Math.min(...answers.map((a) => a.ms));
-    expect(fastest(unknown)).toBeGreaterThan(fastest(wrong) / 3);
+    expect(fastest(unknown)).toBeGreaterThan(fastest(wrong) / 5);
     const reasons = await api.database.models.Audit.find({ action: 'staff.sign_in_failed' }).lean();
     expect(reasons.map((row) => [row.actor, (row.after as { reason: string }).reason])).toEqual(
       expect.arrayContaining([

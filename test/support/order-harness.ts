@@ -64,7 +64,9 @@ export async function startOrderHarness(label: string, options: OrderHarnessOpti
   const env = await createTimeSkippingEnv();
   const database = await openTestDatabase(label);
   await seedCatalog(database.models);
-  const emu = await startTestEmulator({ controlApi: true, ...options.emulator });
+  // Amazon decides a pending authorization only when a test moves the emulator's clock (passTime):
+  // left to real time, a loaded machine could see it decided before the order reads it.
+  const emu = await startTestEmulator({ controlApi: true, pendingAuthDelayMs: 30_000, ...options.emulator });
   const taskQueue = uniqueTaskQueue(label);
   const amazonPay = options.amazonPay?.(emu.client) ?? emu.client;
   // Bundled once: a restarted worker takes seconds less to start.

@@ -17,11 +17,15 @@ import {
 } from '../../support/checkout.js';
 import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
 
+/** How long Amazon keeps an authorization pending in this file's emulator (its clock is moved past it). */
+const PENDING_MS = 30_000;
+
 let standard: TestApi;
 let creator: TestApi;
 beforeAll(async () => {
   [standard, creator] = await Promise.all([
-    startTestApi('paths_standard', { worker: true }),
+    // Pending authorizations are decided when a test moves the emulator's clock, not by real time.
+    startTestApi('paths_standard', { worker: true, emulator: { pendingAuthDelayMs: PENDING_MS } }),
     startTestApi('paths_creator', { worker: true, env: { POINTS_MODE: 'commerce_creator', POINTS_RATE_PERCENT: '2' } }),
   ]);
 });
@@ -262,7 +266,8 @@ describe('checkout paths over HTTP', () => {
       });
       const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
       expect(completed.body.order.status).toBe('Authorizing');
-      // The emulator resolves after 500 ms and notifies the API, which signals the workflow.
+      // Amazon decides and notifies the API, which signals the workflow.
+      standard.emulator.advance(PENDING_MS);
       const placed = await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed']);
       expect(placed.status).toBe('Placed');
     } finally {
@@ -279,10 +284,9 @@ describe('checkout paths over HTTP', () => {
     standard.emulator.setNotificationUrl(`${standard.url}/api/amazon-pay/notifications`);
     try {
       const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
-      const final =
-        completed.body.order.status === 'Authorizing'
-          ? await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed'])
-          : completed.body.order;
+      expect(completed.body.order.status).toBe('Authorizing');
+      standard.emulator.advance(PENDING_MS);
+      const final = await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed']);
       expect(final.status).toBe('Failed');
       expect(final.failure.message).toBe(
         'Amazon Payでのお支払いが承認されませんでした。お支払い方法を変更して、もう一度ご注文ください。',
