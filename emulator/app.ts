@@ -22,6 +22,9 @@ const keyFile = (name: string) => readFileSync(new URL(`../keys/sandbox/${name}`
 const SHIPPED_PUBLIC_KEY_ID = 'SANDBOX-AEMULATORMERCHANTKEY000001';
 const CERT_PATH = '/sns/emulator-notification-cert.pem';
 
+/** How long Amazon's sandbox keeps an authorization (or a CaptureInitiated capture) pending: 30 s. */
+export const SANDBOX_PENDING_DELAY_MS = 30_000;
+
 export interface EmulatorOptions {
   merchantId?: string;
   /** Keys registered at start; default: the shipped sandbox merchant key. */
@@ -104,7 +107,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   const theEngine: Engine = new Engine({
     clock,
-    pendingAuthDelayMs: options.pendingAuthDelayMs ?? 30_000,
+    pendingAuthDelayMs: options.pendingAuthDelayMs ?? SANDBOX_PENDING_DELAY_MS,
     refundDelayMs: options.refundDelayMs ?? 0,
     scheduleSweep,
     onChange: (change) => notifier.send(change),

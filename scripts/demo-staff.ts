@@ -3,7 +3,7 @@
  * password, made only in the database the stack started itself and only while it has no staff
  * account at all, so a database with the shop's own accounts never gets one anybody could guess.
  */
-import { hashPassword } from '../api/members/passwords.js';
+import { addStaffAccount } from '../api/ops/staff.js';
 import type { Database } from '../db/connection.js';
 
 export const DEMO_STAFF = { login: 'demo-operator', password: 'demo-staff-password-2026', role: 'operator' } as const;
@@ -14,14 +14,6 @@ export async function ensureDemoStaff(database: Database): Promise<boolean> {
   const demo = await Staff.findOne({ login: DEMO_STAFF.login }, { disabled: 1 }).lean();
   if (demo !== null) return demo.disabled !== true;
   if ((await Staff.exists({})) !== null) return false;
-  const now = new Date();
-  await Staff.create({
-    login: DEMO_STAFF.login,
-    name: 'デモ 担当者',
-    role: DEMO_STAFF.role,
-    passwordHash: await hashPassword(DEMO_STAFF.password),
-    createdAt: now,
-    passwordChangedAt: now,
-  });
+  await addStaffAccount(database, { ...DEMO_STAFF, name: 'デモ 担当者' });
   return true;
 }

@@ -16,7 +16,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../api/members/passwords.js';
-import { endStaffSessions } from '../api/ops/staff.js';
+import { addStaffAccount, endStaffSessions } from '../api/ops/staff.js';
 import { loadConfig } from '../config/index.js';
 import { connectDatabase, type Database } from '../db/connection.js';
 import { staffLoginSchema, staffPasswordSchema, staffRoleSchema } from '../domain/staff.js';
@@ -114,14 +114,11 @@ async function run(database: Database, args: string[]): Promise<string> {
       const login = loginOf(first);
       const role = roleOf(values.role);
       if ((await Staff.exists({ login })) !== null) throw new UsageError(`staff account ${login} exists already`);
-      const passwordHash = await hashPassword(await readPassword());
-      await Staff.create({
+      await addStaffAccount(database, {
         login,
         name: values.name?.trim() || login,
         role,
-        passwordHash,
-        createdAt: now,
-        passwordChangedAt: now,
+        password: await readPassword(),
       });
       return `added ${login} (${role})`;
     }

@@ -288,6 +288,22 @@ export function expireStaffSessions(database: Pick<Database, 'connection' | 'rea
   return expireDocuments(database, STAFF_SESSIONS, 'expires', everyMs);
 }
 
+/** Stores a new staff account with its password hashed (`npm run ops:user -- add`, `npm start`'s demo account). */
+export async function addStaffAccount(
+  database: Pick<Database, 'models'>,
+  account: { login: string; name: string; role: StaffDoc['role']; password: string },
+): Promise<void> {
+  const at = new Date();
+  await database.models.Staff.create({
+    login: account.login,
+    name: account.name,
+    role: account.role,
+    passwordHash: await hashPassword(account.password),
+    createdAt: at,
+    passwordChangedAt: at,
+  });
+}
+
 /** Ends every session of one staff member (password reset, disabling: `npm run ops:user`). */
 export async function endStaffSessions(database: Pick<Database, 'connection'>, login: string): Promise<number> {
   const collection = database.connection.db?.collection(STAFF_SESSIONS);

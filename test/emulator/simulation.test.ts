@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpy } from '../../amazon-pay/schemas.js';
+import { SANDBOX_PENDING_DELAY_MS } from '../../emulator/app.js';
 import {
   completeCheckout,
   key,
@@ -17,15 +18,14 @@ interface Ledger {
   }[];
 }
 
-/** Amazon's sandbox keeps a pending authorization or capture this long. */
-const PENDING_SECONDS = 30;
+const PENDING_SECONDS = SANDBOX_PENDING_DELAY_MS / 1000;
 
 describe('emulator: sandbox simulation codes and pending authorizations', () => {
   let t: TestEmulator;
   beforeAll(async () => {
     // Pending authorizations and captures resolve after 30 s, as in Amazon's sandbox: the tests move
     // the emulator's clock past it instead of waiting (or racing) real time.
-    t = await startTestEmulator({ pendingAuthDelayMs: PENDING_SECONDS * 1000 });
+    t = await startTestEmulator({ pendingAuthDelayMs: SANDBOX_PENDING_DELAY_MS });
   });
   afterAll(async () => {
     await t.close();

@@ -8,6 +8,7 @@ import { verifyPassword } from '../../api/members/passwords.js';
 import type { Database } from '../../db/connection.js';
 import { DEMO_STAFF, ensureDemoStaff } from '../../scripts/demo-staff.js';
 import { dropTestDatabase, openTestDatabase } from '../support/servers.js';
+import { addStaff } from '../support/staff.js';
 
 let database: Database;
 
@@ -33,15 +34,7 @@ describe('the demo staff account of npm start', () => {
     await Staff.updateOne({ login: DEMO_STAFF.login }, { $set: { disabled: true } });
     expect(await ensureDemoStaff(database)).toBe(false);
     await Staff.deleteOne({ login: DEMO_STAFF.login });
-    const now = new Date();
-    await Staff.create({
-      login: 'hanako',
-      name: '佐藤 花子',
-      role: 'viewer',
-      passwordHash: 'x',
-      createdAt: now,
-      passwordChangedAt: now,
-    });
+    await addStaff(database, { login: 'hanako', name: '佐藤 花子', role: 'viewer', password: 'spring-2026-password' });
     expect(await ensureDemoStaff(database)).toBe(false);
     expect((await Staff.find({}).lean()).map((a) => a.login)).toEqual(['hanako']);
   });

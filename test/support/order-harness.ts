@@ -10,7 +10,7 @@ import { workflowsPath } from '../../worker/worker.js';
 import { expect } from 'vitest';
 import { updatePointAccount } from '../../activities/points.js';
 import type { AmazonPayClient } from '../../amazon-pay/index.js';
-import type { EmulatorOptions } from '../../emulator/app.js';
+import { SANDBOX_PENDING_DELAY_MS, type EmulatorOptions } from '../../emulator/app.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import type { Database } from '../../db/connection.js';
 import { seedCatalog } from '../../db/seed.js';
@@ -66,7 +66,11 @@ export async function startOrderHarness(label: string, options: OrderHarnessOpti
   await seedCatalog(database.models);
   // Amazon decides a pending authorization only when a test moves the emulator's clock (passTime):
   // left to real time, a loaded machine could see it decided before the order reads it.
-  const emu = await startTestEmulator({ controlApi: true, pendingAuthDelayMs: 30_000, ...options.emulator });
+  const emu = await startTestEmulator({
+    controlApi: true,
+    pendingAuthDelayMs: SANDBOX_PENDING_DELAY_MS,
+    ...options.emulator,
+  });
   const taskQueue = uniqueTaskQueue(label);
   const amazonPay = options.amazonPay?.(emu.client) ?? emu.client;
   // Bundled once: a restarted worker takes seconds less to start.

@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updatePointAccount } from '../../../activities/points.js';
 import { ADDRESS_UNUSABLE_MESSAGE, CHECKOUT_ABANDONED_MESSAGE } from '../../../domain/messages.js';
+import { SANDBOX_PENDING_DELAY_MS } from '../../../emulator/app.js';
 import { adjustPoints } from '../../../workflows/points/definitions.js';
 import { Shopper, startTestApi, type TestApi } from '../../support/api.js';
 import {
@@ -17,15 +18,12 @@ import {
 } from '../../support/checkout.js';
 import { createTimeSkippingEnv, eventually } from '../../support/servers.js';
 
-/** How long Amazon keeps an authorization pending in this file's emulator (its clock is moved past it). */
-const PENDING_MS = 30_000;
-
 let standard: TestApi;
 let creator: TestApi;
 beforeAll(async () => {
   [standard, creator] = await Promise.all([
     // Pending authorizations are decided when a test moves the emulator's clock, not by real time.
-    startTestApi('paths_standard', { worker: true, emulator: { pendingAuthDelayMs: PENDING_MS } }),
+    startTestApi('paths_standard', { worker: true, emulator: { pendingAuthDelayMs: SANDBOX_PENDING_DELAY_MS } }),
     startTestApi('paths_creator', { worker: true, env: { POINTS_MODE: 'commerce_creator', POINTS_RATE_PERCENT: '2' } }),
   ]);
 });
@@ -267,7 +265,7 @@ describe('checkout paths over HTTP', () => {
       const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
       expect(completed.body.order.status).toBe('Authorizing');
       // Amazon decides and notifies the API, which signals the workflow.
-      standard.emulator.advance(PENDING_MS);
+      standard.emulator.advance(SANDBOX_PENDING_DELAY_MS);
       const placed = await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed']);
       expect(placed.status).toBe('Placed');
     } finally {
@@ -285,7 +283,7 @@ describe('checkout paths over HTTP', () => {
     try {
       const completed = await finishCheckout(shopper, standard.emulatorUrl, run);
       expect(completed.body.order.status).toBe('Authorizing');
-      standard.emulator.advance(PENDING_MS);
+      standard.emulator.advance(SANDBOX_PENDING_DELAY_MS);
       const final = await pollOrder(shopper, run.orderId, run.headers, ['Placed', 'Failed']);
       expect(final.status).toBe('Failed');
       expect(final.failure.message).toBe(
